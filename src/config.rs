@@ -1,0 +1,662 @@
+//! `cadence.toml`: the site, its channels and their cadence rules, its models.
+//!
+//! Every problem is a `config` finding naming the line; a site whose config
+//! has one is not checked further (exit 2).
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use crate::diagnostics::{Finding, suggest};
+use crate::schedule::Every;
+use crate::yaml::Pos;
+
+pub const FILE: &str = "cadence.toml";
+
+/// Names a model or channel may not take: they are paths of the site.
+pub const RESERVED: &[&str] = &[
+    "api",
+    "schema",
+    "static",
+    "feeds",
+    "calendar.ics",
+    "schedule",
+    "404.html",
+    "candidates",
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub title: String,
+    /// Absolute http(s) URL, always ending in `/`.
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+    pub theme: String,
+    pub notice: Option<String>,
+    pub feed_limit: usize,
+    pub author: Author,
+    pub announce: Option<Announce>,
+    pub channels: BTreeMap<String, Channel>,
+    pub metrics: BTreeMap<String, Metric>,
+    pub models: BTreeMap<String, Model>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    pub name: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Announce {
+    pub to: String,
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Versioning {
+    Date,
+    Semver,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Channel {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub versioning: Versioning,
+    pub tag: String,
+    pub retention: Option<usize>,
+    pub schedule: Option<ScheduleRule>,
+    pub candidates: Option<CandidateRule>,
+    pub gates: BTreeMap<String, Gate>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleRule {
+    pub every: Every,
+    pub start: NaiveDate,
+    pub window_days: i64,
+    pub skip_notice_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateRule {
+    #[serde(default = "yes")]
+    pub required: bool,
+    #[serde(default)]
+    pub soak_days: u32,
+    #[serde(default)]
+    pub promote_same_revision: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Gate {
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub base_model: Option<String>,
+    pub license: Option<String>,
+    pub since: Option<NaiveDate>,
+    /// Channel name -> Hugging Face repo id.
+    pub repos: BTreeMap<String, String>,
+}
+
+impl Config {
+    /// The title a metric is shown with.
+    pub fn metric_title<'a>(&'a self, metric: &'a str) -> &'a str {
+        self.metrics
+            .get(metric)
+            .map(|m| m.title.as_str())
+            .unwrap_or(metric)
+    }
+
+    /// The path of `base_url` (`/` or `/lab/`), put before site-relative links.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    /// The host of `base_url`, for tag URIs.
+    pub fn host(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        let host_port = after_scheme.split('/').next().unwrap_or("");
+        let host = host_port.rsplit_once('@').map_or(host_port, |(_, h)| h);
+        if host.starts_with('[') {
+            host
+        } else {
+            host.split(':').next().unwrap_or(host)
+        }
+    }
+
+    /// Replace `base_url` (for `--base-url` and `serve`).
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        self.base_url = normalise_base_url(url)?;
+        Ok(())
+    }
+
+    /// Models that publish on `channel`, in id order.
+    pub fn models_on<'a>(&'a self, channel: &'a str) -> impl Iterator<Item = &'a Model> + 'a {
+        self.models
+            .values()
+            .filter(move |m| m.repos.contains_key(channel))
+    }
+}
+
+impl Channel {
+    /// The Hugging Face tag of a release of this channel.
+    pub fn render_tag(&self, version: &str) -> String {
+        let sem = semver::Version::parse(version).ok();
+        let part = |f: fn(&semver::Version) -> u64| sem.as_ref().map(|v| f(v).to_string()).unwrap_or_default();
+        self.tag
+            .replace("{version}", version)
+            .replace("{compact}", &version.replace('-', ""))
+            .replace("{major}", &part(|v| v.major))
+            .replace("{minor}", &part(|v| v.minor))
+            .replace("{patch}", &part(|v| v.patch))
+    }
+}
+
+/// Whether `tag` is a valid git ref name component for a tag: only
+/// `[A-Za-z0-9._-]`, no `..`, not starting with `-` or `.`, not `HEAD`, and
+/// not ending in `.lock` or `.`.
+pub fn valid_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        && !tag.contains("..")
+        && !tag.starts_with(['-', '.'])
+        && !tag.ends_with('.')
+        && !tag.ends_with(".lock")
+        && tag != "HEAD"
+}
+
+fn normalise_base_url(url: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(format!("`{url}` is not an absolute http(s) URL"));
+    }
+    let mut s = parsed.to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    Ok(s)
+}
+
+// ---- raw TOML shapes -------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: String,
+    language: Option<String>,
+    theme: Option<String>,
+    notice: Option<String>,
+    feed_limit: Option<i64>,
+    #[serde(default)]
+    author: Author,
+    announce: Option<Announce>,
+    #[serde(default)]
+    channels: BTreeMap<String, RawChannel>,
+    #[serde(default)]
+    metrics: BTreeMap<String, Metric>,
+    #[serde(default)]
+    models: BTreeMap<String, RawModel>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChannel {
+    title: Option<String>,
+    #[serde(default)]
+    description: String,
+    versioning: Versioning,
+    tag: String,
+    retention: Option<i64>,
+    schedule: Option<RawSchedule>,
+    candidates: Option<CandidateRule>,
+    #[serde(default)]
+    gates: BTreeMap<String, Gate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchedule {
+    every: String,
+    start: toml::value::Datetime,
+    #[serde(default = "default_window")]
+    window_days: i64,
+    #[serde(default = "default_notice")]
+    skip_notice_days: i64,
+}
+
+fn default_window() -> i64 {
+    14
+}
+fn default_notice() -> i64 {
+    7
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    title: Option<String>,
+    description: Option<String>,
+    base_model: Option<String>,
+    license: Option<String>,
+    since: Option<toml::value::Datetime>,
+    #[serde(default)]
+    repos: BTreeMap<String, String>,
+}
+
+/// The 1-based line and column of a byte offset.
+pub fn position(text: &str, offset: usize) -> Pos {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos::new(line, column)
+}
+
+/// The first line that mentions `needle` (for findings after parsing).
+fn line_of(text: &str, needles: &[&str]) -> Option<Pos> {
+    for needle in needles {
+        if let Some(i) = text.find(needle) {
+            return Some(position(text, i));
+        }
+    }
+    None
+}
+
+fn toml_date(d: &toml::value::Datetime) -> Option<NaiveDate> {
+    match (d.date, d.time) {
+        (Some(date), None) => {
+            NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a model or channel name is well formed.
+pub fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Placeholders a tag template may use.
+pub const TAG_PLACEHOLDERS: &[&str] = &["version", "compact", "major", "minor", "patch"];
+
+/// Read and validate `cadence.toml` in `root`.
+pub fn load(root: &Path) -> Result<(Config, String), Vec<Finding>> {
+    let path = root.join(FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => return Err(vec![Finding::error("config", FILE, "cadence.toml is not UTF-8")]),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(vec![
+                Finding::error(
+                    "config",
+                    FILE,
+                    format!("no cadence.toml in {}", root.display()),
+                )
+                .help("run `cadence init` to start a site, or pass `--root DIR`"),
+            ]);
+        }
+        Err(e) => {
+            return Err(vec![Finding::error(
+                "config",
+                FILE,
+                format!("cannot read {}: {e}", path.display()),
+            )]);
+        }
+    };
+    parse(&text).map(|c| (c, text))
+}
+
+/// Parse and validate the text of a `cadence.toml`.
+pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
+    let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_finding(text, &e)])?;
+    let mut findings = Vec::new();
+    let mut err = |pos: Option<Pos>, msg: String| {
+        findings.push(Finding::error("config", FILE, msg).at(pos));
+    };
+
+    let base_url = match normalise_base_url(&raw.base_url) {
+        Ok(u) => u,
+        Err(e) => {
+            err(line_of(text, &["base_url"]), format!("base_url: {e}"));
+            String::new()
+        }
+    };
+    let feed_limit = match raw.feed_limit {
+        None => 50,
+        Some(n) if n >= 1 => n as usize,
+        Some(n) => {
+            err(
+                line_of(text, &["feed_limit"]),
+                format!("feed_limit must be at least 1, not {n}"),
+            );
+            50
+        }
+    };
+
+    let mut channels = BTreeMap::new();
+    for (name, rc) in raw.channels {
+        let here = line_of(text, &[&format!("[channels.{name}]"), &format!("channels.{name}")]);
+        if !valid_name(&name) {
+            err(here, format!("channel name `{name}` must be lowercase letters, digits and `-`, starting with a letter or digit"));
+        }
+        for piece in template_placeholders(&rc.tag) {
+            if !TAG_PLACEHOLDERS.contains(&piece.as_str()) {
+                let hint = suggest(&piece, TAG_PLACEHOLDERS.iter().copied())
+                    .map(|s| format!(" (did you mean `{{{s}}}`?)"))
+                    .unwrap_or_default();
+                err(
+                    line_of(text, &[&rc.tag]).or(here),
+                    format!("tag template of channel `{name}` uses unknown placeholder `{{{piece}}}`{hint}; known: {{version}}, {{compact}}, {{major}}, {{minor}}, {{patch}}"),
+                );
+            }
+        }
+        if rc.tag.matches('{').count() != rc.tag.matches('}').count() {
+            err(here, format!("tag template `{}` of channel `{name}` has an unbalanced brace", rc.tag));
+        }
+        if rc.versioning == Versioning::Date
+            && ["{major}", "{minor}", "{patch}"].iter().any(|p| rc.tag.contains(p))
+        {
+            err(here, format!("channel `{name}` has date versions; its tag cannot use {{major}}, {{minor}} or {{patch}}"));
+        }
+        let retention = match rc.retention {
+            None => None,
+            Some(n) if n >= 1 => Some(n as usize),
+            Some(n) => {
+                err(here, format!("retention of channel `{name}` must be at least 1, not {n}"));
+                None
+            }
+        };
+        let schedule = match rc.schedule {
+            None => None,
+            Some(rs) => {
+                let spos = line_of(text, &[&format!("[channels.{name}.schedule]")]).or(here);
+                if rc.versioning != Versioning::Semver {
+                    err(spos, format!("channel `{name}` has a schedule but `versioning = \"date\"`; schedules are only for semver channels"));
+                }
+                let every = Every::parse(&rs.every).map_err(|e| err(spos, format!("schedule of `{name}`: {e}"))).ok();
+                let start = toml_date(&rs.start);
+                if start.is_none() {
+                    err(spos, format!("schedule of `{name}`: start must be a date such as 2024-09-02"));
+                }
+                if rs.window_days < 0 || rs.skip_notice_days < 0 {
+                    err(spos, format!("schedule of `{name}`: window_days and skip_notice_days cannot be negative"));
+                }
+                match (every, start) {
+                    (Some(every), Some(start)) => Some(ScheduleRule {
+                        every,
+                        start,
+                        window_days: rs.window_days.max(0),
+                        skip_notice_days: rs.skip_notice_days.max(0),
+                    }),
+                    _ => None,
+                }
+            }
+        };
+        if rc.candidates.is_some() && rc.versioning != Versioning::Semver {
+            err(here, format!("channel `{name}` has date versions; release candidates are only for semver channels"));
+        }
+        for (metric, gate) in &rc.gates {
+            if gate.min.is_none() && gate.max.is_none() {
+                err(line_of(text, &[&format!("{metric} =")]).or(here), format!("gate `{metric}` of channel `{name}` needs `min` or `max`"));
+            }
+            if let (Some(lo), Some(hi)) = (gate.min, gate.max)
+                && lo > hi
+            {
+                err(line_of(text, &[&format!("{metric} =")]).or(here), format!("gate `{metric}` of channel `{name}` has min {lo} above max {hi}"));
+            }
+        }
+        channels.insert(
+            name.clone(),
+            Channel {
+                title: rc.title.unwrap_or_else(|| name.clone()),
+                name,
+                description: rc.description,
+                versioning: rc.versioning,
+                tag: rc.tag,
+                retention,
+                schedule,
+                candidates: rc.candidates,
+                gates: rc.gates,
+            },
+        );
+    }
+
+    let mut models = BTreeMap::new();
+    for (id, rm) in raw.models {
+        let here = line_of(text, &[&format!("[models.{id}]"), &format!("models.{id}")]);
+        if !valid_name(&id) {
+            err(here, format!("model id `{id}` must be lowercase letters, digits and `-`, starting with a letter or digit"));
+        }
+        if channels.contains_key(&id) {
+            err(here, format!("model id `{id}` is also a channel name; both are top-level paths of the site"));
+        }
+        if rm.repos.is_empty() {
+            err(here, format!("model `{id}` publishes on no channel: add `[models.{id}.repos]` with a repo per channel"));
+        }
+        for (channel, repo) in &rm.repos {
+            let rpos = line_of(text, &[&format!("[models.{id}.repos]")]).or(here);
+            if !channels.contains_key(channel) {
+                let hint = suggest(channel, channels.keys().map(String::as_str))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                err(rpos, format!("model `{id}` publishes on channel `{channel}`, which is not configured{hint}"));
+            }
+            if !valid_repo_id(repo) {
+                err(rpos, format!("`{repo}` is not a Hugging Face repo id (owner/name)"));
+            }
+        }
+        let since = match &rm.since {
+            None => None,
+            Some(d) => {
+                let date = toml_date(d);
+                if date.is_none() {
+                    err(here, format!("since of model `{id}` must be a date such as 2024-09-01"));
+                }
+                date
+            }
+        };
+        models.insert(
+            id.clone(),
+            Model {
+                title: rm.title.unwrap_or_else(|| id.clone()),
+                id,
+                description: rm.description,
+                base_model: rm.base_model,
+                license: rm.license,
+                since,
+                repos: rm.repos,
+            },
+        );
+    }
+    for name in channels.keys().chain(models.keys()) {
+        if RESERVED.contains(&name.as_str()) {
+            err(
+                line_of(text, &[&format!("channels.{name}"), &format!("models.{name}")]),
+                format!("`{name}` is a reserved name (a path of the site); choose another"),
+            );
+        }
+    }
+    if models.is_empty() {
+        err(None, "no models: add a `[models.<id>]` table".to_string());
+    }
+
+    if !findings.is_empty() {
+        return Err(findings);
+    }
+    Ok(Config {
+        title: raw.title,
+        base_url,
+        description: raw.description,
+        language: raw.language.unwrap_or_else(|| "en".into()),
+        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        notice: raw.notice,
+        feed_limit,
+        author: raw.author,
+        announce: raw.announce,
+        channels,
+        metrics: raw.metrics,
+        models,
+    })
+}
+
+fn valid_repo_id(repo: &str) -> bool {
+    let parts: Vec<_> = repo.split('/').collect();
+    parts.len() == 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && !p.starts_with(['.', '-'])
+                && !p.contains("..")
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        })
+}
+
+/// The `{name}` placeholders of a template.
+pub fn template_placeholders(template: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn toml_finding(text: &str, e: &toml::de::Error) -> Finding {
+    let pos = e.span().map(|Range { start, .. }| position(text, start));
+    let message = e.message().trim().to_string();
+    let mut f = Finding::error("config", FILE, format!("cadence.toml: {message}")).at(pos);
+    // serde's "unknown field `x`, expected one of `a`, `b`" gets a suggestion.
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once('`')
+    {
+        let known: Vec<&str> = expected
+            .split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, s)| s)
+            .collect();
+        if let Some(s) = suggest(field, known.iter().copied()) {
+            f = f.help(format!("did you mean `{s}`?"));
+        }
+    }
+    f
+}
+
+/// A date's last day of month, for month arithmetic.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    NaiveDate::from_ymd_opt(ny, nm, 1)
+        .and_then(|d| d.pred_opt())
+        .map_or(28, |d| d.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+title = "T"
+base_url = "https://releases.example.org/lab"
+[author]
+name = "A"
+[channels.stream]
+versioning = "date"
+tag = "release-{compact}"
+[channels.versioned]
+versioning = "semver"
+tag = "v{version}"
+[channels.versioned.schedule]
+every = "3 months"
+start = 2024-09-02
+[models.m]
+title = "M"
+[models.m.repos]
+stream = "o/m-stream"
+versioned = "o/m"
+"#;
+
+    #[test]
+    fn parses_with_defaults() {
+        let c = parse(GOOD).unwrap();
+        assert_eq!(c.base_url, "https://releases.example.org/lab/");
+        assert_eq!(c.base_path(), "/lab/");
+        assert_eq!(c.host(), "releases.example.org");
+        assert_eq!(c.feed_limit, 50);
+        assert_eq!(c.language, "en");
+        let s = c.channels["versioned"].schedule.as_ref().unwrap();
+        assert_eq!(s.window_days, 14);
+        assert_eq!(s.skip_notice_days, 7);
+    }
+
+    #[test]
+    fn unknown_key_suggests() {
+        let bad = GOOD.replace("every = ", "windw_days = 3\nevery = ");
+        let f = &parse(&bad).unwrap_err()[0];
+        assert_eq!(f.code, "config");
+        assert!(f.message.contains("windw_days"), "{}", f.message);
+        assert_eq!(f.help.as_deref(), Some("did you mean `window_days`?"));
+        assert_eq!(f.line, Some(13));
+    }
+
+    #[test]
+    fn reserved_and_colliding_names() {
+        let bad = GOOD.replace("[models.m]", "[models.api]").replace("[models.m.repos]", "[models.api.repos]");
+        let f = parse(&bad).unwrap_err();
+        assert!(f.iter().any(|f| f.message.contains("reserved")));
+        let bad = GOOD.replace("[models.m]", "[models.stream]").replace("[models.m.repos]", "[models.stream.repos]");
+        let f = parse(&bad).unwrap_err();
+        assert!(f.iter().any(|f| f.message.contains("also a channel")));
+    }
+
+    #[test]
+    fn bad_values() {
+        let bad = GOOD.replace("https://releases.example.org/lab", "releases.example.org");
+        assert!(parse(&bad).unwrap_err()[0].message.contains("base_url"));
+        let bad = GOOD.replace("3 months", "often");
+        assert!(parse(&bad).is_err());
+        let bad = GOOD.replace("v{version}", "v{vers}");
+        assert!(parse(&bad).unwrap_err()[0].message.contains("did you mean `{version}`"));
+        let bad = GOOD.replace("versioned = \"o/m\"", "versiond = \"o/m\"");
+        assert!(parse(&bad).unwrap_err()[0].message.contains("did you mean `versioned`"));
+    }
+}

@@ -1,0 +1,16 @@
+//! cadence: a static release-site generator for model release channels.
+//!
+//! The pipeline runs in one direction: [`load`] (config, manifests, content)
+//! → [`rules`] (findings) → the derived site → render → write.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod load;
+pub mod manifest;
+pub mod rules;
+pub mod schedule;
+pub mod schema;
+pub mod yaml;

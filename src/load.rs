@@ -1,0 +1,331 @@
+//! Reading a site from disk: `cadence.toml`, every file under `releases/`
+//! and `content/`. Whatever cannot be read becomes a finding; only a broken
+//! config or an unreadable folder stops the load.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::content::{self, Page};
+use crate::diagnostics::{Finding, Sources};
+use crate::manifest::{self, Manifest, Release, Skip, Version};
+
+/// A site as read from disk, before rules and derivation.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Valid releases of configured models and channels, in path order.
+    pub releases: Vec<Release>,
+    pub skips: Vec<Skip>,
+    /// Content pages, in slug order (drafts included; `draft` says which).
+    pub pages: Vec<Page>,
+    /// `content/_index.md`, the home page's introduction.
+    pub index: Option<Page>,
+    /// Findings of reading: `yaml-syntax`, `schema`, `file-name`,
+    /// `unknown-model`, `unknown-channel`, `content`.
+    pub findings: Vec<Finding>,
+}
+
+/// Why a site could not be loaded at all (exit 2).
+#[derive(Debug)]
+pub enum LoadError {
+    /// `config` findings.
+    Config(Vec<Finding>),
+    Io(anyhow::Error),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Config(findings) => {
+                for x in findings {
+                    writeln!(f, "{}: {}", x.file, x.message)?;
+                }
+                Ok(())
+            }
+            LoadError::Io(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+/// Path relative to the root with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+pub fn load(root: &Path) -> Result<Site, LoadError> {
+    let (config, _) = config::load(root).map_err(LoadError::Config)?;
+    let mut site = Site {
+        root: root.to_path_buf(),
+        config,
+        releases: Vec::new(),
+        skips: Vec::new(),
+        pages: Vec::new(),
+        index: None,
+        findings: Vec::new(),
+    };
+    load_releases(&mut site)?;
+    load_content(&mut site)?;
+    Ok(site)
+}
+
+/// Every file under `dir`, in path order; walking problems become findings.
+fn walk(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Vec<(PathBuf, usize)> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .min_depth(1)
+    {
+        match entry {
+            Ok(e) => {
+                let hidden = e.file_name().to_string_lossy().starts_with('.');
+                if hidden {
+                    continue;
+                }
+                if e.file_type().is_file() {
+                    files.push((e.path().to_path_buf(), e.depth()));
+                } else if e.file_type().is_dir() && e.depth() >= 3 {
+                    findings.push(Finding::error(
+                        "file-name",
+                        relative(root, e.path()),
+                        "a folder where a manifest file belongs: manifests are files at releases/<model>/<channel>/<version>.yaml",
+                    ));
+                }
+            }
+            Err(e) => {
+                let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| relative(root, dir));
+                let message = if e.loop_ancestor().is_some() {
+                    "a symbolic link that loops back to a folder above it; remove it".to_string()
+                } else {
+                    format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string()))
+                };
+                findings.push(Finding::error("file-name", path, message));
+            }
+        }
+    }
+    files
+}
+
+fn load_releases(site: &mut Site) -> Result<(), LoadError> {
+    let dir = site.root.join("releases");
+    if !dir.exists() {
+        return Ok(());
+    }
+    let root = site.root.clone();
+    let mut findings = Vec::new();
+    let files = walk(&root, &dir, &mut findings);
+    let config = &site.config;
+
+    let results: Vec<(Option<Manifest>, Vec<Finding>)> = files
+        .par_iter()
+        .filter(|(_, depth)| *depth < 4)
+        .map(|(path, depth)| read_manifest(&root, config, path, *depth))
+        .collect();
+    for (path, depth) in &files {
+        if *depth >= 4 {
+            findings.push(Finding::error(
+                "file-name",
+                relative(&root, path),
+                "manifests live at releases/<model>/<channel>/<version>.yaml, not deeper",
+            ));
+        }
+    }
+    for (manifest, mut found) in results {
+        findings.append(&mut found);
+        match manifest {
+            Some(Manifest::Release(r)) => site.releases.push(r),
+            Some(Manifest::Skip(s)) => site.skips.push(s),
+            None => {}
+        }
+    }
+    site.findings.append(&mut findings);
+    Ok(())
+}
+
+fn read_manifest(root: &Path, config: &Config, path: &Path, depth: usize) -> (Option<Manifest>, Vec<Finding>) {
+    let file = relative(root, path);
+    let parts: Vec<&str> = file.split('/').collect();
+    let fail = |msg: String| (None, vec![Finding::error("file-name", file.clone(), msg)]);
+    if depth != 3 {
+        return fail("manifests live at releases/<model>/<channel>/<version>.yaml".into());
+    }
+    let (model, channel, name) = (parts[1], parts[2], parts[3]);
+    let Some(stem) = name.strip_suffix(".yaml") else {
+        let hint = if name.ends_with(".yml") { " (rename it to .yaml)" } else { "" };
+        return fail(format!("`{name}` is not a `.yaml` manifest{hint}"));
+    };
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return (None, vec![Finding::error("yaml-syntax", file.clone(), format!("cannot read: {e}"))]),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let pos = config::position(&String::from_utf8_lossy(&e.as_bytes()[..offset]), offset);
+            return (
+                None,
+                vec![Finding::error("yaml-syntax", file.clone(), "the file is not UTF-8 text").at(Some(pos))],
+            );
+        }
+    };
+    let (manifest, mut findings) = manifest::parse(&file, &text, model, channel);
+
+    let mut known = true;
+    let Some(model_cfg) = config.models.get(model) else {
+        let hint = crate::diagnostics::suggest(model, config.models.keys().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"));
+        let mut f = Finding::error("unknown-model", file.clone(), format!("`{model}` is not a model in cadence.toml"));
+        if let Some(h) = hint {
+            f = f.help(h);
+        }
+        findings.push(f);
+        return (None, findings);
+    };
+    if !config.channels.contains_key(channel) {
+        let mut f = Finding::error("unknown-channel", file.clone(), format!("`{channel}` is not a channel in cadence.toml"));
+        if let Some(s) = crate::diagnostics::suggest(channel, config.channels.keys().map(String::as_str)) {
+            f = f.help(format!("did you mean `{s}`?"));
+        }
+        findings.push(f);
+        known = false;
+    } else if !model_cfg.repos.contains_key(channel) {
+        findings.push(
+            Finding::error(
+                "unknown-channel",
+                file.clone(),
+                format!("model `{model}` does not publish on channel `{channel}`"),
+            )
+            .help(format!("add `{channel} = \"<owner>/<repo>\"` under [models.{model}.repos] in cadence.toml")),
+        );
+        known = false;
+    }
+
+    let manifest = match manifest {
+        Some(Manifest::Release(mut r)) => {
+            if stem.starts_with("skip-") {
+                findings.push(
+                    Finding::error("file-name", file.clone(), format!("`{name}` is named as a skip but holds a release"))
+                        .at(r.at(""))
+                        .help("add `kind: skip`, or name the file after the version"),
+                );
+            } else if stem != r.version {
+                findings.push(
+                    Finding::error(
+                        "file-name",
+                        file.clone(),
+                        format!("the file is named `{stem}` but its version is `{}`", r.version),
+                    )
+                    .at(r.at("version"))
+                    .help(format!("rename the file to `{}.yaml`", r.version)),
+                );
+            }
+            if let Some(ch) = config.channels.get(channel) {
+                r.parsed = Version::parse(&r.version, ch.versioning);
+            }
+            Some(Manifest::Release(r))
+        }
+        Some(Manifest::Skip(s)) => {
+            let want = format!("skip-{}", s.slot.format("%Y-%m-%d"));
+            if stem != want {
+                findings.push(
+                    Finding::error("file-name", file.clone(), format!("a skip of slot {} must be named `{want}.yaml`", s.slot))
+                        .at(s.at("slot")),
+                );
+            }
+            Some(Manifest::Skip(s))
+        }
+        None => None,
+    };
+    (manifest.filter(|_| known), findings)
+}
+
+fn load_content(site: &mut Site) -> Result<(), LoadError> {
+    let dir = site.root.join("content");
+    if !dir.exists() {
+        return Ok(());
+    }
+    let root = site.root.clone();
+    let mut findings = Vec::new();
+    let files = walk(&root, &dir, &mut findings);
+    let mut pages = BTreeMap::new();
+    for (path, depth) in files {
+        let file = relative(&root, &path);
+        let Some(slug) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".md"))
+        else {
+            // Images and other assets beside pages are copied, not read.
+            continue;
+        };
+        if depth != 1 {
+            findings.push(Finding::error("content", file, "content pages live directly in content/ as <slug>.md"));
+            continue;
+        }
+        let text = match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(t)) => t,
+            _ => {
+                findings.push(Finding::error("content", file, "the page cannot be read as UTF-8 text"));
+                continue;
+            }
+        };
+        if slug != "_index" {
+            if !config::valid_name(slug) {
+                findings.push(Finding::error(
+                    "content",
+                    file.clone(),
+                    format!("slug `{slug}` must be lowercase letters, digits and `-`"),
+                ));
+                continue;
+            }
+            let clash = if config::RESERVED.contains(&slug) {
+                Some("a reserved path of the site")
+            } else if site.config.models.contains_key(slug) {
+                Some("a model id")
+            } else if site.config.channels.contains_key(slug) {
+                Some("a channel name")
+            } else {
+                None
+            };
+            if let Some(what) = clash {
+                findings.push(
+                    Finding::error("content", file.clone(), format!("the page `{slug}` would collide with {what}"))
+                        .help("rename the file"),
+                );
+                continue;
+            }
+        }
+        match content::parse(&file, slug, &text) {
+            Ok(page) if slug == "_index" => site.index = Some(page),
+            Ok(page) => {
+                pages.insert(page.slug.clone(), page);
+            }
+            Err(mut f) => findings.append(&mut f),
+        }
+    }
+    site.pages = pages.into_values().collect();
+    site.findings.append(&mut findings);
+    Ok(())
+}
+
+/// The text of every file that a finding points into a line of.
+pub fn sources_for(root: &Path, findings: &[Finding]) -> Sources {
+    let mut sources = Sources::new();
+    for f in findings.iter().filter(|f| f.line.is_some()) {
+        if !sources.contains_key(&f.file)
+            && let Ok(text) = std::fs::read_to_string(root.join(&f.file))
+        {
+            sources.insert(f.file.clone(), text);
+        }
+    }
+    sources
+}

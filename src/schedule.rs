@@ -1,0 +1,379 @@
+//! Slot arithmetic and slot states, shared by the rules, the site, the
+//! calendar and `cadence schedule`.
+//!
+//! Slots are `start + k·every`; month steps are taken from `start` and clamp
+//! to the month's last day (a start of Jan 31 gives Feb 28, Mar 31, ...).
+//! A slot's window is `[slot − window_days, slot + window_days]`, inclusive.
+
+use std::fmt;
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use crate::config::{Config, ScheduleRule, days_in_month};
+use crate::manifest::{Release, Skip, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Days,
+    Weeks,
+    Months,
+}
+
+/// A schedule step: `3 months`, `2 weeks`, `10 days`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Every {
+    pub n: u32,
+    pub unit: Unit,
+}
+
+impl Every {
+    pub fn parse(text: &str) -> Result<Every, String> {
+        let bad = || format!("`every = \"{text}\"` must be \"N months\", \"N weeks\" or \"N days\" with N >= 1");
+        let mut parts = text.split_whitespace();
+        let (Some(n), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(bad());
+        };
+        let n: u32 = n.parse().map_err(|_| bad())?;
+        if n == 0 || n > 1200 {
+            return Err(bad());
+        }
+        let unit = match unit {
+            "month" | "months" => Unit::Months,
+            "week" | "weeks" => Unit::Weeks,
+            "day" | "days" => Unit::Days,
+            _ => return Err(bad()),
+        };
+        Ok(Every { n, unit })
+    }
+
+    /// The `k`-th step from `start`.
+    pub fn nth(&self, start: NaiveDate, k: u32) -> Option<NaiveDate> {
+        let steps = self.n.checked_mul(k)?;
+        match self.unit {
+            Unit::Days => start.checked_add_signed(Duration::days(steps as i64)),
+            Unit::Weeks => start.checked_add_signed(Duration::weeks(steps as i64)),
+            Unit::Months => {
+                let total = start.month0() as i64 + steps as i64;
+                let year = start.year() as i64 + total.div_euclid(12);
+                let month = total.rem_euclid(12) as u32 + 1;
+                let year = i32::try_from(year).ok()?;
+                let day = start.day().min(days_in_month(year, month));
+                NaiveDate::from_ymd_opt(year, month, day)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Every {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = match self.unit {
+            Unit::Days => "day",
+            Unit::Weeks => "week",
+            Unit::Months => "month",
+        };
+        write!(f, "{} {unit}{}", self.n, if self.n == 1 { "" } else { "s" })
+    }
+}
+
+impl ScheduleRule {
+    pub fn window(&self, slot: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let w = Duration::days(self.window_days);
+        (slot - w, slot + w)
+    }
+
+    /// Slot dates from `start`, in order, up to and including `until`.
+    pub fn slots_until(&self, until: NaiveDate) -> impl Iterator<Item = NaiveDate> + '_ {
+        (0u32..)
+            .map_while(move |k| self.every.nth(self.start, k))
+            .take_while(move |d| *d <= until)
+    }
+
+    /// Whether `date` is a slot of this schedule.
+    pub fn is_slot(&self, date: NaiveDate) -> bool {
+        self.slots_until(date).last() == Some(date)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlotState {
+    Released,
+    Skipped,
+    Missed,
+    Planned,
+    Open,
+}
+
+impl SlotState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlotState::Released => "released",
+            SlotState::Skipped => "skipped",
+            SlotState::Missed => "missed",
+            SlotState::Planned => "planned",
+            SlotState::Open => "open",
+        }
+    }
+}
+
+/// One slot of one model's channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot {
+    pub model: String,
+    pub channel: String,
+    pub date: NaiveDate,
+    pub window_start: NaiveDate,
+    pub window_end: NaiveDate,
+    pub state: SlotState,
+    /// Index into the releases passed to [`timeline`] of the scheduled final
+    /// that fulfils it or is planned for it.
+    pub release: Option<usize>,
+    /// Index into the skips passed to [`timeline`].
+    pub skip: Option<usize>,
+}
+
+impl Slot {
+    /// Whether the window closed before `today`.
+    pub fn closed(&self, today: NaiveDate) -> bool {
+        self.window_end < today
+    }
+}
+
+/// The slots of one model on one scheduled channel, and how its scheduled
+/// finals and skips fall on them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    pub model: String,
+    pub channel: String,
+    pub slots: Vec<Slot>,
+    /// Scheduled finals (indices into releases), in date order.
+    pub scheduled: Vec<usize>,
+    /// Scheduled finals outside every window that applies.
+    pub off_schedule: Vec<usize>,
+    /// Skips whose slot is not a slot of the schedule for this model.
+    pub unknown_skips: Vec<usize>,
+    /// Slots with both a scheduled final and a skip: (slot index, skip index).
+    pub conflicts: Vec<(usize, usize)>,
+}
+
+impl Timeline {
+    /// The first slot whose window has not closed.
+    pub fn next(&self, today: NaiveDate) -> Option<&Slot> {
+        self.slots.iter().find(|s| !s.closed(today))
+    }
+}
+
+/// Whether a final raises `major.minor` above every final dated before it.
+fn scheduled_finals(releases: &[Release], members: &[usize]) -> Vec<usize> {
+    let mut finals: Vec<usize> = members
+        .iter()
+        .copied()
+        .filter(|&i| releases[i].is_final() && releases[i].parsed.as_ref().and_then(|v| v.line()).is_some())
+        .collect();
+    finals.sort_by(|&a, &b| {
+        (releases[a].date, &releases[a].parsed).cmp(&(releases[b].date, &releases[b].parsed))
+    });
+    // Sweep day by day: a final is scheduled when its line is above the
+    // highest line of every final dated on an earlier day.
+    let mut out = Vec::new();
+    let mut best_before: Option<(u64, u64)> = None;
+    for day in finals.chunk_by(|&a, &b| releases[a].date == releases[b].date) {
+        let line = |i: usize| releases[i].parsed.as_ref().and_then(|v| v.line()).expect("filtered");
+        out.extend(day.iter().copied().filter(|&i| best_before.is_none_or(|b| line(i) > b)));
+        let day_max = day.iter().map(|&i| line(i)).max();
+        best_before = best_before.max(day_max);
+    }
+    out
+}
+
+/// The timelines of every model on every scheduled channel. `releases` and
+/// `skips` are the site's valid manifests; `upcoming` is how many slots
+/// dated today or later to include.
+pub fn timelines(
+    config: &Config,
+    releases: &[Release],
+    skips: &[Skip],
+    today: NaiveDate,
+    upcoming: usize,
+) -> Vec<Timeline> {
+    let mut out = Vec::new();
+    for (channel_name, channel) in &config.channels {
+        let Some(rule) = &channel.schedule else {
+            continue;
+        };
+        for model in config.models_on(channel_name) {
+            let members: Vec<usize> = (0..releases.len())
+                .filter(|&i| releases[i].model == model.id && &releases[i].channel == channel_name)
+                .collect();
+            let model_skips: Vec<usize> = (0..skips.len())
+                .filter(|&i| skips[i].model == model.id && &skips[i].channel == channel_name)
+                .collect();
+            out.push(timeline(
+                rule,
+                &model.id,
+                channel_name,
+                model.since,
+                releases,
+                &members,
+                skips,
+                &model_skips,
+                today,
+                upcoming,
+            ));
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn timeline(
+    rule: &ScheduleRule,
+    model: &str,
+    channel: &str,
+    since: Option<NaiveDate>,
+    releases: &[Release],
+    members: &[usize],
+    skips: &[Skip],
+    model_skips: &[usize],
+    today: NaiveDate,
+    upcoming: usize,
+) -> Timeline {
+    let scheduled = scheduled_finals(releases, members);
+    let latest_input = scheduled
+        .iter()
+        .map(|&i| releases[i].date)
+        .chain(model_skips.iter().map(|&i| skips[i].slot))
+        .max()
+        .unwrap_or(today)
+        .max(today);
+    let horizon = latest_input + Duration::days(rule.window_days);
+    let applies = |d: &NaiveDate| since.is_none_or(|s| *d >= s);
+    let mut dates: Vec<NaiveDate> = rule.slots_until(horizon).filter(applies).collect();
+    // Then the next `upcoming` slots dated today or later.
+    let have = dates.iter().filter(|d| **d >= today).count();
+    if have < upcoming {
+        let mut k = 0u32;
+        let mut extra = upcoming - have;
+        while extra > 0 {
+            let Some(d) = rule.every.nth(rule.start, k) else { break };
+            k += 1;
+            if d > horizon && applies(&d) {
+                dates.push(d);
+                extra -= 1;
+            }
+            if k > 100_000 {
+                break;
+            }
+        }
+    }
+    let mut slots: Vec<Slot> = dates
+        .iter()
+        .map(|&date| {
+            let (window_start, window_end) = rule.window(date);
+            Slot {
+                model: model.to_string(),
+                channel: channel.to_string(),
+                date,
+                window_start,
+                window_end,
+                state: SlotState::Open,
+                release: None,
+                skip: None,
+            }
+        })
+        .collect();
+
+    let mut off_schedule = Vec::new();
+    for &i in &scheduled {
+        let date = releases[i].date;
+        let mut holding: Vec<usize> = (0..slots.len())
+            .filter(|&s| slots[s].window_start <= date && date <= slots[s].window_end)
+            .collect();
+        if holding.is_empty() {
+            off_schedule.push(i);
+            continue;
+        }
+        holding.sort_by_key(|&s| ((slots[s].date - date).num_days().abs(), slots[s].date));
+        if let Some(&s) = holding.iter().find(|&&s| slots[s].release.is_none()) {
+            slots[s].release = Some(i);
+        }
+    }
+
+    let mut unknown_skips = Vec::new();
+    let mut conflicts = Vec::new();
+    for &k in model_skips {
+        match slots.iter().position(|s| s.date == skips[k].slot) {
+            Some(s) if slots[s].skip.is_none() => {
+                slots[s].skip = Some(k);
+                if slots[s].release.is_some() {
+                    conflicts.push((s, k));
+                }
+            }
+            Some(_) => {} // a second skip of one slot is a duplicate file name
+            None => unknown_skips.push(k),
+        }
+    }
+
+    for slot in &mut slots {
+        slot.state = match (slot.release.map(|i| releases[i].status), slot.skip) {
+            (Some(Status::Released | Status::Yanked), _) => SlotState::Released,
+            (_, Some(_)) => SlotState::Skipped,
+            (Some(Status::Planned), None) => SlotState::Planned,
+            (None, None) if slot.closed(today) => SlotState::Missed,
+            (None, None) => SlotState::Open,
+        };
+    }
+
+    Timeline {
+        model: model.to_string(),
+        channel: channel.to_string(),
+        slots,
+        scheduled,
+        off_schedule,
+        unknown_skips,
+        conflicts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_parses() {
+        assert_eq!(Every::parse("3 months").unwrap(), Every { n: 3, unit: Unit::Months });
+        assert_eq!(Every::parse("1 week").unwrap(), Every { n: 1, unit: Unit::Weeks });
+        assert!(Every::parse("0 days").is_err());
+        assert!(Every::parse("3 fortnights").is_err());
+        assert!(Every::parse("months").is_err());
+    }
+
+    #[test]
+    fn month_steps_clamp_from_start() {
+        let e = Every::parse("1 month").unwrap();
+        let start = d("2024-01-31");
+        let got: Vec<_> = (0..4).map(|k| e.nth(start, k).unwrap()).collect();
+        assert_eq!(got, [d("2024-01-31"), d("2024-02-29"), d("2024-03-31"), d("2024-04-30")]);
+        let q = Every::parse("3 months").unwrap();
+        assert_eq!(q.nth(d("2024-11-30"), 1).unwrap(), d("2025-02-28"));
+    }
+
+    #[test]
+    fn weeks_and_days() {
+        let rule = ScheduleRule {
+            every: Every::parse("2 weeks").unwrap(),
+            start: d("2024-09-02"),
+            window_days: 3,
+            skip_notice_days: 7,
+        };
+        let slots: Vec<_> = rule.slots_until(d("2024-10-01")).collect();
+        assert_eq!(slots, [d("2024-09-02"), d("2024-09-16"), d("2024-09-30")]);
+        assert!(rule.is_slot(d("2024-09-16")));
+        assert!(!rule.is_slot(d("2024-09-17")));
+        assert_eq!(rule.window(d("2024-09-16")), (d("2024-09-13"), d("2024-09-19")));
+    }
+}

@@ -1,0 +1,122 @@
+//! The JSON Schema (draft 2020-12) of a manifest, for `cadence schema`,
+//! `/schema/manifest.schema.json` and editors' YAML language servers.
+
+use serde_json::{Value, json};
+
+/// The manifest schema. `base_url` names its `$id` when the site has one.
+pub fn manifest_schema(base_url: Option<&str>) -> Value {
+    let date = json!({
+        "type": "string",
+        "description": "YYYY-MM-DD, or an RFC 3339 date-time with offset (taken in UTC)",
+        "anyOf": [
+            {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+            {"format": "date-time"}
+        ]
+    });
+    let hex40 = json!({"type": "string", "pattern": "^[0-9a-fA-F]{40}$"});
+    let release = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["version", "date", "summary"],
+        "properties": {
+            "kind": {"const": "release"},
+            "version": {
+                "type": "string",
+                "description": "Equals the file stem: X.Y.Z or X.Y.Z-rc.N on semver channels, YYYY-MM-DD or YYYY-MM-DD.N on date channels",
+                "pattern": "^([0-9]+\\.[0-9]+\\.[0-9]+(-rc\\.[1-9][0-9]*)?|[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.[1-9][0-9]*)?)$"
+            },
+            "date": date,
+            "summary": {"type": "string", "description": "One line of plain text", "pattern": "^[^\\n]*\\n?$", "minLength": 1},
+            "title": {"type": "string"},
+            "status": {"enum": ["released", "planned", "yanked"], "default": "released"},
+            "yanked": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["date", "reason"],
+                "properties": {"date": date, "reason": {"type": "string"}}
+            },
+            "revision": {"description": "Hugging Face commit id of the channel repo", "allOf": [hex40]},
+            "taxonomy": {"type": "string", "description": "Taxonomy branch the build came from"},
+            "taxonomy_commit": {"type": "string", "pattern": "^[0-9a-fA-F]{7,40}$"},
+            "artifacts": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["format", "file"],
+                    "properties": {
+                        "format": {"enum": ["safetensors", "gguf", "other"]},
+                        "file": {"type": "string", "not": {"pattern": "(^/|(^|/)\\.\\.(/|$))"}},
+                        "repo": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
+                        "revision": {"type": "string"},
+                        "quantization": {"type": "string"},
+                        "size": {"type": "integer", "minimum": 1},
+                        "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}
+                    },
+                    "if": {"properties": {"format": {"const": "gguf"}}},
+                    "then": {"required": ["quantization"]}
+                }
+            },
+            "ollama": {"type": "string"},
+            "evaluations": {
+                "type": "object",
+                "additionalProperties": {"type": "number"}
+            },
+            "notes": {"type": "string", "description": "Release notes, markdown"}
+        },
+        "allOf": [
+            {
+                "if": {"properties": {"status": {"const": "yanked"}}, "required": ["status"]},
+                "then": {"required": ["yanked"]},
+                "else": {"not": {"required": ["yanked"]}}
+            },
+            {
+                "if": {"properties": {"status": {"const": "planned"}}, "required": ["status"]},
+                "else": {"required": ["revision"]}
+            }
+        ]
+    });
+    let skip = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["kind", "slot", "announced", "reason"],
+        "properties": {
+            "kind": {"const": "skip"},
+            "slot": date,
+            "announced": date,
+            "reason": {"type": "string", "description": "Why the slot is skipped, markdown"}
+        }
+    });
+    let id = base_url.map_or_else(
+        || "https://cadence.invalid/schema/manifest.schema.json".to_string(),
+        |b| format!("{b}schema/manifest.schema.json"),
+    );
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": id,
+        "title": "cadence release or skip manifest",
+        "description": "releases/<model>/<channel>/<version>.yaml or releases/<model>/<channel>/skip-<slot>.yaml",
+        "oneOf": [
+            {"$ref": "#/$defs/release"},
+            {"$ref": "#/$defs/skip"}
+        ],
+        "$defs": {"release": release, "skip": skip}
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn schema_lists_every_manifest_key() {
+        let s = super::manifest_schema(None);
+        let props = s["$defs"]["release"]["properties"].as_object().unwrap();
+        for key in crate::manifest::RELEASE_KEYS {
+            assert!(props.contains_key(*key), "{key}");
+        }
+        let props = s["$defs"]["skip"]["properties"].as_object().unwrap();
+        for key in crate::manifest::SKIP_KEYS {
+            assert!(props.contains_key(*key), "{key}");
+        }
+        assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    }
+}
