@@ -13,4 +13,5 @@ pub mod manifest;
 pub mod rules;
 pub mod schedule;
 pub mod schema;
+pub mod site;
 pub mod yaml;

@@ -1,0 +1,640 @@
+//! The derived model of a checked site: per model and channel, releases
+//! newest first, `major.minor` lines with candidates under their finals, the
+//! latest released final, the previous release of each kind (for evaluation
+//! deltas), retention, slot states, and every derived field of a release
+//! (URL, tag, repo, download URLs, Ollama commands).
+//!
+//! Everything a page, feed, calendar, API file, announcement or sync needs
+//! is computed here once; renderers only read it.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use crate::config::{Config, Versioning};
+use crate::load::Site;
+use crate::manifest::{Artifact, Format, Release, Skip, Status, Version};
+use crate::schedule::{Timeline, timelines};
+
+/// Where artifacts are downloaded from.
+pub const HF_ENDPOINT: &str = "https://huggingface.co";
+
+/// How many slots dated today or later a timeline holds (SPEC 7: "the next four").
+pub const UPCOMING_SLOTS: usize = 4;
+
+/// Derived facts about one release.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReleaseInfo {
+    /// `granite-7b-lab/versioned/1.1.0/`, relative to the site root.
+    pub path: String,
+    /// Channel repo on Hugging Face.
+    pub repo: String,
+    pub tag: String,
+    pub candidate: bool,
+    /// A released stream build past the channel's `retention`.
+    pub retired: bool,
+    /// The previous release of its kind: a final's previous final, a
+    /// candidate's previous candidate of the same final, a stream build's
+    /// previous build. Only shipped releases count.
+    pub previous: Option<usize>,
+    /// A final's candidates, highest `rc.N` first.
+    pub candidates: Vec<usize>,
+    /// A candidate's final, if one exists.
+    pub final_release: Option<usize>,
+}
+
+/// A `major.minor` line of a semver channel: finals newest first, each with
+/// its candidates; candidates whose final does not exist yet are `pending`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub major: u64,
+    pub minor: u64,
+    pub finals: Vec<usize>,
+    pub pending: Vec<usize>,
+}
+
+/// One model on one channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stream {
+    pub model: String,
+    pub channel: String,
+    pub repo: String,
+    /// Every release, newest first (date, then version).
+    pub releases: Vec<usize>,
+    /// Semver channels: lines, newest first.
+    pub lines: Vec<Line>,
+    /// Skips, newest slot first.
+    pub skips: Vec<usize>,
+    /// The newest released final.
+    pub latest: Option<usize>,
+    /// Distinct majors of finals, highest first (semver channels).
+    pub majors: Vec<u64>,
+}
+
+pub struct Catalog<'a> {
+    pub site: &'a Site,
+    pub config: &'a Config,
+    pub today: NaiveDate,
+    /// Parallel to `site.releases`.
+    pub info: Vec<ReleaseInfo>,
+    /// Keyed by (model, channel), for every channel each model publishes on.
+    pub streams: BTreeMap<(String, String), Stream>,
+    pub timelines: Vec<Timeline>,
+    by_version: HashMap<(&'a str, &'a str, &'a str), usize>,
+}
+
+/// Newest first: date, then version, then path.
+fn newest_first(releases: &[Release], idx: &mut [usize]) {
+    idx.sort_by(|&a, &b| {
+        let (ra, rb) = (&releases[a], &releases[b]);
+        (Reverse(ra.date), Reverse(&ra.parsed), &ra.file).cmp(&(
+            Reverse(rb.date),
+            Reverse(&rb.parsed),
+            &rb.file,
+        ))
+    });
+}
+
+impl<'a> Catalog<'a> {
+    /// Derive the catalog of a site that passed `check`.
+    pub fn new(site: &'a Site, today: NaiveDate) -> Catalog<'a> {
+        let config = &site.config;
+        let releases = &site.releases;
+        let mut streams = BTreeMap::new();
+        for model in config.models.values() {
+            for (channel, repo) in &model.repos {
+                streams.insert(
+                    (model.id.clone(), channel.clone()),
+                    Stream {
+                        model: model.id.clone(),
+                        channel: channel.clone(),
+                        repo: repo.clone(),
+                        releases: Vec::new(),
+                        lines: Vec::new(),
+                        skips: Vec::new(),
+                        latest: None,
+                        majors: Vec::new(),
+                    },
+                );
+            }
+        }
+        for (i, r) in releases.iter().enumerate() {
+            if let Some(s) = streams.get_mut(&(r.model.clone(), r.channel.clone())) {
+                s.releases.push(i);
+            }
+        }
+        for (k, s) in site.skips.iter().enumerate() {
+            if let Some(st) = streams.get_mut(&(s.model.clone(), s.channel.clone())) {
+                st.skips.push(k);
+            }
+        }
+
+        let mut info: Vec<ReleaseInfo> = releases
+            .iter()
+            .map(|r| {
+                let repo = config
+                    .models
+                    .get(&r.model)
+                    .and_then(|m| m.repos.get(&r.channel))
+                    .cloned()
+                    .unwrap_or_default();
+                let tag = config
+                    .channels
+                    .get(&r.channel)
+                    .map(|c| c.render_tag(&r.version))
+                    .unwrap_or_default();
+                ReleaseInfo {
+                    path: format!("{}/{}/{}/", r.model, r.channel, r.version),
+                    repo,
+                    tag,
+                    candidate: r.is_candidate(),
+                    retired: false,
+                    previous: None,
+                    candidates: Vec::new(),
+                    final_release: None,
+                }
+            })
+            .collect();
+
+        for stream in streams.values_mut() {
+            newest_first(releases, &mut stream.releases);
+            stream.skips.sort_by_key(|&k| Reverse(site.skips[k].slot));
+            let channel = &config.channels[&stream.channel];
+            stream.latest = stream
+                .releases
+                .iter()
+                .copied()
+                .find(|&i| releases[i].is_final() && releases[i].status == Status::Released);
+
+            // Previous of each kind, walking oldest to newest.
+            let mut last_final: Option<usize> = None;
+            let mut last_candidate: HashMap<Version, usize> = HashMap::new();
+            for &i in stream.releases.iter().rev() {
+                let r = &releases[i];
+                if !r.status.shipped() {
+                    continue;
+                }
+                if r.is_candidate() {
+                    let Some(fv) = r.parsed.as_ref().map(Version::final_version) else {
+                        continue;
+                    };
+                    info[i].previous = last_candidate.get(&fv).copied();
+                    last_candidate.insert(fv, i);
+                } else {
+                    info[i].previous = last_final;
+                    last_final = Some(i);
+                }
+            }
+
+            if let Some(keep) = channel.retention {
+                for (n, &i) in stream
+                    .releases
+                    .iter()
+                    .filter(|&&i| releases[i].status == Status::Released)
+                    .enumerate()
+                {
+                    info[i].retired = n >= keep;
+                }
+            }
+
+            if channel.versioning == Versioning::Semver {
+                let mut finals_by_version: HashMap<Version, usize> = HashMap::new();
+                for &i in &stream.releases {
+                    if let Some(v) = &releases[i].parsed
+                        && releases[i].is_final()
+                    {
+                        finals_by_version.insert(v.clone(), i);
+                    }
+                }
+                let mut lines: BTreeMap<Reverse<(u64, u64)>, Line> = BTreeMap::new();
+                for &i in &stream.releases {
+                    let Some(v) = &releases[i].parsed else {
+                        continue;
+                    };
+                    let Some((major, minor)) = v.line() else {
+                        continue;
+                    };
+                    let line = lines
+                        .entry(Reverse((major, minor)))
+                        .or_insert_with(|| Line {
+                            major,
+                            minor,
+                            finals: Vec::new(),
+                            pending: Vec::new(),
+                        });
+                    if v.is_candidate() {
+                        match finals_by_version.get(&v.final_version()) {
+                            Some(&f) => info[i].final_release = Some(f),
+                            None => line.pending.push(i),
+                        }
+                    } else {
+                        line.finals.push(i);
+                    }
+                }
+                for &i in &stream.releases {
+                    if let Some(f) = info[i].final_release {
+                        info[f].candidates.push(i);
+                    }
+                }
+                for &i in &stream.releases {
+                    let mut c = std::mem::take(&mut info[i].candidates);
+                    c.sort_by_key(|&c| Reverse(releases[c].parsed.as_ref().and_then(Version::rc)));
+                    info[i].candidates = c;
+                }
+                stream.lines = lines.into_values().collect();
+                let mut majors: Vec<u64> = stream
+                    .releases
+                    .iter()
+                    .filter(|&&i| releases[i].is_final())
+                    .filter_map(|&i| {
+                        releases[i]
+                            .parsed
+                            .as_ref()
+                            .and_then(Version::semver)
+                            .map(|v| v.major)
+                    })
+                    .collect();
+                majors.sort_unstable_by(|a, b| b.cmp(a));
+                majors.dedup();
+                stream.majors = majors;
+            }
+        }
+
+        let by_version = releases
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                (
+                    (r.model.as_str(), r.channel.as_str(), r.version.as_str()),
+                    i,
+                )
+            })
+            .collect();
+
+        Catalog {
+            site,
+            config,
+            today,
+            info,
+            streams,
+            timelines: timelines(config, releases, &site.skips, today, UPCOMING_SLOTS),
+            by_version,
+        }
+    }
+
+    pub fn release(&self, i: usize) -> &'a Release {
+        &self.site.releases[i]
+    }
+
+    pub fn skip(&self, k: usize) -> &'a Skip {
+        &self.site.skips[k]
+    }
+
+    /// The release of a model's channel with this version.
+    pub fn find(&self, model: &str, channel: &str, version: &str) -> Option<usize> {
+        self.by_version.get(&(model, channel, version)).copied()
+    }
+
+    pub fn stream(&self, model: &str, channel: &str) -> Option<&Stream> {
+        self.streams.get(&(model.to_string(), channel.to_string()))
+    }
+
+    /// An absolute URL of a site path (`granite-7b-lab/` or `/schedule/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_url, path.trim_start_matches('/'))
+    }
+
+    /// The site path of a skip's page, relative to the root.
+    pub fn skip_path(&self, s: &Skip) -> String {
+        format!("{}/{}/skip-{}/", s.model, s.channel, s.slot)
+    }
+
+    /// The title a release is shown with.
+    pub fn title(&self, r: &Release) -> String {
+        r.title.clone().unwrap_or_else(|| {
+            let model = self
+                .config
+                .models
+                .get(&r.model)
+                .map_or(r.model.as_str(), |m| m.title.as_str());
+            format!("{model} {}", r.version)
+        })
+    }
+
+    /// The timeline of a model's scheduled channel.
+    pub fn timeline(&self, model: &str, channel: &str) -> Option<&Timeline> {
+        self.timelines
+            .iter()
+            .find(|t| t.model == model && t.channel == channel)
+    }
+
+    /// An artifact's repo and revision after defaults.
+    pub fn artifact_source(&self, i: usize, a: &Artifact) -> (String, String) {
+        let info = &self.info[i];
+        let r = self.release(i);
+        let repo = a.repo.clone().unwrap_or_else(|| info.repo.clone());
+        let revision = a.revision.clone().unwrap_or_else(|| {
+            if repo == info.repo {
+                r.revision.clone().unwrap_or_else(|| "main".into())
+            } else {
+                "main".into()
+            }
+        });
+        (repo, revision)
+    }
+
+    /// The artifact as the JSON API shows it, derived fields included.
+    pub fn artifact_json(&self, i: usize, a: &Artifact) -> Value {
+        let (repo, revision) = self.artifact_source(i, a);
+        let url = format!("{HF_ENDPOINT}/{repo}/resolve/{revision}/{}", a.file);
+        let ollama = match (a.format, &a.quantization) {
+            (Format::Gguf, Some(q)) => Some(format!("ollama run hf.co/{repo}:{q}")),
+            _ => None,
+        };
+        json!({
+            "format": a.format.as_str(),
+            "file": a.file,
+            "repo": repo,
+            "revision": revision,
+            "quantization": a.quantization,
+            "size": a.size,
+            "sha256": a.sha256,
+            "url": url,
+            "ollama_command": ollama,
+        })
+    }
+
+    /// A release as `releases.json` and `latest.json` show it (SPEC 7).
+    pub fn release_json(&self, i: usize) -> Value {
+        let r = self.release(i);
+        let info = &self.info[i];
+        let evaluations: serde_json::Map<String, Value> = r
+            .evaluations
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        json!({
+            "kind": "release",
+            "model": r.model,
+            "channel": r.channel,
+            "version": r.version,
+            "date": r.date.to_string(),
+            "status": r.status.as_str(),
+            "candidate": info.candidate,
+            "title": self.title(r),
+            "summary": r.summary,
+            "url": self.url(&info.path),
+            "repo": info.repo,
+            "revision": r.revision,
+            "tag": info.tag,
+            "taxonomy": r.taxonomy,
+            "taxonomy_commit": r.taxonomy_commit,
+            "ollama": r.ollama,
+            "evaluations": if evaluations.is_empty() { Value::Null } else { Value::Object(evaluations) },
+            "artifacts": r.artifacts.iter().map(|a| self.artifact_json(i, a)).collect::<Vec<_>>(),
+            "retired": info.retired,
+            "yanked": r.yanked.as_ref().map(|y| json!({"date": y.date.to_string(), "reason": y.reason})),
+            "notes": r.notes,
+        })
+    }
+
+    /// A skip as `releases.json` shows it.
+    pub fn skip_json(&self, k: usize) -> Value {
+        let s = self.skip(k);
+        json!({
+            "kind": "skip",
+            "model": s.model,
+            "channel": s.channel,
+            "slot": s.slot.to_string(),
+            "announced": s.announced.to_string(),
+            "reason": s.reason,
+            "url": self.url(&self.skip_path(s)),
+        })
+    }
+}
+
+/// One entry of a feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Release(usize),
+    Skip(usize),
+}
+
+/// One feed of the site (SPEC 7), with its entries newest first, at most
+/// `feed_limit` of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feed {
+    /// Folder of `atom.xml` and `rss.xml`: `""` for the site feed,
+    /// `stream/`, `granite-7b-lab/versioned/`, `granite-7b-lab/versioned/1.x/`,
+    /// `granite-7b-lab/candidates/`.
+    pub dir: String,
+    pub title: String,
+    pub description: String,
+    /// The page the feed belongs to (its `<link rel="alternate">`).
+    pub page: String,
+    pub entries: Vec<Entry>,
+}
+
+impl Catalog<'_> {
+    /// The date an entry first appeared: a release's `date`, a skip's `announced`.
+    pub fn first_date(&self, e: Entry) -> NaiveDate {
+        match e {
+            Entry::Release(i) => self.release(i).date,
+            Entry::Skip(k) => self.skip(k).announced,
+        }
+    }
+
+    /// When an entry last changed: a yanked release's yank date.
+    pub fn updated(&self, e: Entry) -> NaiveDate {
+        match e {
+            Entry::Release(i) => {
+                let r = self.release(i);
+                r.yanked.as_ref().map_or(r.date, |y| y.date.max(r.date))
+            }
+            Entry::Skip(k) => self.skip(k).announced,
+        }
+    }
+
+    /// `tag:<host>,<year>:<model>/<channel>/<version>` (or `.../skip-<slot>`).
+    pub fn entry_id(&self, e: Entry) -> String {
+        let year = chrono::Datelike::year(&self.first_date(e));
+        let host = self.config.host();
+        match e {
+            Entry::Release(i) => {
+                let r = self.release(i);
+                format!("tag:{host},{year}:{}/{}/{}", r.model, r.channel, r.version)
+            }
+            Entry::Skip(k) => {
+                let s = self.skip(k);
+                format!(
+                    "tag:{host},{year}:{}/{}/skip-{}",
+                    s.model, s.channel, s.slot
+                )
+            }
+        }
+    }
+
+    /// The site path of an entry's page.
+    pub fn entry_path(&self, e: Entry) -> String {
+        match e {
+            Entry::Release(i) => self.info[i].path.clone(),
+            Entry::Skip(k) => self.skip_path(self.skip(k)),
+        }
+    }
+
+    fn newest(&self, mut entries: Vec<Entry>) -> Vec<Entry> {
+        entries.sort_by(|&a, &b| {
+            (
+                Reverse(self.updated(a)),
+                Reverse(self.first_date(a)),
+                self.entry_path(a),
+            )
+                .cmp(&(
+                    Reverse(self.updated(b)),
+                    Reverse(self.first_date(b)),
+                    self.entry_path(b),
+                ))
+        });
+        entries.truncate(self.config.feed_limit);
+        entries
+    }
+
+    /// Every feed of the site, in a stable order.
+    pub fn feeds(&self) -> Vec<Feed> {
+        let releases = &self.site.releases;
+        let in_feed = |i: usize| releases[i].status.shipped() && releases[i].is_final();
+        let all_skips = || (0..self.site.skips.len()).map(Entry::Skip);
+        let mut feeds = Vec::new();
+
+        let everything: Vec<Entry> = (0..releases.len())
+            .filter(|&i| in_feed(i))
+            .map(Entry::Release)
+            .chain(all_skips())
+            .collect();
+        feeds.push(Feed {
+            dir: String::new(),
+            title: self.config.title.clone(),
+            description: self.config.description.clone(),
+            page: String::new(),
+            entries: self.newest(everything),
+        });
+
+        for (name, channel) in &self.config.channels {
+            let entries: Vec<Entry> = (0..releases.len())
+                .filter(|&i| in_feed(i) && &releases[i].channel == name)
+                .map(Entry::Release)
+                .chain(
+                    all_skips()
+                        .filter(|&e| matches!(e, Entry::Skip(k) if &self.skip(k).channel == name)),
+                )
+                .collect();
+            feeds.push(Feed {
+                dir: format!("{name}/"),
+                title: format!("{}: {}", self.config.title, channel.title),
+                description: channel.description.clone(),
+                page: format!("{name}/"),
+                entries: self.newest(entries),
+            });
+        }
+
+        for model in self.config.models.values() {
+            for stream in self.streams.values().filter(|s| s.model == model.id) {
+                let channel = &self.config.channels[&stream.channel];
+                let entries: Vec<Entry> = stream
+                    .releases
+                    .iter()
+                    .copied()
+                    .filter(|&i| in_feed(i))
+                    .map(Entry::Release)
+                    .chain(stream.skips.iter().copied().map(Entry::Skip))
+                    .collect();
+                let page = format!("{}/{}/", model.id, stream.channel);
+                feeds.push(Feed {
+                    dir: page.clone(),
+                    title: format!("{} ({})", model.title, channel.title),
+                    description: channel.description.clone(),
+                    page: page.clone(),
+                    entries: self.newest(entries),
+                });
+                for &major in &stream.majors {
+                    let entries: Vec<Entry> = stream
+                        .releases
+                        .iter()
+                        .copied()
+                        .filter(|&i| {
+                            in_feed(i)
+                                && releases[i]
+                                    .parsed
+                                    .as_ref()
+                                    .and_then(Version::semver)
+                                    .is_some_and(|v| v.major == major)
+                        })
+                        .map(Entry::Release)
+                        .collect();
+                    feeds.push(Feed {
+                        dir: format!("{page}{major}.x/"),
+                        title: format!("{} ({}, {major}.x only)", model.title, channel.title),
+                        description: format!(
+                            "Final {major}.x releases of {} on the {} channel.",
+                            model.title, channel.title
+                        ),
+                        page: page.clone(),
+                        entries: self.newest(entries),
+                    });
+                }
+            }
+            let has_semver = model.repos.keys().any(|c| {
+                self.config
+                    .channels
+                    .get(c)
+                    .is_some_and(|c| c.versioning == Versioning::Semver)
+            });
+            if has_semver {
+                let entries: Vec<Entry> = (0..releases.len())
+                    .filter(|&i| {
+                        releases[i].model == model.id
+                            && releases[i].is_candidate()
+                            && releases[i].status.shipped()
+                    })
+                    .map(Entry::Release)
+                    .collect();
+                feeds.push(Feed {
+                    dir: format!("{}/candidates/", model.id),
+                    title: format!("{}: release candidates", model.title),
+                    description: format!("Release candidates of {}, for testers.", model.title),
+                    page: format!("{}/", model.id),
+                    entries: self.newest(entries),
+                });
+            }
+        }
+        feeds
+    }
+}
+
+impl Catalog<'_> {
+    /// Slots with state, as `schedule.json` and `cadence schedule --format
+    /// json` show them: `{"slots": [{"model", "channel", "date",
+    /// "window_start", "window_end", "state", "version"}]}`.
+    pub fn schedule_json(&self, model: Option<&str>) -> Value {
+        let slots: Vec<Value> = self
+            .timelines
+            .iter()
+            .filter(|t| model.is_none_or(|m| t.model == m))
+            .flat_map(|t| t.slots.iter())
+            .map(|s| {
+                json!({
+                    "model": s.model,
+                    "channel": s.channel,
+                    "date": s.date.to_string(),
+                    "window_start": s.window_start.to_string(),
+                    "window_end": s.window_end.to_string(),
+                    "state": s.state.as_str(),
+                    "version": s.release.map(|i| self.release(i).version.clone()),
+                })
+            })
+            .collect();
+        json!({ "slots": slots })
+    }
+}

@@ -1,0 +1,23 @@
+//! The site: the derived [`catalog::Catalog`] and everything rendered from it.
+
+pub mod api;
+pub mod calendar;
+pub mod catalog;
+pub mod feeds;
+pub mod theme;
+
+/// One file of the output, by its path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
