@@ -304,8 +304,11 @@ fn timeline(
     let mut off_schedule = Vec::new();
     for &i in &scheduled {
         let date = releases[i].date;
-        let mut holding: Vec<usize> = (0..slots.len())
-            .filter(|&s| slots[s].window_start <= date && date <= slots[s].window_end)
+        // Slots are in date order and windows are equally wide, so the
+        // windows holding `date` are a contiguous run found by bisection.
+        let first = slots.partition_point(|s| s.window_end < date);
+        let mut holding: Vec<usize> = (first..slots.len())
+            .take_while(|&s| slots[s].window_start <= date)
             .collect();
         if holding.is_empty() {
             off_schedule.push(i);
@@ -320,7 +323,12 @@ fn timeline(
     let mut unknown_skips = Vec::new();
     let mut conflicts = Vec::new();
     for &k in model_skips {
-        match slots.iter().position(|s| s.date == skips[k].slot) {
+        let at = slots.partition_point(|s| s.date < skips[k].slot);
+        match slots
+            .get(at)
+            .filter(|s| s.date == skips[k].slot)
+            .map(|_| at)
+        {
             Some(s) if slots[s].skip.is_none() => {
                 slots[s].skip = Some(k);
                 if slots[s].release.is_some() {
