@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod hf;
 pub mod load;
 pub mod manifest;
 pub mod rules;

@@ -2,6 +2,7 @@
 //! the pipeline and returns the exit status.
 
 mod check;
+mod hf_sync;
 mod stubs;
 
 use std::io::IsTerminal;
@@ -146,7 +147,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Schedule(args) => stubs::schedule(&ctx, &args),
         Command::New(args) => stubs::new(&ctx, &args),
         Command::Announce(args) => stubs::announce(&ctx, &args),
-        Command::HfSync(args) => stubs::hf_sync(&ctx, &args),
+        Command::HfSync(args) => hf_sync::run(&ctx, &args),
         Command::Init(args) => stubs::init(&ctx, &args),
     };
     match result {

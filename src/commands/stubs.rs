@@ -20,9 +20,6 @@ pub fn new(_: &Context, _: &NewCommand) -> Result<u8> {
 pub fn announce(_: &Context, _: &AnnounceArgs) -> Result<u8> {
     bail!("`cadence announce` is not implemented yet")
 }
-pub fn hf_sync(_: &Context, _: &HfSyncArgs) -> Result<u8> {
-    bail!("`cadence hf-sync` is not implemented yet")
-}
 pub fn init(_: &Context, _: &InitArgs) -> Result<u8> {
     bail!("`cadence init` is not implemented yet")
 }

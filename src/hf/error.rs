@@ -1,0 +1,282 @@
+//! Errors of Hub requests, with messages that say what to do. A message
+//! never holds the token: server text is redacted by the client before it
+//! gets here.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Why a Hub request did not do what was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HubError {
+    /// 401: no token where one is needed, or the token is invalid.
+    Unauthorized {
+        repo: String,
+        token_sent: bool,
+        message: Option<String>,
+    },
+    /// 403: the token may not do this to the repo.
+    Forbidden {
+        repo: String,
+        write: bool,
+        message: Option<String>,
+    },
+    /// 404 `RepoNotFound`.
+    RepoNotFound { repo: String, endpoint: String },
+    /// 404 `RevisionNotFound` for a commit.
+    RevisionNotFound { repo: String, revision: String },
+    /// 404 for a tag to delete.
+    TagNotFound { repo: String, tag: String },
+    /// 409 on create: the tag exists.
+    TagExists { repo: String, tag: String },
+    /// 429 after every retry, or a `Retry-After` too long to wait for.
+    RateLimited {
+        repo: String,
+        attempts: u32,
+        retry_after: Option<Duration>,
+    },
+    /// 5xx after every retry.
+    Server {
+        repo: String,
+        status: u16,
+        message: Option<String>,
+        attempts: u32,
+    },
+    /// No answer in time, after every retry.
+    Timeout {
+        repo: String,
+        doing: String,
+        timeout: Duration,
+        attempts: u32,
+    },
+    /// The Hub could not be reached.
+    Network {
+        repo: String,
+        doing: String,
+        message: String,
+        attempts: u32,
+    },
+    /// Any other status.
+    Unexpected {
+        repo: String,
+        status: u16,
+        message: Option<String>,
+    },
+    /// An answer cadence cannot read.
+    BadAnswer { repo: String, message: String },
+    /// The HTTP client could not be set up.
+    Setup { message: String },
+}
+
+impl HubError {
+    /// The repo the error is about.
+    /// Whether the error is about the whole repo (or the token), so that
+    /// further writes to it would fail the same way.
+    pub fn blocks_repo(&self) -> bool {
+        matches!(
+            self,
+            HubError::Unauthorized { .. }
+                | HubError::Forbidden { .. }
+                | HubError::RepoNotFound { .. }
+        )
+    }
+
+    pub fn repo(&self) -> Option<&str> {
+        use HubError::*;
+        match self {
+            Unauthorized { repo, .. }
+            | Forbidden { repo, .. }
+            | RepoNotFound { repo, .. }
+            | RevisionNotFound { repo, .. }
+            | TagNotFound { repo, .. }
+            | TagExists { repo, .. }
+            | RateLimited { repo, .. }
+            | Server { repo, .. }
+            | Timeout { repo, .. }
+            | Network { repo, .. }
+            | Unexpected { repo, .. }
+            | BadAnswer { repo, .. } => Some(repo),
+            Setup { .. } => None,
+        }
+    }
+}
+
+fn detail(status: u16, message: &Option<String>) -> String {
+    match message {
+        Some(m) => format!("{status}: {m}"),
+        None => status.to_string(),
+    }
+}
+
+impl fmt::Display for HubError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use HubError::*;
+        match self {
+            Unauthorized {
+                repo,
+                token_sent: true,
+                message,
+            } => write!(
+                f,
+                "the Hub rejected the token for {repo} ({}): it is invalid, expired or not allowed to use the API; \
+                 create a token with write access at https://huggingface.co/settings/tokens and set HF_TOKEN",
+                detail(401, message)
+            ),
+            Unauthorized {
+                repo,
+                token_sent: false,
+                message,
+            } => write!(
+                f,
+                "{repo} needs a token ({}): set HF_TOKEN to a token that can read and write the repo",
+                detail(401, message)
+            ),
+            Forbidden {
+                repo,
+                write: true,
+                message,
+            } => write!(
+                f,
+                "the token cannot write to {repo} ({}): give it write access to the repo \
+                 (a fine-grained token needs write access to {repo} or its organisation)",
+                detail(403, message)
+            ),
+            Forbidden {
+                repo,
+                write: false,
+                message,
+            } => write!(
+                f,
+                "the token cannot read {repo} ({}): give it read access to the repo",
+                detail(403, message)
+            ),
+            RepoNotFound { repo, endpoint } => write!(
+                f,
+                "{repo} is not a model repo on {endpoint} (RepoNotFound), or the token cannot see it: \
+                 check the repo id under [models.*.repos] in cadence.toml"
+            ),
+            RevisionNotFound { repo, revision } => write!(
+                f,
+                "revision {revision} is not in {repo} (RevisionNotFound): the manifest's `revision` must be \
+                 a commit of that repo; push the commit or correct the manifest"
+            ),
+            TagNotFound { repo, tag } => write!(f, "tag {tag} is not on {repo}"),
+            TagExists { repo, tag } => write!(f, "tag {tag} already exists on {repo} (409)"),
+            RateLimited {
+                repo,
+                attempts,
+                retry_after: Some(wait),
+            } => write!(
+                f,
+                "the Hub asks to wait {} s before the next request to {repo} (429, after {attempts} attempt{}): \
+                 run again later",
+                wait.as_secs(),
+                plural(*attempts)
+            ),
+            RateLimited {
+                repo,
+                attempts,
+                retry_after: None,
+            } => write!(
+                f,
+                "the Hub kept answering 429 Too Many Requests for {repo} after {attempts} attempts: \
+                 wait a while and run again"
+            ),
+            Server {
+                repo,
+                status,
+                message,
+                attempts,
+            } => write!(
+                f,
+                "the Hub answered {} for {repo} after {attempts} attempt{}: it may be having trouble; run again later",
+                detail(*status, message),
+                plural(*attempts)
+            ),
+            Timeout {
+                repo: _,
+                doing,
+                timeout,
+                attempts,
+            } => write!(
+                f,
+                "no answer from the Hub within {} while {doing} ({attempts} attempt{}): check the network, \
+                 or allow longer with CADENCE_HF_TIMEOUT_MS",
+                seconds(*timeout),
+                plural(*attempts)
+            ),
+            Network {
+                repo: _,
+                doing,
+                message,
+                attempts,
+            } => write!(
+                f,
+                "cannot reach the Hub while {doing} ({attempts} attempt{}): {message}; check --endpoint, \
+                 HF_ENDPOINT and the network",
+                plural(*attempts)
+            ),
+            Unexpected {
+                repo,
+                status,
+                message,
+            } => {
+                write!(
+                    f,
+                    "the Hub answered {} for {repo}",
+                    detail(*status, message)
+                )
+            }
+            BadAnswer { repo, message } => {
+                write!(
+                    f,
+                    "the Hub's answer for {repo} is not what cadence expects: {message}"
+                )
+            }
+            Setup { message } => write!(f, "cannot set up the HTTP client: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for HubError {}
+
+fn plural(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A duration for people: `2 s`, `1.5 s`, `300 ms`.
+pub fn seconds(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let e = HubError::Unauthorized {
+            repo: "o/r".into(),
+            token_sent: true,
+            message: None,
+        };
+        assert!(e.to_string().contains("set HF_TOKEN"), "{e}");
+        let e = HubError::Forbidden {
+            repo: "o/r".into(),
+            write: true,
+            message: None,
+        };
+        assert!(e.to_string().contains("cannot write to o/r"), "{e}");
+        let e = HubError::RevisionNotFound {
+            repo: "o/r".into(),
+            revision: "abc".into(),
+        };
+        assert!(e.to_string().contains("revision abc is not in o/r"), "{e}");
+    }
+}

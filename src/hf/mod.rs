@@ -1,0 +1,23 @@
+//! Hugging Face Hub: a small blocking client for a repo's refs and tags, and
+//! the plan that makes each channel repo's tags match the manifests (SPEC 9).
+//!
+//! [`client`] speaks the Hub's HTTP API (refs, revision info, create and
+//! delete a tag) with retries and timeouts, [`error`] the errors that say
+//! what to do;
+//! [`auth`] finds the token and the endpoint the way `huggingface_hub` does;
+//! [`plan`] is pure: from the tags the manifests want and the tags a repo has,
+//! it decides per tag whether to create it, leave it, report a conflict or
+//! list it as unmanaged; [`sync`] runs the plans against a [`Client`]. The
+//! command, `commands::hf_sync`, chooses the repos and shows the results.
+
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod plan;
+pub mod sync;
+
+pub use auth::{DEFAULT_ENDPOINT, resolve_endpoint, resolve_token};
+pub use client::{Client, GitRef, Notice, Refs};
+pub use error::HubError;
+pub use plan::{Action, Row, Wanted, plan_repo, wanted_tags};
+pub use sync::{Counts, Event, Options, RepoPlan};

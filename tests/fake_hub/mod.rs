@@ -1,0 +1,378 @@
+//! A fake Hugging Face Hub on 127.0.0.1 for the hf-sync tests: refs per repo
+//! in memory, answering the refs, revision and tag endpoints as the Hub does
+//! (JSON refs, `X-Error-Code` 404s, 409 for an existing tag, 401 without a
+//! valid token), with scripted faults (429 with `Retry-After`, 5xx, slow
+//! answers). Every request is recorded.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use percent_encoding::percent_decode_str;
+use serde_json::json;
+use tiny_http::{Header, Response, Server};
+
+#[derive(Debug, Clone, Default)]
+pub struct Repo {
+    pub commits: BTreeSet<String>,
+    pub branches: BTreeMap<String, String>,
+    /// tag -> (commit, message)
+    pub tags: BTreeMap<String, (String, Option<String>)>,
+    /// Writes answer 403 when false.
+    pub read_only: bool,
+}
+
+impl Repo {
+    pub fn new(commits: &[&str]) -> Repo {
+        let mut repo = Repo {
+            commits: commits.iter().map(|c| c.to_string()).collect(),
+            ..Repo::default()
+        };
+        if let Some(last) = commits.last() {
+            repo.branches.insert("main".into(), last.to_string());
+        }
+        repo
+    }
+
+    pub fn tag(mut self, name: &str, commit: &str) -> Repo {
+        self.tags.insert(name.into(), (commit.into(), None));
+        self
+    }
+
+    fn resolve(&self, rev: &str) -> Option<String> {
+        if self.commits.contains(rev) {
+            return Some(rev.to_string());
+        }
+        self.branches
+            .get(rev)
+            .cloned()
+            .or_else(|| self.tags.get(rev).map(|(c, _)| c.clone()))
+    }
+}
+
+/// A request as the fake Hub saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    /// The raw path, percent-encoding kept, query left off.
+    pub path: String,
+    pub authorization: Option<String>,
+    pub body: String,
+}
+
+impl Seen {
+    pub fn changes(&self) -> bool {
+        self.method != "GET" && self.method != "HEAD"
+    }
+}
+
+/// A scripted answer for the next `times` requests of `method` on `path`.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer this status (with `Retry-After` when given) without doing anything.
+    Status {
+        status: u16,
+        retry_after: Option<u64>,
+    },
+    /// Do the work, then wait this long before answering.
+    Slow(Duration),
+    /// Answer 403 with the request's Authorization header in the message
+    /// (a hostile server; the client must not repeat it).
+    EchoAuth,
+}
+
+#[derive(Debug)]
+struct Scripted {
+    method: String,
+    path: String,
+    fault: Fault,
+    times: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub token: String,
+    pub repos: BTreeMap<String, Repo>,
+    pub seen: Vec<Seen>,
+    script: Vec<Scripted>,
+}
+
+pub struct FakeHub {
+    pub url: String,
+    state: Arc<Mutex<State>>,
+    server: Arc<Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeHub {
+    /// A Hub that accepts `Bearer <token>`.
+    pub fn start(token: &str) -> FakeHub {
+        let server = Arc::new(Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let state = Arc::new(Mutex::new(State {
+            token: token.into(),
+            ..State::default()
+        }));
+        let (s, st) = (server.clone(), state.clone());
+        let thread = std::thread::spawn(move || {
+            for request in s.incoming_requests() {
+                let st = st.clone();
+                std::thread::spawn(move || handle(&st, request));
+            }
+        });
+        FakeHub {
+            url: format!("http://127.0.0.1:{port}"),
+            state,
+            server,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn with_repo(self, id: &str, repo: Repo) -> FakeHub {
+        self.state().repos.insert(id.into(), repo);
+        self
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The tags of a repo, name -> commit.
+    pub fn tags(&self, repo: &str) -> BTreeMap<String, String> {
+        self.state().repos[repo]
+            .tags
+            .iter()
+            .map(|(k, (c, _))| (k.clone(), c.clone()))
+            .collect()
+    }
+
+    pub fn tag_message(&self, repo: &str, tag: &str) -> Option<String> {
+        self.state().repos[repo]
+            .tags
+            .get(tag)
+            .and_then(|(_, m)| m.clone())
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state().seen.clone()
+    }
+
+    pub fn clear_seen(&self) {
+        self.state().seen.clear();
+    }
+
+    /// "METHOD path" of every request, in order.
+    pub fn log(&self) -> Vec<String> {
+        self.seen()
+            .iter()
+            .map(|s| format!("{} {}", s.method, s.path))
+            .collect()
+    }
+
+    pub fn script(&self, method: &str, path: &str, fault: Fault, times: usize) {
+        self.state().script.push(Scripted {
+            method: method.into(),
+            path: path.into(),
+            fault,
+            times,
+        });
+    }
+}
+
+impl Drop for FakeHub {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+type Answer = (u16, Vec<(&'static str, String)>, String);
+
+fn error(status: u16, code: Option<&str>, message: &str) -> Answer {
+    let mut headers = vec![("X-Error-Message", message.to_string())];
+    if let Some(c) = code {
+        headers.push(("X-Error-Code", c.to_string()));
+    }
+    (status, headers, json!({ "error": message }).to_string())
+}
+
+fn ok(body: serde_json::Value) -> Answer {
+    (200, vec![], body.to_string())
+}
+
+fn handle(state: &Arc<Mutex<State>>, mut request: tiny_http::Request) {
+    let method = request.method().to_string();
+    let path = request.url().split('?').next().unwrap_or("").to_string();
+    let authorization = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Authorization"))
+        .map(|h| h.value.to_string());
+    let mut body = String::new();
+    let _ = request.as_reader().read_to_string(&mut body);
+
+    let (fault, answer) = {
+        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+        st.seen.push(Seen {
+            method: method.clone(),
+            path: path.clone(),
+            authorization: authorization.clone(),
+            body: body.clone(),
+        });
+        let fault = st
+            .script
+            .iter_mut()
+            .find(|s| s.times > 0 && s.method == method && s.path == path)
+            .map(|s| {
+                s.times -= 1;
+                s.fault.clone()
+            });
+        let answer = match &fault {
+            Some(Fault::Status {
+                status,
+                retry_after,
+            }) => {
+                let mut a = error(*status, None, "scripted failure");
+                if let Some(secs) = retry_after {
+                    a.1.push(("Retry-After", secs.to_string()));
+                }
+                a
+            }
+            Some(Fault::EchoAuth) => error(
+                403,
+                None,
+                &format!(
+                    "credentials {} cannot write here",
+                    authorization.clone().unwrap_or_default()
+                ),
+            ),
+            Some(Fault::Slow(_)) | None => {
+                route(&mut st, &method, &path, authorization.as_deref(), &body)
+            }
+        };
+        (fault, answer)
+    };
+    if let Some(Fault::Slow(wait)) = fault {
+        std::thread::sleep(wait);
+    }
+    let (status, headers, text) = answer;
+    let mut response = Response::from_string(text)
+        .with_status_code(status)
+        .with_header(Header::from_bytes("Content-Type", "application/json").unwrap());
+    for (k, v) in headers {
+        response = response.with_header(Header::from_bytes(k, v.as_bytes()).unwrap());
+    }
+    let _ = request.respond(response);
+}
+
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+fn route(st: &mut State, method: &str, path: &str, auth: Option<&str>, body: &str) -> Answer {
+    let Some(rest) = path.strip_prefix("/api/models/") else {
+        return error(404, None, "Not Found");
+    };
+    let parts: Vec<&str> = rest.split('/').collect();
+    if parts.len() < 3 {
+        return error(404, None, "Not Found");
+    }
+    let repo_id = format!("{}/{}", decode(parts[0]), decode(parts[1]));
+    let kind = parts[2];
+    // An unencoded `/` in a revision or tag would make more segments.
+    let arg = (parts.len() == 4).then(|| decode(parts[3]));
+    if parts.len() > 4 {
+        return error(404, None, "Not Found");
+    }
+
+    let valid = auth == Some(format!("Bearer {}", st.token).as_str());
+    if auth.is_some() && !valid {
+        return error(401, None, "Invalid credentials in Authorization header");
+    }
+    let writes = method != "GET";
+    if writes && auth.is_none() {
+        return error(401, None, "You must be authenticated to do this");
+    }
+    let Some(repo) = st.repos.get_mut(&repo_id) else {
+        return error(404, Some("RepoNotFound"), "Repository not found");
+    };
+    match (method, kind, arg) {
+        ("GET", "refs", None) => {
+            let refs = |m: &BTreeMap<String, String>, prefix: &str| {
+                m.iter()
+                    .map(|(n, c)| json!({ "name": n, "ref": format!("{prefix}{n}"), "targetCommit": c }))
+                    .collect::<Vec<_>>()
+            };
+            let tags: BTreeMap<String, String> = repo
+                .tags
+                .iter()
+                .map(|(k, (c, _))| (k.clone(), c.clone()))
+                .collect();
+            ok(json!({
+                "branches": refs(&repo.branches, "refs/heads/"),
+                "converts": [],
+                "tags": refs(&tags, "refs/tags/"),
+            }))
+        }
+        ("GET", "revision", Some(rev)) => match repo.resolve(&rev) {
+            Some(sha) => ok(json!({ "id": repo_id, "sha": sha, "siblings": [] })),
+            None => error(
+                404,
+                Some("RevisionNotFound"),
+                &format!("Invalid rev id: {rev}"),
+            ),
+        },
+        ("POST", "tag", Some(rev)) => {
+            if repo.read_only {
+                return error(
+                    403,
+                    None,
+                    "You don't have the rights to create a tag in this repo",
+                );
+            }
+            let payload: serde_json::Value = serde_json::from_str(body).unwrap_or(json!({}));
+            let Some(tag) = payload.get("tag").and_then(|t| t.as_str()) else {
+                return error(400, None, "tag is required");
+            };
+            let Some(sha) = repo.resolve(&rev) else {
+                return error(
+                    404,
+                    Some("RevisionNotFound"),
+                    &format!("Invalid rev id: {rev}"),
+                );
+            };
+            if repo.tags.contains_key(tag) {
+                return error(409, None, &format!("Tag {tag} already exists"));
+            }
+            let message = payload
+                .get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string);
+            repo.tags.insert(tag.to_string(), (sha, message));
+            ok(json!({}))
+        }
+        ("DELETE", "tag", Some(tag)) => {
+            if repo.read_only {
+                return error(
+                    403,
+                    None,
+                    "You don't have the rights to delete a tag in this repo",
+                );
+            }
+            if repo.tags.remove(&tag).is_none() {
+                return error(
+                    404,
+                    Some("RevisionNotFound"),
+                    &format!("Invalid rev id: {tag}"),
+                );
+            }
+            ok(json!({}))
+        }
+        _ => error(404, None, "Not Found"),
+    }
+}
