@@ -2,6 +2,7 @@
 //! the way a subscriber's feed reader, calendar and scripts would read them.
 //! One test binary, so the library is linked once.
 
+mod api;
 mod calendar;
 mod feeds;
 mod fixture;
