@@ -57,7 +57,7 @@ fn site_epoch(catalog: &Catalog) -> NaiveDate {
 /// The feed's own id: `tag:<host>,<year of the site's first date>:feeds`
 /// for the site feed and `...:feeds/<dir>` for the others. `feeds` is a
 /// reserved name, so no feed id can equal an entry id.
-pub fn feed_id(catalog: &Catalog, feed: &Feed) -> String {
+fn feed_id(catalog: &Catalog, feed: &Feed) -> String {
     let year = site_epoch(catalog).year();
     let host = catalog.config.host();
     let dir = feed.dir.trim_end_matches('/');

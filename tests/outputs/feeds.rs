@@ -443,3 +443,90 @@ fn snapshot_of_a_major_line_feed() {
         );
     });
 }
+
+#[test]
+fn cdata_terminators_in_notes_do_not_break_rss() {
+    let (dir, _) = fixture::site();
+    let file = dir
+        .path()
+        .join("releases/granite-7b-lab/versioned/1.0.0.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace(
+            "The first release of the versioned channel.",
+            "Ends a CDATA section: ]]> and <![CDATA[ starts one.",
+        ),
+    )
+    .unwrap();
+    let site = cadence_site::load::load(dir.path()).unwrap();
+    let files = render(&site);
+    let channel = rss(&files, "granite-7b-lab/versioned/1.x/rss.xml");
+    let item = channel.items.last().unwrap();
+    assert!(
+        item.description
+            .as_deref()
+            .unwrap()
+            .contains("Ends a CDATA section: ]]&gt; and &lt;![CDATA[ starts one."),
+        "{item:?}"
+    );
+    let entry = atom(&files, "granite-7b-lab/versioned/1.x/atom.xml")
+        .entries
+        .pop()
+        .unwrap();
+    assert!(entry.content.unwrap().value.unwrap().contains("]]&gt;"));
+}
+
+#[test]
+fn a_site_without_releases_has_valid_empty_feeds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cadence.toml"),
+        r#"
+title = "Empty"
+base_url = "https://empty.example.org/"
+[channels.stream]
+title = "Stream"
+versioning = "date"
+tag = "release-{compact}"
+[models.m]
+title = "M"
+[models.m.repos]
+stream = "org/m"
+"#,
+    )
+    .unwrap();
+    let site = cadence_site::load::load(dir.path()).unwrap();
+    let (_dir, site) = fixture::checked((dir, site), fixture::today());
+    let files = render(&site);
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        [
+            "atom.xml",
+            "m/stream/atom.xml",
+            "m/stream/rss.xml",
+            "rss.xml",
+            "stream/atom.xml",
+            "stream/rss.xml"
+        ]
+    );
+    for dir in ["", "stream/", "m/stream/"] {
+        let feed = atom(&files, &format!("{dir}atom.xml"));
+        assert!(feed.entries.is_empty());
+        // No date in the data: the epoch, the same on every build.
+        assert_eq!(feed.updated.to_rfc3339(), "1970-01-01T00:00:00+00:00");
+        assert!(feed.id.starts_with("tag:empty.example.org,1970:feeds"));
+        let channel = rss(&files, &format!("{dir}rss.xml"));
+        assert!(channel.items.is_empty());
+        assert_eq!(channel.pub_date, None);
+        assert_eq!(channel.description, channel.title, "never empty");
+    }
+    let catalog = Catalog::new(&site, fixture::today());
+    let ics = cadence_site::site::calendar::render(&catalog);
+    let text = String::from_utf8(ics[0].bytes.clone()).unwrap();
+    assert_eq!(
+        text,
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//cadence//cadence-site//EN\r\n\
+         CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:Empty\r\nEND:VCALENDAR\r\n"
+    );
+}
