@@ -1,8 +1,107 @@
-//! Not written yet.
+//! The JSON API (SPEC 7) and the manifest schema:
+//!
+//! - `api/v1/releases.json`: `{"title", "base_url", "releases": [...]}`, every
+//!   release (planned and candidates included, not limited by `feed_limit`)
+//!   and every skip, newest first (see [`releases`] for the order);
+//! - `api/v1/<model>/<channel>/latest.json`: the newest released final of
+//!   each model's channel, or `null` when it has none yet;
+//! - `api/v1/schedule.json`: slots with state;
+//! - `schema/manifest.schema.json`.
+//!
+//! Pretty-printed, with a trailing newline, keys in a fixed order.
+
+use std::cmp::Reverse;
+
+use serde_json::{Value, json};
 
 use super::OutputFile;
 use super::catalog::Catalog;
 
-pub fn render(_catalog: &Catalog) -> Vec<OutputFile> {
-    Vec::new()
+pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
+    let mut out = vec![OutputFile::new(
+        "api/v1/releases.json",
+        pretty(&json!({
+            "title": catalog.config.title,
+            "base_url": catalog.config.base_url,
+            "releases": releases(catalog),
+        })),
+    )];
+    // Every channel a model publishes on gets its `latest.json`, so a
+    // script can fetch it without knowing whether the channel has shipped:
+    // `null` says "nothing released yet", where a missing file (404) would
+    // look like a wrong model or channel name.
+    for stream in catalog.streams.values() {
+        let latest = stream
+            .latest
+            .map_or(Value::Null, |i| catalog.release_json(i));
+        out.push(OutputFile::new(
+            format!("api/v1/{}/{}/latest.json", stream.model, stream.channel),
+            pretty(&latest),
+        ));
+    }
+    out.push(OutputFile::new(
+        "api/v1/schedule.json",
+        pretty(&catalog.schedule_json(None)),
+    ));
+    out.push(OutputFile::new(
+        "schema/manifest.schema.json",
+        pretty(&crate::schema::manifest_schema(Some(
+            &catalog.config.base_url,
+        ))),
+    ));
+    out
+}
+
+/// Every release and skip, newest first: by date (a release's `date`, a
+/// skip's `slot`, the day the skipped release would have shipped), then
+/// model and channel, then a release before a skip of the same day, then
+/// the higher version first.
+pub fn releases(catalog: &Catalog) -> Vec<Value> {
+    let site = catalog.site;
+    let mut items: Vec<(usize, bool)> = (0..site.releases.len())
+        .map(|i| (i, false))
+        .chain((0..site.skips.len()).map(|k| (k, true)))
+        .collect();
+    items.sort_by(|&(a, a_skip), &(b, b_skip)| {
+        let key = |i: usize, skip: bool| {
+            if skip {
+                let s = &site.skips[i];
+                (
+                    Reverse(s.slot),
+                    s.model.as_str(),
+                    s.channel.as_str(),
+                    true,
+                    Reverse(None),
+                    s.file.as_str(),
+                )
+            } else {
+                let r = &site.releases[i];
+                (
+                    Reverse(r.date),
+                    r.model.as_str(),
+                    r.channel.as_str(),
+                    false,
+                    Reverse(r.parsed.as_ref()),
+                    r.file.as_str(),
+                )
+            }
+        };
+        key(a, a_skip).cmp(&key(b, b_skip))
+    });
+    items
+        .into_iter()
+        .map(|(i, skip)| {
+            if skip {
+                catalog.skip_json(i)
+            } else {
+                catalog.release_json(i)
+            }
+        })
+        .collect()
+}
+
+fn pretty(value: &Value) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("JSON values serialise");
+    bytes.push(b'\n');
+    bytes
 }

@@ -1,8 +1,332 @@
-//! Not written yet.
+//! iCalendar files (RFC 5545, SPEC 7): `calendar.ics` over every model and
+//! `<model>/calendar.ics` per model. Each slot of a scheduled channel (past
+//! ones and the next four) is an all-day event saying its state, and each
+//! shipped release (finals, candidates and stream builds) an all-day event
+//! on its date.
+//!
+//! A small writer of our own: TEXT values are escaped (`\\`, `\;`, `\,`,
+//! `\n`), lines end in CRLF and are folded at 75 octets without splitting a
+//! UTF-8 character. UIDs are derived from data (`slot-<model>-<channel>-<date>@<host>`,
+//! `release-<model>-<channel>-<version>@<host>`) and so is DTSTAMP (the
+//! site's newest change, see [`stamp`]), never the clock: the same site and
+//! `today` give the same bytes.
+
+use chrono::NaiveDate;
 
 use super::OutputFile;
 use super::catalog::Catalog;
+use crate::manifest::Status;
+use crate::schedule::{Slot, SlotState};
 
-pub fn render(_catalog: &Catalog) -> Vec<OutputFile> {
-    Vec::new()
+pub const PRODID: &str = "-//cadence//cadence-site//EN";
+
+pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
+    let mut out = vec![OutputFile::new(
+        "calendar.ics",
+        calendar(catalog, None, &catalog.config.title),
+    )];
+    for model in catalog.config.models.values() {
+        let name = format!("{}: {}", catalog.config.title, model.title);
+        out.push(OutputFile::new(
+            format!("{}/calendar.ics", model.id),
+            calendar(catalog, Some(&model.id), &name),
+        ));
+    }
+    out
+}
+
+/// One VEVENT before it is written.
+struct Event {
+    uid: String,
+    date: NaiveDate,
+    summary: String,
+    description: String,
+    url: String,
+}
+
+/// DTSTAMP of every event: the newest date the site's data carries (a
+/// shipped release's date or yank date, a skip's announcement), which
+/// changes exactly when the published data does; 1970-01-01 for a site with
+/// none. Slot states also move with `today` (open to missed); clients
+/// re-read a subscribed calendar anyway.
+fn stamp(catalog: &Catalog) -> String {
+    let site = catalog.site;
+    let newest = site
+        .releases
+        .iter()
+        .filter(|r| r.status.shipped())
+        .flat_map(|r| std::iter::once(r.date).chain(r.yanked.as_ref().map(|y| y.date)))
+        .chain(site.skips.iter().map(|s| s.announced))
+        .max()
+        .unwrap_or(NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date"));
+    format!("{}T000000Z", newest.format("%Y%m%d"))
+}
+
+fn calendar(catalog: &Catalog, model: Option<&str>, name: &str) -> Vec<u8> {
+    let host = catalog.config.host();
+    let mut events: Vec<Event> = Vec::new();
+    for timeline in &catalog.timelines {
+        if model.is_some_and(|m| m != timeline.model) {
+            continue;
+        }
+        for slot in &timeline.slots {
+            events.push(slot_event(catalog, slot, host));
+        }
+    }
+    for (i, r) in catalog.site.releases.iter().enumerate() {
+        if !r.status.shipped() || model.is_some_and(|m| m != r.model) {
+            continue;
+        }
+        let kind = if catalog.info[i].candidate {
+            "release candidate"
+        } else {
+            "released"
+        };
+        let mut summary = format!("{} {} {} {kind}", r.model, r.channel, r.version);
+        let mut description = format!("{}\n{}", catalog.title(r), r.summary.trim());
+        if let (Status::Yanked, Some(y)) = (r.status, &r.yanked) {
+            summary.push_str(&format!(" (yanked {})", y.date));
+            description.push_str(&format!("\nYanked on {}: {}", y.date, y.reason.trim()));
+        }
+        events.push(Event {
+            uid: format!("release-{}-{}-{}@{host}", r.model, r.channel, r.version),
+            date: r.date,
+            summary,
+            description,
+            url: catalog.url(&catalog.info[i].path),
+        });
+    }
+    events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
+
+    let mut ics = Writer::default();
+    ics.line("BEGIN", "VCALENDAR");
+    ics.line("VERSION", "2.0");
+    ics.line("PRODID", PRODID);
+    ics.line("CALSCALE", "GREGORIAN");
+    ics.line("METHOD", "PUBLISH");
+    ics.line("X-WR-CALNAME", &text(name));
+    if !catalog.config.description.trim().is_empty() {
+        ics.line("X-WR-CALDESC", &text(&catalog.config.description));
+    }
+    let dtstamp = stamp(catalog);
+    for e in &events {
+        ics.line("BEGIN", "VEVENT");
+        ics.line("UID", &text(&e.uid));
+        ics.line("DTSTAMP", &dtstamp);
+        ics.line("DTSTART;VALUE=DATE", &e.date.format("%Y%m%d").to_string());
+        let end = e.date.succ_opt().unwrap_or(e.date);
+        ics.line("DTEND;VALUE=DATE", &end.format("%Y%m%d").to_string());
+        ics.line("SUMMARY", &text(&e.summary));
+        ics.line("DESCRIPTION", &text(&e.description));
+        ics.line("URL", &e.url);
+        ics.line("TRANSP", "TRANSPARENT");
+        ics.line("END", "VEVENT");
+    }
+    ics.line("END", "VCALENDAR");
+    ics.out.into_bytes()
+}
+
+fn slot_event(catalog: &Catalog, slot: &Slot, host: &str) -> Event {
+    let release = slot.release.map(|i| (i, catalog.release(i)));
+    let state = match (slot.state, release) {
+        (SlotState::Released, Some((_, r))) if r.status == Status::Yanked => {
+            format!("released {} (yanked)", r.version)
+        }
+        (SlotState::Released | SlotState::Planned, Some((_, r))) => {
+            format!("{} {}", slot.state.as_str(), r.version)
+        }
+        (state, _) => state.as_str().to_string(),
+    };
+    let mut description = format!(
+        "Release window {} to {}.\n",
+        slot.window_start, slot.window_end
+    );
+    let mut path = "schedule/".to_string();
+    match slot.state {
+        SlotState::Released | SlotState::Planned => {
+            if let Some((i, r)) = release {
+                let verb = if slot.state == SlotState::Planned {
+                    "Planned"
+                } else {
+                    "Released"
+                };
+                description.push_str(&format!(
+                    "{verb}: {} on {}. {}",
+                    catalog.title(r),
+                    r.date,
+                    r.summary.trim()
+                ));
+                path = catalog.info[i].path.clone();
+            }
+        }
+        SlotState::Skipped => {
+            if let Some(k) = slot.skip {
+                let s = catalog.skip(k);
+                description.push_str(&format!(
+                    "Skipped (announced {}). {}",
+                    s.announced,
+                    plain_text(&s.reason)
+                ));
+                path = catalog.skip_path(s);
+            }
+        }
+        SlotState::Missed => {
+            description.push_str("Missed: the window closed without a release or a skip.")
+        }
+        SlotState::Open => description.push_str("Open: no release is planned for this slot yet."),
+    }
+    Event {
+        uid: format!("slot-{}-{}-{}@{host}", slot.model, slot.channel, slot.date),
+        date: slot.date,
+        summary: format!("{} {} slot: {state}", slot.model, slot.channel),
+        description: description.trim_end().to_string(),
+        url: catalog.url(&path),
+    }
+}
+
+/// The text of markdown, without its markup: a skip's reason as a
+/// calendar shows it (link targets are dropped; the event's URL is the
+/// skip's page, which renders them).
+fn plain_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::new();
+    for event in Parser::new(md) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => out.push_str(&t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
+            ) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma
+/// get a backslash, a line break becomes `\n`; other control characters
+/// (not allowed in TEXT) are dropped, a tab kept.
+pub fn text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Fold a content line (RFC 5545 3.1): at most 75 octets a line, CRLF and
+/// a space before each continuation, never inside a UTF-8 character.
+pub fn fold(line: &str) -> String {
+    const LIMIT: usize = 75;
+    let mut out = String::with_capacity(line.len() + line.len() / 60 * 3 + 2);
+    let mut used = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if used + n > LIMIT {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push(c);
+        used += n;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[derive(Default)]
+struct Writer {
+    out: String,
+}
+
+impl Writer {
+    /// `NAME[;PARAMS]:value`, folded; `value` already escaped.
+    fn line(&mut self, name: &str, value: &str) {
+        self.out.push_str(&fold(&format!("{name}:{value}")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_escapes_the_four_specials() {
+        assert_eq!(text(r"a\b"), r"a\\b");
+        assert_eq!(text("a;b,c"), r"a\;b\,c");
+        assert_eq!(text("one\ntwo\r\nthree\rfour"), r"one\ntwo\nthree\nfour");
+        assert_eq!(text("tab\there\u{7}"), "tab\there");
+        assert_eq!(text("plain: text"), "plain: text");
+    }
+
+    #[test]
+    fn markdown_reads_as_plain_text() {
+        assert_eq!(
+            plain_text("Nothing *passed*; see\n[the schedule](/schedule/).\n\n- one\n- `two`"),
+            "Nothing passed; see the schedule.\none\ntwo"
+        );
+    }
+
+    #[test]
+    fn short_lines_are_not_folded() {
+        assert_eq!(fold("SUMMARY:short"), "SUMMARY:short\r\n");
+        let exactly = format!("X:{}", "a".repeat(73));
+        assert_eq!(exactly.len(), 75);
+        assert_eq!(fold(&exactly), format!("{exactly}\r\n"));
+    }
+
+    #[test]
+    fn long_lines_fold_at_75_octets() {
+        let line = format!("DESCRIPTION:{}", "x".repeat(200));
+        let folded = fold(&line);
+        let parts: Vec<&str> = folded.trim_end_matches("\r\n").split("\r\n").collect();
+        assert!(parts.len() > 2);
+        assert_eq!(parts[0].len(), 75);
+        for p in &parts[1..] {
+            assert!(p.starts_with(' '));
+            assert!(p.len() <= 75);
+        }
+        // Unfolding gives the line back.
+        assert_eq!(folded.trim_end_matches("\r\n").replace("\r\n ", ""), line);
+    }
+
+    #[test]
+    fn folding_never_splits_a_multibyte_character() {
+        // 'é' is 2 octets, '€' 3, '🚀' 4: with 0 to 3 fillers every
+        // boundary position gets tried.
+        for filler in 0..4 {
+            let line = format!("SUMMARY:{}{}", "a".repeat(filler), "é€🚀".repeat(40));
+            let folded = fold(&line);
+            let bytes = folded.as_bytes();
+            let parts: Vec<&[u8]> = bytes[..bytes.len() - 2].split(|&b| b == b'\n').collect();
+            for (n, part) in parts.iter().enumerate() {
+                let part = part.strip_suffix(b"\r").unwrap_or(part);
+                assert!(part.len() <= 75, "{} octets", part.len());
+                // Each physical line is whole UTF-8 on its own.
+                let part = std::str::from_utf8(part).expect("a line splits a character");
+                if let Some(next) = parts.get(n + 1) {
+                    // Folded only because the next character did not fit.
+                    let next = std::str::from_utf8(&next[1..]).unwrap();
+                    let c = next.chars().next().unwrap();
+                    assert!(part.len() + c.len_utf8() > 75, "folded early: {part:?}");
+                }
+            }
+            assert_eq!(folded.trim_end_matches("\r\n").replace("\r\n ", ""), line);
+        }
+    }
 }

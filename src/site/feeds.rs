@@ -1,8 +1,437 @@
-//! Not written yet.
+//! Atom and RSS feeds (SPEC 7): for every feed of [`Catalog::feeds`],
+//! `<dir>atom.xml` (RFC 4287) and `<dir>rss.xml` (RSS 2.0).
+//!
+//! Both are built with the typed `atom_syndication` and `rss` crates, which
+//! escape every text, so a `&` or `<` in a title or in notes never breaks a
+//! feed. Nothing here reads the clock: a feed's `updated` is its newest
+//! entry's, entry ids are the tag URIs of [`Catalog::entry_id`], and the
+//! output is byte-identical for the same site and `today`.
+
+use std::collections::BTreeMap;
+
+use atom_syndication as atom;
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 
 use super::OutputFile;
-use super::catalog::Catalog;
+use super::catalog::{Catalog, Entry, Feed};
+use crate::manifest::Status;
 
-pub fn render(_catalog: &Catalog) -> Vec<OutputFile> {
-    Vec::new()
+const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
+
+pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
+    let epoch = site_epoch(catalog);
+    let mut out = Vec::new();
+    for feed in catalog.feeds() {
+        let items: Vec<Item> = feed
+            .entries
+            .iter()
+            .map(|&e| Item::new(catalog, e))
+            .collect();
+        out.push(OutputFile::new(
+            format!("{}atom.xml", feed.dir),
+            atom_feed(catalog, &feed, &items, epoch),
+        ));
+        out.push(OutputFile::new(
+            format!("{}rss.xml", feed.dir),
+            rss_channel(catalog, &feed, &items),
+        ));
+    }
+    out
+}
+
+/// The earliest date of the site (a release's date or a skip's
+/// announcement), else 1970-01-01. It dates the feeds' own tag URIs and the
+/// `updated` of a feed with no entries, so both stay the same from build to
+/// build and never depend on the clock or on `feed_limit`.
+fn site_epoch(catalog: &Catalog) -> NaiveDate {
+    catalog
+        .site
+        .releases
+        .iter()
+        .map(|r| r.date)
+        .chain(catalog.site.skips.iter().map(|s| s.announced))
+        .min()
+        .unwrap_or(NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date"))
+}
+
+/// The feed's own id: `tag:<host>,<year of the site's first date>:feeds`
+/// for the site feed and `...:feeds/<dir>` for the others. `feeds` is a
+/// reserved name, so no feed id can equal an entry id.
+fn feed_id(catalog: &Catalog, feed: &Feed) -> String {
+    let year = site_epoch(catalog).year();
+    let host = catalog.config.host();
+    let dir = feed.dir.trim_end_matches('/');
+    if dir.is_empty() {
+        format!("tag:{host},{year}:feeds")
+    } else {
+        format!("tag:{host},{year}:feeds/{dir}")
+    }
+}
+
+/// What an entry says, shared by both formats.
+struct Item {
+    id: String,
+    title: String,
+    url: String,
+    published: NaiveDate,
+    updated: NaiveDate,
+    /// Plain text.
+    summary: String,
+    /// HTML.
+    content: String,
+}
+
+impl Item {
+    fn new(catalog: &Catalog, e: Entry) -> Item {
+        let url = catalog.url(&catalog.entry_path(e));
+        let base_path = catalog.config.base_path();
+        let (title, summary, content) = match e {
+            Entry::Release(i) => {
+                let r = catalog.release(i);
+                let mut title = catalog.title(r);
+                let mut summary = r.summary.trim().to_string();
+                let mut html = String::new();
+                if let (Status::Yanked, Some(y)) = (r.status, &r.yanked) {
+                    title.push_str(" [yanked]");
+                    summary = format!("Yanked on {}: {} {summary}", y.date, y.reason.trim());
+                    html.push_str(&format!(
+                        "<p><strong>Yanked on {}.</strong> {}</p>\n",
+                        y.date,
+                        escape(y.reason.trim())
+                    ));
+                }
+                html.push_str(&format!("<p>{}</p>\n", escape(r.summary.trim())));
+                if let Some(notes) = &r.notes {
+                    html.push_str(&notes_html(notes, base_path));
+                }
+                html.push_str(&artifacts_html(catalog, i));
+                (title, summary, html)
+            }
+            Entry::Skip(k) => {
+                let s = catalog.skip(k);
+                let model = catalog
+                    .config
+                    .models
+                    .get(&s.model)
+                    .map_or(s.model.as_str(), |m| m.title.as_str());
+                let channel = catalog
+                    .config
+                    .channels
+                    .get(&s.channel)
+                    .map_or(s.channel.as_str(), |c| c.title.as_str());
+                let title = format!("Skipped: {model} {channel} slot {}", s.slot);
+                let said = format!(
+                    "The {} release slot of {model} on the {channel} channel is skipped (announced {}).",
+                    s.slot, s.announced
+                );
+                let html = format!(
+                    "<p>{}</p>\n{}",
+                    escape(&said),
+                    notes_html(&s.reason, base_path)
+                );
+                (title, said, html)
+            }
+        };
+        Item {
+            id: catalog.entry_id(e),
+            title,
+            url,
+            published: catalog.first_date(e),
+            updated: catalog.updated(e),
+            summary,
+            content,
+        }
+    }
+}
+
+/// A short list of a release's downloads with their checksums.
+fn artifacts_html(catalog: &Catalog, i: usize) -> String {
+    let r = catalog.release(i);
+    if r.artifacts.is_empty() {
+        return String::new();
+    }
+    let mut html = String::from("<h2>Downloads</h2>\n<ul>\n");
+    for a in &r.artifacts {
+        let json = catalog.artifact_json(i, a);
+        let url = json["url"].as_str().unwrap_or_default();
+        let mut what = vec![a.format.as_str().to_string()];
+        what.extend(a.quantization.clone());
+        what.extend(a.size.map(human_size));
+        html.push_str(&format!(
+            "<li><a href=\"{}\">{}</a> ({})",
+            escape(url),
+            escape(&a.file),
+            escape(&what.join(", "))
+        ));
+        if let Some(sha) = &a.sha256 {
+            html.push_str(&format!("<br>sha256 <code>{}</code>", escape(sha)));
+        }
+        html.push_str("</li>\n");
+    }
+    html.push_str("</ul>\n");
+    html
+}
+
+/// `4080218931` -> `3.80 GiB`.
+fn human_size(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{value:.2} {}", UNITS[unit])
+    }
+}
+
+/// Markdown to sanitised HTML, site-relative links under the base path.
+// TODO(merge): use site::markdown::render
+fn notes_html(md: &str, base_path: &str) -> String {
+    use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let prefix = |url: CowStr<'_>| -> CowStr<'static> {
+        if url.starts_with('/') && !url.starts_with("//") {
+            CowStr::from(format!("{}{}", base_path, url.trim_start_matches('/')))
+        } else {
+            CowStr::from(url.into_string())
+        }
+    };
+    let events = Parser::new_ext(md, options).map(|ev| match ev {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: prefix(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: prefix(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    ammonia::clean(&html)
+}
+
+/// Escape text for HTML content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Midnight UTC of a day, as the crates want it.
+fn midnight(day: NaiveDate) -> DateTime<FixedOffset> {
+    FixedOffset::east_opt(0)
+        .expect("UTC offset")
+        .from_utc_datetime(&day.and_time(NaiveTime::MIN))
+}
+
+/// RFC 2822, as RSS wants it: `Mon, 16 Sep 2024 00:00:00 +0000`.
+fn rfc2822(day: NaiveDate) -> String {
+    Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN))
+        .to_rfc2822()
+}
+
+/// When the feed last changed: its newest entry's `updated` (entries are
+/// newest first, but take the maximum to be safe), else the site's epoch.
+fn feed_updated(items: &[Item], epoch: NaiveDate) -> NaiveDate {
+    items.iter().map(|i| i.updated).max().unwrap_or(epoch)
+}
+
+fn atom_feed(catalog: &Catalog, feed: &Feed, items: &[Item], epoch: NaiveDate) -> Vec<u8> {
+    let config = catalog.config;
+    let author = atom::Person {
+        name: if config.author.name.trim().is_empty() {
+            config.title.clone()
+        } else {
+            config.author.name.clone()
+        },
+        email: config.author.email.clone(),
+        ..Default::default()
+    };
+    let entries: Vec<atom::Entry> = items
+        .iter()
+        .map(|item| atom::Entry {
+            title: atom::Text::plain(item.title.clone()),
+            id: item.id.clone(),
+            updated: midnight(item.updated),
+            published: Some(midnight(item.published)),
+            links: vec![atom::Link {
+                href: item.url.clone(),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Default::default()
+            }],
+            summary: Some(atom::Text::plain(item.summary.clone())),
+            content: Some(atom::Content {
+                base: Some(item.url.clone()),
+                value: Some(item.content.clone()),
+                content_type: Some("html".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .collect();
+    let doc = atom::Feed {
+        title: atom::Text::plain(feed.title.clone()),
+        id: feed_id(catalog, feed),
+        updated: midnight(feed_updated(items, epoch)),
+        authors: vec![author],
+        links: vec![
+            atom::Link {
+                href: catalog.url(&format!("{}atom.xml", feed.dir)),
+                rel: "self".into(),
+                mime_type: Some("application/atom+xml".into()),
+                ..Default::default()
+            },
+            atom::Link {
+                href: catalog.url(&feed.page),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Default::default()
+            },
+        ],
+        subtitle: (!feed.description.trim().is_empty())
+            .then(|| atom::Text::plain(feed.description.clone())),
+        lang: Some(config.language.clone()),
+        entries,
+        ..Default::default()
+    };
+    let mut bytes = doc
+        .write_with_config(
+            Vec::new(),
+            atom::WriteConfig {
+                write_document_declaration: true,
+                indent_size: Some(2),
+            },
+        )
+        .expect("writing to memory cannot fail");
+    bytes.push(b'\n');
+    bytes
+}
+
+fn rss_channel(catalog: &Catalog, feed: &Feed, items: &[Item]) -> Vec<u8> {
+    let config = catalog.config;
+    let self_link = rss::extension::Extension {
+        name: "atom:link".into(),
+        attrs: BTreeMap::from([
+            (
+                "href".to_string(),
+                catalog.url(&format!("{}rss.xml", feed.dir)),
+            ),
+            ("rel".to_string(), "self".to_string()),
+            ("type".to_string(), "application/rss+xml".to_string()),
+        ]),
+        ..Default::default()
+    };
+    // A feed with no entries has no publication date: RSS makes both optional.
+    let newest = items.iter().map(|i| i.updated).max().map(rfc2822);
+    let channel = rss::Channel {
+        title: feed.title.clone(),
+        link: catalog.url(&feed.page),
+        description: if feed.description.trim().is_empty() {
+            feed.title.clone()
+        } else {
+            feed.description.clone()
+        },
+        language: Some(config.language.clone()),
+        pub_date: newest.clone(),
+        last_build_date: newest,
+        namespaces: BTreeMap::from([("atom".to_string(), ATOM_NS.to_string())]),
+        extensions: BTreeMap::from([(
+            "atom".to_string(),
+            BTreeMap::from([("link".to_string(), vec![self_link])]),
+        )]),
+        items: items
+            .iter()
+            .map(|item| rss::Item {
+                title: Some(item.title.clone()),
+                link: Some(item.url.clone()),
+                description: Some(item.content.clone()),
+                guid: Some(rss::Guid {
+                    value: item.id.clone(),
+                    permalink: false,
+                }),
+                // The first date, also for a yanked release: its title and
+                // description say it was yanked.
+                pub_date: Some(rfc2822(item.published)),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let mut bytes = channel
+        .pretty_write_to(Vec::new(), b' ', 2)
+        .expect("writing to memory cannot fail");
+    bytes.push(b'\n');
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_html() {
+        assert_eq!(
+            escape(r#"a & <b> "c" 'd'"#),
+            "a &amp; &lt;b&gt; &quot;c&quot; &#39;d&#39;"
+        );
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(human_size(512), "512 bytes");
+        assert_eq!(human_size(4_080_218_931), "3.80 GiB");
+        assert_eq!(human_size(2048), "2.00 KiB");
+    }
+
+    #[test]
+    fn notes_are_sanitised_and_site_links_get_the_base_path() {
+        let html = notes_html(
+            "[s](/schedule/) [x](https://x.org/) <script>alert(1)</script> <a href=\"javascript:alert(1)\">j</a>",
+            "/lab/",
+        );
+        assert!(html.contains(r#"href="/lab/schedule/""#), "{html}");
+        assert!(html.contains(r#"href="https://x.org/""#), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn dates_are_midnight_utc() {
+        let d = NaiveDate::from_ymd_opt(2024, 9, 16).unwrap();
+        assert_eq!(midnight(d).to_rfc3339(), "2024-09-16T00:00:00+00:00");
+        assert_eq!(rfc2822(d), "Mon, 16 Sep 2024 00:00:00 +0000");
+    }
 }
