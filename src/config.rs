@@ -172,7 +172,9 @@ impl Channel {
     /// The Hugging Face tag of a release of this channel.
     pub fn render_tag(&self, version: &str) -> String {
         let sem = semver::Version::parse(version).ok();
-        let part = |f: fn(&semver::Version) -> u64| sem.as_ref().map(|v| f(v).to_string()).unwrap_or_default();
+        let part = |f: fn(&semver::Version) -> u64| {
+            sem.as_ref().map(|v| f(v).to_string()).unwrap_or_default()
+        };
         self.tag
             .replace("{version}", version)
             .replace("{compact}", &version.replace('-', ""))
@@ -187,7 +189,9 @@ impl Channel {
 /// not ending in `.lock` or `.`.
 pub fn valid_tag(tag: &str) -> bool {
     !tag.is_empty()
-        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
         && !tag.contains("..")
         && !tag.starts_with(['-', '.'])
         && !tag.ends_with('.')
@@ -320,7 +324,13 @@ pub fn load(root: &Path) -> Result<(Config, String), Vec<Finding>> {
     let text = match std::fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
-            Err(_) => return Err(vec![Finding::error("config", FILE, "cadence.toml is not UTF-8")]),
+            Err(_) => {
+                return Err(vec![Finding::error(
+                    "config",
+                    FILE,
+                    "cadence.toml is not UTF-8",
+                )]);
+            }
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(vec![
@@ -372,9 +382,17 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
 
     let mut channels = BTreeMap::new();
     for (name, rc) in raw.channels {
-        let here = line_of(text, &[&format!("[channels.{name}]"), &format!("channels.{name}")]);
+        let here = line_of(
+            text,
+            &[&format!("[channels.{name}]"), &format!("channels.{name}")],
+        );
         if !valid_name(&name) {
-            err(here, format!("channel name `{name}` must be lowercase letters, digits and `-`, starting with a letter or digit"));
+            err(
+                here,
+                format!(
+                    "channel name `{name}` must be lowercase letters, digits and `-`, starting with a letter or digit"
+                ),
+            );
         }
         for piece in template_placeholders(&rc.tag) {
             if !TAG_PLACEHOLDERS.contains(&piece.as_str()) {
@@ -383,23 +401,41 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
                     .unwrap_or_default();
                 err(
                     line_of(text, &[&rc.tag]).or(here),
-                    format!("tag template of channel `{name}` uses unknown placeholder `{{{piece}}}`{hint}; known: {{version}}, {{compact}}, {{major}}, {{minor}}, {{patch}}"),
+                    format!(
+                        "tag template of channel `{name}` uses unknown placeholder `{{{piece}}}`{hint}; known: {{version}}, {{compact}}, {{major}}, {{minor}}, {{patch}}"
+                    ),
                 );
             }
         }
         if rc.tag.matches('{').count() != rc.tag.matches('}').count() {
-            err(here, format!("tag template `{}` of channel `{name}` has an unbalanced brace", rc.tag));
+            err(
+                here,
+                format!(
+                    "tag template `{}` of channel `{name}` has an unbalanced brace",
+                    rc.tag
+                ),
+            );
         }
         if rc.versioning == Versioning::Date
-            && ["{major}", "{minor}", "{patch}"].iter().any(|p| rc.tag.contains(p))
+            && ["{major}", "{minor}", "{patch}"]
+                .iter()
+                .any(|p| rc.tag.contains(p))
         {
-            err(here, format!("channel `{name}` has date versions; its tag cannot use {{major}}, {{minor}} or {{patch}}"));
+            err(
+                here,
+                format!(
+                    "channel `{name}` has date versions; its tag cannot use {{major}}, {{minor}} or {{patch}}"
+                ),
+            );
         }
         let retention = match rc.retention {
             None => None,
             Some(n) if n >= 1 => Some(n as usize),
             Some(n) => {
-                err(here, format!("retention of channel `{name}` must be at least 1, not {n}"));
+                err(
+                    here,
+                    format!("retention of channel `{name}` must be at least 1, not {n}"),
+                );
                 None
             }
         };
@@ -408,15 +444,30 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
             Some(rs) => {
                 let spos = line_of(text, &[&format!("[channels.{name}.schedule]")]).or(here);
                 if rc.versioning != Versioning::Semver {
-                    err(spos, format!("channel `{name}` has a schedule but `versioning = \"date\"`; schedules are only for semver channels"));
+                    err(
+                        spos,
+                        format!(
+                            "channel `{name}` has a schedule but `versioning = \"date\"`; schedules are only for semver channels"
+                        ),
+                    );
                 }
-                let every = Every::parse(&rs.every).map_err(|e| err(spos, format!("schedule of `{name}`: {e}"))).ok();
+                let every = Every::parse(&rs.every)
+                    .map_err(|e| err(spos, format!("schedule of `{name}`: {e}")))
+                    .ok();
                 let start = toml_date(&rs.start);
                 if start.is_none() {
-                    err(spos, format!("schedule of `{name}`: start must be a date such as 2024-09-02"));
+                    err(
+                        spos,
+                        format!("schedule of `{name}`: start must be a date such as 2024-09-02"),
+                    );
                 }
                 if rs.window_days < 0 || rs.skip_notice_days < 0 {
-                    err(spos, format!("schedule of `{name}`: window_days and skip_notice_days cannot be negative"));
+                    err(
+                        spos,
+                        format!(
+                            "schedule of `{name}`: window_days and skip_notice_days cannot be negative"
+                        ),
+                    );
                 }
                 match (every, start) {
                     (Some(every), Some(start)) => Some(ScheduleRule {
@@ -430,16 +481,27 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
             }
         };
         if rc.candidates.is_some() && rc.versioning != Versioning::Semver {
-            err(here, format!("channel `{name}` has date versions; release candidates are only for semver channels"));
+            err(
+                here,
+                format!(
+                    "channel `{name}` has date versions; release candidates are only for semver channels"
+                ),
+            );
         }
         for (metric, gate) in &rc.gates {
             if gate.min.is_none() && gate.max.is_none() {
-                err(line_of(text, &[&format!("{metric} =")]).or(here), format!("gate `{metric}` of channel `{name}` needs `min` or `max`"));
+                err(
+                    line_of(text, &[&format!("{metric} =")]).or(here),
+                    format!("gate `{metric}` of channel `{name}` needs `min` or `max`"),
+                );
             }
             if let (Some(lo), Some(hi)) = (gate.min, gate.max)
                 && lo > hi
             {
-                err(line_of(text, &[&format!("{metric} =")]).or(here), format!("gate `{metric}` of channel `{name}` has min {lo} above max {hi}"));
+                err(
+                    line_of(text, &[&format!("{metric} =")]).or(here),
+                    format!("gate `{metric}` of channel `{name}` has min {lo} above max {hi}"),
+                );
             }
         }
         channels.insert(
@@ -462,13 +524,28 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
     for (id, rm) in raw.models {
         let here = line_of(text, &[&format!("[models.{id}]"), &format!("models.{id}")]);
         if !valid_name(&id) {
-            err(here, format!("model id `{id}` must be lowercase letters, digits and `-`, starting with a letter or digit"));
+            err(
+                here,
+                format!(
+                    "model id `{id}` must be lowercase letters, digits and `-`, starting with a letter or digit"
+                ),
+            );
         }
         if channels.contains_key(&id) {
-            err(here, format!("model id `{id}` is also a channel name; both are top-level paths of the site"));
+            err(
+                here,
+                format!(
+                    "model id `{id}` is also a channel name; both are top-level paths of the site"
+                ),
+            );
         }
         if rm.repos.is_empty() {
-            err(here, format!("model `{id}` publishes on no channel: add `[models.{id}.repos]` with a repo per channel"));
+            err(
+                here,
+                format!(
+                    "model `{id}` publishes on no channel: add `[models.{id}.repos]` with a repo per channel"
+                ),
+            );
         }
         for (channel, repo) in &rm.repos {
             let rpos = line_of(text, &[&format!("[models.{id}.repos]")]).or(here);
@@ -476,10 +553,18 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
                 let hint = suggest(channel, channels.keys().map(String::as_str))
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
-                err(rpos, format!("model `{id}` publishes on channel `{channel}`, which is not configured{hint}"));
+                err(
+                    rpos,
+                    format!(
+                        "model `{id}` publishes on channel `{channel}`, which is not configured{hint}"
+                    ),
+                );
             }
             if !valid_repo_id(repo) {
-                err(rpos, format!("`{repo}` is not a Hugging Face repo id (owner/name)"));
+                err(
+                    rpos,
+                    format!("`{repo}` is not a Hugging Face repo id (owner/name)"),
+                );
             }
         }
         let since = match &rm.since {
@@ -487,7 +572,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
             Some(d) => {
                 let date = toml_date(d);
                 if date.is_none() {
-                    err(here, format!("since of model `{id}` must be a date such as 2024-09-01"));
+                    err(
+                        here,
+                        format!("since of model `{id}` must be a date such as 2024-09-01"),
+                    );
                 }
                 date
             }
@@ -508,7 +596,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
     for name in channels.keys().chain(models.keys()) {
         if RESERVED.contains(&name.as_str()) {
             err(
-                line_of(text, &[&format!("channels.{name}"), &format!("models.{name}")]),
+                line_of(
+                    text,
+                    &[&format!("channels.{name}"), &format!("models.{name}")],
+                ),
                 format!("`{name}` is a reserved name (a path of the site); choose another"),
             );
         }
@@ -543,7 +634,8 @@ fn valid_repo_id(repo: &str) -> bool {
             !p.is_empty()
                 && !p.starts_with(['.', '-'])
                 && !p.contains("..")
-                && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
         })
 }
 
@@ -584,7 +676,11 @@ fn toml_finding(text: &str, e: &toml::de::Error) -> Finding {
 
 /// A date's last day of month, for month arithmetic.
 pub fn days_in_month(year: i32, month: u32) -> u32 {
-    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(ny, nm, 1)
         .and_then(|d| d.pred_opt())
         .map_or(28, |d| d.day())
@@ -640,10 +736,14 @@ versioned = "o/m"
 
     #[test]
     fn reserved_and_colliding_names() {
-        let bad = GOOD.replace("[models.m]", "[models.api]").replace("[models.m.repos]", "[models.api.repos]");
+        let bad = GOOD
+            .replace("[models.m]", "[models.api]")
+            .replace("[models.m.repos]", "[models.api.repos]");
         let f = parse(&bad).unwrap_err();
         assert!(f.iter().any(|f| f.message.contains("reserved")));
-        let bad = GOOD.replace("[models.m]", "[models.stream]").replace("[models.m.repos]", "[models.stream.repos]");
+        let bad = GOOD
+            .replace("[models.m]", "[models.stream]")
+            .replace("[models.m.repos]", "[models.stream.repos]");
         let f = parse(&bad).unwrap_err();
         assert!(f.iter().any(|f| f.message.contains("also a channel")));
     }
@@ -655,8 +755,16 @@ versioned = "o/m"
         let bad = GOOD.replace("3 months", "often");
         assert!(parse(&bad).is_err());
         let bad = GOOD.replace("v{version}", "v{vers}");
-        assert!(parse(&bad).unwrap_err()[0].message.contains("did you mean `{version}`"));
+        assert!(
+            parse(&bad).unwrap_err()[0]
+                .message
+                .contains("did you mean `{version}`")
+        );
         let bad = GOOD.replace("versioned = \"o/m\"", "versiond = \"o/m\"");
-        assert!(parse(&bad).unwrap_err()[0].message.contains("did you mean `versioned`"));
+        assert!(
+            parse(&bad).unwrap_err()[0]
+                .message
+                .contains("did you mean `versioned`")
+        );
     }
 }

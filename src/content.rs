@@ -55,7 +55,8 @@ pub fn parse(file: &str, slug: &str, text: &str) -> Result<Page, Vec<Finding>> {
         }
         return Err(vec![content(
             Some(Pos::new(1, 1)),
-            "a content page starts with front matter between `---` lines, with at least `title:`".into(),
+            "a content page starts with front matter between `---` lines, with at least `title:`"
+                .into(),
         )]);
     };
     let root = match yaml::parse(front) {
@@ -63,17 +64,26 @@ pub fn parse(file: &str, slug: &str, text: &str) -> Result<Page, Vec<Finding>> {
         Err(e) => {
             // Front matter starts on line 2 of the file.
             let pos = Pos::new(e.pos.line + 1, e.pos.column);
-            return Err(vec![content(Some(pos), format!("invalid front matter: {}", e.message))]);
+            return Err(vec![content(
+                Some(pos),
+                format!("invalid front matter: {}", e.message),
+            )]);
         }
     };
     let shift = |p: Pos| Some(Pos::new(p.line + 1, p.column));
     let mut findings = Vec::new();
     let Some(root) = root.filter(|r| r.as_map().is_some()) else {
-        return Err(vec![content(Some(Pos::new(1, 1)), "front matter must be a mapping with at least `title:`".into())]);
+        return Err(vec![content(
+            Some(Pos::new(1, 1)),
+            "front matter must be a mapping with at least `title:`".into(),
+        )]);
     };
     for (key, _) in root.as_map().unwrap_or_default() {
         if !KEYS.contains(&key.name.as_str()) {
-            let mut f = content(shift(key.pos), format!("unknown front matter key `{}`", key.name));
+            let mut f = content(
+                shift(key.pos),
+                format!("unknown front matter key `{}`", key.name),
+            );
             if let Some(s) = suggest(&key.name, KEYS.iter().copied()) {
                 f = f.help(format!("did you mean `{s}`?"));
             }
@@ -90,7 +100,10 @@ pub fn parse(file: &str, slug: &str, text: &str) -> Result<Page, Vec<Finding>> {
         },
         None if index => String::new(),
         None => {
-            findings.push(content(Some(Pos::new(1, 1)), "front matter is missing the required key `title`".into()));
+            findings.push(content(
+                Some(Pos::new(1, 1)),
+                "front matter is missing the required key `title`".into(),
+            ));
             String::new()
         }
     };
@@ -107,14 +120,20 @@ pub fn parse(file: &str, slug: &str, text: &str) -> Result<Page, Vec<Finding>> {
     let weight = match root.get("weight") {
         None => 0,
         Some(n) => n.as_i64().unwrap_or_else(|| {
-            findings.push(content(shift(n.pos), format!("`weight` must be a whole number, found {}", n.kind())));
+            findings.push(content(
+                shift(n.pos),
+                format!("`weight` must be a whole number, found {}", n.kind()),
+            ));
             0
         }),
     };
     let draft = match root.get("draft") {
         None => false,
         Some(n) => n.as_bool().unwrap_or_else(|| {
-            findings.push(content(shift(n.pos), format!("`draft` must be true or false, found {}", n.kind())));
+            findings.push(content(
+                shift(n.pos),
+                format!("`draft` must be true or false, found {}", n.kind()),
+            ));
             false
         }),
     };
@@ -138,7 +157,12 @@ mod tests {
 
     #[test]
     fn reads_front_matter() {
-        let p = parse("content/about.md", "about", "---\ntitle: About\nweight: 2\n---\n# Hi\n").unwrap();
+        let p = parse(
+            "content/about.md",
+            "about",
+            "---\ntitle: About\nweight: 2\n---\n# Hi\n",
+        )
+        .unwrap();
         assert_eq!(p.title, "About");
         assert_eq!(p.weight, 2);
         assert_eq!(p.body, "# Hi\n");
@@ -146,12 +170,20 @@ mod tests {
 
     #[test]
     fn bad_front_matter_names_the_line() {
-        let f = parse("content/about.md", "about", "---\ntitle: About\ndraft: maybe\n---\n").unwrap_err();
+        let f = parse(
+            "content/about.md",
+            "about",
+            "---\ntitle: About\ndraft: maybe\n---\n",
+        )
+        .unwrap_err();
         assert_eq!(f[0].code, "content");
         assert_eq!(f[0].line, Some(3));
         let f = parse("content/about.md", "about", "# no front matter\n").unwrap_err();
         assert_eq!(f[0].line, Some(1));
         let f = parse("content/about.md", "about", "---\ntitel: About\n---\n").unwrap_err();
-        assert!(f.iter().any(|f| f.help.as_deref() == Some("did you mean `title`?")));
+        assert!(
+            f.iter()
+                .any(|f| f.help.as_deref() == Some("did you mean `title`?"))
+        );
     }
 }

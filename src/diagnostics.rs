@@ -53,7 +53,11 @@ impl Finding {
         }
     }
 
-    pub fn warning(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             severity: Severity::Warning,
             ..Finding::error(code, file, message)
@@ -236,7 +240,9 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(d, c)| (*d <= 2.max(c.len() / 3) && *d < c.len()) || (word.len() >= 3 && c.starts_with(word)))
+        .filter(|(d, c)| {
+            (*d <= 2.max(c.len() / 3) && *d < c.len()) || (word.len() >= 3 && c.starts_with(word))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -250,7 +256,11 @@ mod tests {
             Finding::error("schema", "releases/m/c/1.0.0.yaml", "unknown key `sumary`")
                 .at(Some(Pos::new(2, 1)))
                 .help("did you mean `summary`?"),
-            Finding::warning("slot-unplanned", "releases/m/c/", "slot 2025-03-03 has nothing"),
+            Finding::warning(
+                "slot-unplanned",
+                "releases/m/c/",
+                "slot 2025-03-03 has nothing",
+            ),
         ]
     }
 
@@ -281,7 +291,9 @@ mod tests {
         keys.sort();
         assert_eq!(
             keys,
-            ["code", "column", "file", "help", "line", "message", "severity"]
+            [
+                "code", "column", "file", "help", "line", "message", "severity"
+            ]
         );
         assert!(d["line"].is_null() && d["help"].is_null());
     }

@@ -101,11 +101,18 @@ fn walk(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Vec<(PathBuf, u
                 }
             }
             Err(e) => {
-                let path = e.path().map(|p| relative(root, p)).unwrap_or_else(|| relative(root, dir));
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| relative(root, dir));
                 let message = if e.loop_ancestor().is_some() {
                     "a symbolic link that loops back to a folder above it; remove it".to_string()
                 } else {
-                    format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string()))
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    )
                 };
                 findings.push(Finding::error("file-name", path, message));
             }
@@ -150,7 +157,12 @@ fn load_releases(site: &mut Site) -> Result<(), LoadError> {
     Ok(())
 }
 
-fn read_manifest(root: &Path, config: &Config, path: &Path, depth: usize) -> (Option<Manifest>, Vec<Finding>) {
+fn read_manifest(
+    root: &Path,
+    config: &Config,
+    path: &Path,
+    depth: usize,
+) -> (Option<Manifest>, Vec<Finding>) {
     let file = relative(root, path);
     let parts: Vec<&str> = file.split('/').collect();
     let fail = |msg: String| (None, vec![Finding::error("file-name", file.clone(), msg)]);
@@ -159,12 +171,25 @@ fn read_manifest(root: &Path, config: &Config, path: &Path, depth: usize) -> (Op
     }
     let (model, channel, name) = (parts[1], parts[2], parts[3]);
     let Some(stem) = name.strip_suffix(".yaml") else {
-        let hint = if name.ends_with(".yml") { " (rename it to .yaml)" } else { "" };
+        let hint = if name.ends_with(".yml") {
+            " (rename it to .yaml)"
+        } else {
+            ""
+        };
         return fail(format!("`{name}` is not a `.yaml` manifest{hint}"));
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => return (None, vec![Finding::error("yaml-syntax", file.clone(), format!("cannot read: {e}"))]),
+        Err(e) => {
+            return (
+                None,
+                vec![Finding::error(
+                    "yaml-syntax",
+                    file.clone(),
+                    format!("cannot read: {e}"),
+                )],
+            );
+        }
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -173,7 +198,10 @@ fn read_manifest(root: &Path, config: &Config, path: &Path, depth: usize) -> (Op
             let pos = config::position(&String::from_utf8_lossy(&e.as_bytes()[..offset]), offset);
             return (
                 None,
-                vec![Finding::error("yaml-syntax", file.clone(), "the file is not UTF-8 text").at(Some(pos))],
+                vec![
+                    Finding::error("yaml-syntax", file.clone(), "the file is not UTF-8 text")
+                        .at(Some(pos)),
+                ],
             );
         }
     };
@@ -183,7 +211,11 @@ fn read_manifest(root: &Path, config: &Config, path: &Path, depth: usize) -> (Op
     let Some(model_cfg) = config.models.get(model) else {
         let hint = crate::diagnostics::suggest(model, config.models.keys().map(String::as_str))
             .map(|s| format!("did you mean `{s}`?"));
-        let mut f = Finding::error("unknown-model", file.clone(), format!("`{model}` is not a model in cadence.toml"));
+        let mut f = Finding::error(
+            "unknown-model",
+            file.clone(),
+            format!("`{model}` is not a model in cadence.toml"),
+        );
         if let Some(h) = hint {
             f = f.help(h);
         }
@@ -191,8 +223,14 @@ fn read_manifest(root: &Path, config: &Config, path: &Path, depth: usize) -> (Op
         return (None, findings);
     };
     if !config.channels.contains_key(channel) {
-        let mut f = Finding::error("unknown-channel", file.clone(), format!("`{channel}` is not a channel in cadence.toml"));
-        if let Some(s) = crate::diagnostics::suggest(channel, config.channels.keys().map(String::as_str)) {
+        let mut f = Finding::error(
+            "unknown-channel",
+            file.clone(),
+            format!("`{channel}` is not a channel in cadence.toml"),
+        );
+        if let Some(s) =
+            crate::diagnostics::suggest(channel, config.channels.keys().map(String::as_str))
+        {
             f = f.help(format!("did you mean `{s}`?"));
         }
         findings.push(f);
@@ -204,7 +242,9 @@ fn read_manifest(root: &Path, config: &Config, path: &Path, depth: usize) -> (Op
                 file.clone(),
                 format!("model `{model}` does not publish on channel `{channel}`"),
             )
-            .help(format!("add `{channel} = \"<owner>/<repo>\"` under [models.{model}.repos] in cadence.toml")),
+            .help(format!(
+                "add `{channel} = \"<owner>/<repo>\"` under [models.{model}.repos] in cadence.toml"
+            )),
         );
         known = false;
     }
@@ -213,16 +253,23 @@ fn read_manifest(root: &Path, config: &Config, path: &Path, depth: usize) -> (Op
         Some(Manifest::Release(mut r)) => {
             if stem.starts_with("skip-") {
                 findings.push(
-                    Finding::error("file-name", file.clone(), format!("`{name}` is named as a skip but holds a release"))
-                        .at(r.at(""))
-                        .help("add `kind: skip`, or name the file after the version"),
+                    Finding::error(
+                        "file-name",
+                        file.clone(),
+                        format!("`{name}` is named as a skip but holds a release"),
+                    )
+                    .at(r.at(""))
+                    .help("add `kind: skip`, or name the file after the version"),
                 );
             } else if stem != r.version {
                 findings.push(
                     Finding::error(
                         "file-name",
                         file.clone(),
-                        format!("the file is named `{stem}` but its version is `{}`", r.version),
+                        format!(
+                            "the file is named `{stem}` but its version is `{}`",
+                            r.version
+                        ),
                     )
                     .at(r.at("version"))
                     .help(format!("rename the file to `{}.yaml`", r.version)),
@@ -237,8 +284,12 @@ fn read_manifest(root: &Path, config: &Config, path: &Path, depth: usize) -> (Op
             let want = format!("skip-{}", s.slot.format("%Y-%m-%d"));
             if stem != want {
                 findings.push(
-                    Finding::error("file-name", file.clone(), format!("a skip of slot {} must be named `{want}.yaml`", s.slot))
-                        .at(s.at("slot")),
+                    Finding::error(
+                        "file-name",
+                        file.clone(),
+                        format!("a skip of slot {} must be named `{want}.yaml`", s.slot),
+                    )
+                    .at(s.at("slot")),
                 );
             }
             Some(Manifest::Skip(s))
@@ -268,13 +319,21 @@ fn load_content(site: &mut Site) -> Result<(), LoadError> {
             continue;
         };
         if depth != 1 {
-            findings.push(Finding::error("content", file, "content pages live directly in content/ as <slug>.md"));
+            findings.push(Finding::error(
+                "content",
+                file,
+                "content pages live directly in content/ as <slug>.md",
+            ));
             continue;
         }
         let text = match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(t)) => t,
             _ => {
-                findings.push(Finding::error("content", file, "the page cannot be read as UTF-8 text"));
+                findings.push(Finding::error(
+                    "content",
+                    file,
+                    "the page cannot be read as UTF-8 text",
+                ));
                 continue;
             }
         };
@@ -298,8 +357,12 @@ fn load_content(site: &mut Site) -> Result<(), LoadError> {
             };
             if let Some(what) = clash {
                 findings.push(
-                    Finding::error("content", file.clone(), format!("the page `{slug}` would collide with {what}"))
-                        .help("rename the file"),
+                    Finding::error(
+                        "content",
+                        file.clone(),
+                        format!("the page `{slug}` would collide with {what}"),
+                    )
+                    .help("rename the file"),
                 );
                 continue;
             }

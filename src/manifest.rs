@@ -83,7 +83,10 @@ impl Version {
                 let (day, build) = match text.split_once('.') {
                     None => (text, 1),
                     Some((day, n)) => {
-                        if n.is_empty() || n.starts_with('0') || !n.bytes().all(|b| b.is_ascii_digit()) {
+                        if n.is_empty()
+                            || n.starts_with('0')
+                            || !n.bytes().all(|b| b.is_ascii_digit())
+                        {
                             return None;
                         }
                         let n: u32 = n.parse().ok()?;
@@ -158,7 +161,10 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
     if b.len() != 10
         || b[4] != b'-'
         || b[7] != b'-'
-        || !b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        || !b
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
     {
         return None;
     }
@@ -291,16 +297,29 @@ impl Reader<'_> {
     }
 
     /// Check the keys of `map` against `known`; returns the map's entries.
-    fn keys<'n>(&mut self, map: &'n Node, known: &[&str], what: &str, prefix: &str) -> Option<&'n [(yaml::Key, Node)]> {
+    fn keys<'n>(
+        &mut self,
+        map: &'n Node,
+        known: &[&str],
+        what: &str,
+        prefix: &str,
+    ) -> Option<&'n [(yaml::Key, Node)]> {
         let Some(entries) = map.as_map() else {
-            self.schema(map.pos, format!("{what} must be a mapping of keys, found {}", map.kind()));
+            self.schema(
+                map.pos,
+                format!("{what} must be a mapping of keys, found {}", map.kind()),
+            );
             return None;
         };
         for (key, value) in entries {
             self.pos.set(format!("{prefix}{}", key.name), value.pos);
             if !known.contains(&key.name.as_str()) {
-                let mut f = Finding::error("schema", self.file, format!("unknown key `{prefix}{}` in {what}", key.name))
-                    .at(Some(key.pos));
+                let mut f = Finding::error(
+                    "schema",
+                    self.file,
+                    format!("unknown key `{prefix}{}` in {what}", key.name),
+                )
+                .at(Some(key.pos));
                 if let Some(s) = suggest(&key.name, known.iter().copied()) {
                     f = f.help(format!("did you mean `{s}`?"));
                 }
@@ -312,8 +331,12 @@ impl Reader<'_> {
 
     fn missing(&mut self, at: Pos, what: &str, key: &str) {
         self.findings.push(
-            Finding::error("schema", self.file, format!("{what} is missing the required key `{key}`"))
-                .at(Some(at)),
+            Finding::error(
+                "schema",
+                self.file,
+                format!("{what} is missing the required key `{key}`"),
+            )
+            .at(Some(at)),
         );
     }
 
@@ -323,11 +346,17 @@ impl Reader<'_> {
         match node.as_str() {
             Some(t) => Some(t.to_string()),
             None if node.is_null() => {
-                self.schema(node.pos, format!("`{path}` is empty; give it a value or remove it"));
+                self.schema(
+                    node.pos,
+                    format!("`{path}` is empty; give it a value or remove it"),
+                );
                 None
             }
             None => {
-                self.schema(node.pos, format!("`{path}` must be text, found {}", node.kind()));
+                self.schema(
+                    node.pos,
+                    format!("`{path}` must be text, found {}", node.kind()),
+                );
                 None
             }
         }
@@ -341,7 +370,14 @@ impl Reader<'_> {
         self.text(map, key, path)
     }
 
-    fn date(&mut self, map: &Node, key: &str, what: &str, path: &str, required: bool) -> Option<NaiveDate> {
+    fn date(
+        &mut self,
+        map: &Node,
+        key: &str,
+        what: &str,
+        path: &str,
+        required: bool,
+    ) -> Option<NaiveDate> {
         if map.get(key).is_none() {
             if required {
                 self.missing(map.pos, what, path);
@@ -363,31 +399,55 @@ impl Reader<'_> {
 
 /// Read one manifest file's text into a manifest (if enough of it was valid to
 /// take part in the site's rules) and its `yaml-syntax` and `schema` findings.
-pub fn parse(file: &str, text: &str, model: &str, channel: &str) -> (Option<Manifest>, Vec<Finding>) {
+pub fn parse(
+    file: &str,
+    text: &str,
+    model: &str,
+    channel: &str,
+) -> (Option<Manifest>, Vec<Finding>) {
     let mut findings = Vec::new();
     let root = match yaml::parse(text) {
         Ok(Some(n)) => n,
         Ok(None) => {
             findings.push(
-                Finding::error("schema", file, "the manifest is empty; it needs at least `version`, `date` and `summary`")
-                    .at(Some(Pos::new(1, 1))),
+                Finding::error(
+                    "schema",
+                    file,
+                    "the manifest is empty; it needs at least `version`, `date` and `summary`",
+                )
+                .at(Some(Pos::new(1, 1))),
             );
             return (None, findings);
         }
         Err(e) => {
-            findings.push(Finding::error("yaml-syntax", file, format!("invalid YAML: {}", e.message)).at(Some(e.pos)));
+            findings.push(
+                Finding::error("yaml-syntax", file, format!("invalid YAML: {}", e.message))
+                    .at(Some(e.pos)),
+            );
             return (None, findings);
         }
     };
     if root.as_map().is_none() {
         findings.push(
-            Finding::error("schema", file, format!("a manifest must be a mapping of keys, found {}", root.kind()))
-                .at(Some(root.pos)),
+            Finding::error(
+                "schema",
+                file,
+                format!(
+                    "a manifest must be a mapping of keys, found {}",
+                    root.kind()
+                ),
+            )
+            .at(Some(root.pos)),
         );
         return (None, findings);
     }
     let mut pos = Positions::default();
-    pos.set("", root.as_map().and_then(|m| m.first()).map_or(root.pos, |(k, _)| k.pos));
+    pos.set(
+        "",
+        root.as_map()
+            .and_then(|m| m.first())
+            .map_or(root.pos, |(k, _)| k.pos),
+    );
     let mut r = Reader {
         file,
         findings: &mut findings,
@@ -398,7 +458,13 @@ pub fn parse(file: &str, text: &str, model: &str, channel: &str) -> (Option<Mani
         Some(node) => match node.as_str() {
             Some(k @ ("release" | "skip")) => k.to_string(),
             _ => {
-                r.schema(node.pos, format!("`kind` must be `release` or `skip`, found `{}`", node.as_str().unwrap_or(node.kind())));
+                r.schema(
+                    node.pos,
+                    format!(
+                        "`kind` must be `release` or `skip`, found `{}`",
+                        node.as_str().unwrap_or(node.kind())
+                    ),
+                );
                 return (None, findings);
             }
         },
@@ -436,7 +502,10 @@ fn read_release(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Opti
         if s.trim().is_empty() {
             r.schema(node.pos, "`summary` is empty".into());
         } else if s.trim_end().contains('\n') {
-            r.schema(node.pos, "`summary` must be one line of plain text; put details in `notes`".into());
+            r.schema(
+                node.pos,
+                "`summary` must be one line of plain text; put details in `notes`".into(),
+            );
         }
     }
     let title = r.text(root, "title", "title");
@@ -448,8 +517,12 @@ fn read_release(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Opti
             Some("yanked") => Status::Yanked,
             other => {
                 let found = other.unwrap_or(node.kind());
-                let mut f = Finding::error("schema", r.file, format!("`status` must be `released`, `planned` or `yanked`, found `{found}`"))
-                    .at(Some(node.pos));
+                let mut f = Finding::error(
+                    "schema",
+                    r.file,
+                    format!("`status` must be `released`, `planned` or `yanked`, found `{found}`"),
+                )
+                .at(Some(node.pos));
                 if let Some(s) = suggest(found, ["released", "planned", "yanked"]) {
                     f = f.help(format!("did you mean `{s}`?"));
                 }
@@ -494,7 +567,10 @@ fn read_release(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Opti
     if let Some(node) = root.get("artifacts") {
         match node.as_seq() {
             None if node.is_null() => {}
-            None => r.schema(node.pos, format!("`artifacts` must be a list, found {}", node.kind())),
+            None => r.schema(
+                node.pos,
+                format!("`artifacts` must be a list, found {}", node.kind()),
+            ),
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if let Some(a) = read_artifact(r, item, i) {
@@ -510,7 +586,10 @@ fn read_release(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Opti
         match node.as_map() {
             None => r.schema(
                 node.pos,
-                format!("`evaluations` must be a mapping of metric to number, found {}", node.kind()),
+                format!(
+                    "`evaluations` must be a mapping of metric to number, found {}",
+                    node.kind()
+                ),
             ),
             Some(entries) => {
                 for (key, value) in entries {
@@ -521,7 +600,11 @@ fn read_release(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Opti
                         }
                         None => r.schema(
                             value.pos,
-                            format!("evaluation `{}` must be a finite number, found {}", key.name, value.kind()),
+                            format!(
+                                "evaluation `{}` must be a finite number, found {}",
+                                key.name,
+                                value.kind()
+                            ),
                         ),
                     }
                 }
@@ -568,7 +651,10 @@ fn read_artifact(r: &mut Reader, item: &Node, i: usize) -> Option<Artifact> {
             other => {
                 r.schema(
                     node.pos,
-                    format!("`format` must be `safetensors`, `gguf` or `other`, found `{}`", other.unwrap_or(node.kind())),
+                    format!(
+                        "`format` must be `safetensors`, `gguf` or `other`, found `{}`",
+                        other.unwrap_or(node.kind())
+                    ),
                 );
                 None
             }
@@ -580,7 +666,13 @@ fn read_artifact(r: &mut Reader, item: &Node, i: usize) -> Option<Artifact> {
         Some(node) => match node.as_i64() {
             Some(n) => Some(n),
             None => {
-                r.schema(node.pos, format!("`size` must be a whole number of bytes, found {}", node.kind()));
+                r.schema(
+                    node.pos,
+                    format!(
+                        "`size` must be a whole number of bytes, found {}",
+                        node.kind()
+                    ),
+                );
                 None
             }
         },
@@ -614,7 +706,9 @@ mod tests {
             "version: 1.1.0\ndate: 2024-09-16\nsummary: First.\nrevision: 0123456789abcdef0123456789abcdef01234567\nartifacts:\n  - format: gguf\n    file: a.gguf\n    quantization: Q4_K_M\n    size: 4080218931\nevaluations:\n  mt_bench: 7.23\nnotes: |\n  ## New\n",
         );
         assert!(f.is_empty(), "{f:?}");
-        let Some(Manifest::Release(r)) = m else { panic!() };
+        let Some(Manifest::Release(r)) = m else {
+            panic!()
+        };
         assert_eq!(r.version, "1.1.0");
         assert_eq!(r.artifacts[0].size, Some(4080218931));
         assert_eq!(r.evaluations["mt_bench"], 7.23);
@@ -627,17 +721,32 @@ mod tests {
         let (_, f) = release("version: 1.1.0\ndate: 2024-09-16\nsumary: x\nstatus: shipped\n");
         let codes: Vec<_> = f.iter().map(|f| (f.code, f.line)).collect();
         assert!(codes.contains(&("schema", Some(3))), "{f:?}");
-        assert!(f.iter().any(|f| f.help.as_deref() == Some("did you mean `summary`?")));
-        assert!(f.iter().any(|f| f.message.contains("required key `summary`")));
-        assert!(f.iter().any(|f| f.line == Some(4) && f.message.contains("status")));
+        assert!(
+            f.iter()
+                .any(|f| f.help.as_deref() == Some("did you mean `summary`?"))
+        );
+        assert!(
+            f.iter()
+                .any(|f| f.message.contains("required key `summary`"))
+        );
+        assert!(
+            f.iter()
+                .any(|f| f.line == Some(4) && f.message.contains("status"))
+        );
     }
 
     #[test]
     fn yanked_must_match_status() {
         let (_, f) = release("version: 1.1.0\ndate: 2024-09-16\nsummary: x\nstatus: yanked\n");
         assert!(f.iter().any(|f| f.message.contains("needs `yanked:`")));
-        let (_, f) = release("version: 1.1.0\ndate: 2024-09-16\nsummary: x\nyanked:\n  date: 2024-10-01\n  reason: r\n");
-        assert!(f.iter().any(|f| f.message.contains("only for a release with `status: yanked`") && f.line == Some(5)));
+        let (_, f) = release(
+            "version: 1.1.0\ndate: 2024-09-16\nsummary: x\nyanked:\n  date: 2024-10-01\n  reason: r\n",
+        );
+        assert!(f.iter().any(|f| {
+            f.message
+                .contains("only for a release with `status: yanked`")
+                && f.line == Some(5)
+        }));
     }
 
     #[test]
@@ -668,7 +777,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(parse_date("2024-09-16T23:30:00-02:00"), NaiveDate::from_ymd_opt(2024, 9, 17));
+        assert_eq!(
+            parse_date("2024-09-16T23:30:00-02:00"),
+            NaiveDate::from_ymd_opt(2024, 9, 17)
+        );
         assert!(parse_date("2024-02-30").is_none());
         assert!(parse_date("16/09/2024").is_none());
     }

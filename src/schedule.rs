@@ -28,7 +28,11 @@ pub struct Every {
 
 impl Every {
     pub fn parse(text: &str) -> Result<Every, String> {
-        let bad = || format!("`every = \"{text}\"` must be \"N months\", \"N weeks\" or \"N days\" with N >= 1");
+        let bad = || {
+            format!(
+                "`every = \"{text}\"` must be \"N months\", \"N weeks\" or \"N days\" with N >= 1"
+            )
+        };
         let mut parts = text.split_whitespace();
         let (Some(n), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
             return Err(bad());
@@ -168,7 +172,9 @@ fn scheduled_finals(releases: &[Release], members: &[usize]) -> Vec<usize> {
     let mut finals: Vec<usize> = members
         .iter()
         .copied()
-        .filter(|&i| releases[i].is_final() && releases[i].parsed.as_ref().and_then(|v| v.line()).is_some())
+        .filter(|&i| {
+            releases[i].is_final() && releases[i].parsed.as_ref().and_then(|v| v.line()).is_some()
+        })
         .collect();
     finals.sort_by(|&a, &b| {
         (releases[a].date, &releases[a].parsed).cmp(&(releases[b].date, &releases[b].parsed))
@@ -178,8 +184,18 @@ fn scheduled_finals(releases: &[Release], members: &[usize]) -> Vec<usize> {
     let mut out = Vec::new();
     let mut best_before: Option<(u64, u64)> = None;
     for day in finals.chunk_by(|&a, &b| releases[a].date == releases[b].date) {
-        let line = |i: usize| releases[i].parsed.as_ref().and_then(|v| v.line()).expect("filtered");
-        out.extend(day.iter().copied().filter(|&i| best_before.is_none_or(|b| line(i) > b)));
+        let line = |i: usize| {
+            releases[i]
+                .parsed
+                .as_ref()
+                .and_then(|v| v.line())
+                .expect("filtered")
+        };
+        out.extend(
+            day.iter()
+                .copied()
+                .filter(|&i| best_before.is_none_or(|b| line(i) > b)),
+        );
         let day_max = day.iter().map(|&i| line(i)).max();
         best_before = best_before.max(day_max);
     }
@@ -255,7 +271,9 @@ fn timeline(
         let mut k = 0u32;
         let mut extra = upcoming - have;
         while extra > 0 {
-            let Some(d) = rule.every.nth(rule.start, k) else { break };
+            let Some(d) = rule.every.nth(rule.start, k) else {
+                break;
+            };
             k += 1;
             if d > horizon && applies(&d) {
                 dates.push(d);
@@ -345,8 +363,20 @@ mod tests {
 
     #[test]
     fn every_parses() {
-        assert_eq!(Every::parse("3 months").unwrap(), Every { n: 3, unit: Unit::Months });
-        assert_eq!(Every::parse("1 week").unwrap(), Every { n: 1, unit: Unit::Weeks });
+        assert_eq!(
+            Every::parse("3 months").unwrap(),
+            Every {
+                n: 3,
+                unit: Unit::Months
+            }
+        );
+        assert_eq!(
+            Every::parse("1 week").unwrap(),
+            Every {
+                n: 1,
+                unit: Unit::Weeks
+            }
+        );
         assert!(Every::parse("0 days").is_err());
         assert!(Every::parse("3 fortnights").is_err());
         assert!(Every::parse("months").is_err());
@@ -357,7 +387,15 @@ mod tests {
         let e = Every::parse("1 month").unwrap();
         let start = d("2024-01-31");
         let got: Vec<_> = (0..4).map(|k| e.nth(start, k).unwrap()).collect();
-        assert_eq!(got, [d("2024-01-31"), d("2024-02-29"), d("2024-03-31"), d("2024-04-30")]);
+        assert_eq!(
+            got,
+            [
+                d("2024-01-31"),
+                d("2024-02-29"),
+                d("2024-03-31"),
+                d("2024-04-30")
+            ]
+        );
         let q = Every::parse("3 months").unwrap();
         assert_eq!(q.nth(d("2024-11-30"), 1).unwrap(), d("2025-02-28"));
     }
@@ -374,6 +412,9 @@ mod tests {
         assert_eq!(slots, [d("2024-09-02"), d("2024-09-16"), d("2024-09-30")]);
         assert!(rule.is_slot(d("2024-09-16")));
         assert!(!rule.is_slot(d("2024-09-17")));
-        assert_eq!(rule.window(d("2024-09-16")), (d("2024-09-13"), d("2024-09-19")));
+        assert_eq!(
+            rule.window(d("2024-09-16")),
+            (d("2024-09-13"), d("2024-09-19"))
+        );
     }
 }

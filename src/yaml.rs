@@ -49,7 +49,10 @@ pub struct Node {
 pub enum Value {
     /// A scalar as written; `plain` is false for quoted and block scalars,
     /// which are always strings.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     /// Keys in document order, each with its own position.
     Map(Vec<(Key, Node)>),
@@ -116,7 +119,10 @@ impl Node {
                 let t = text.trim();
                 // Rust accepts "inf" and "nan"; YAML spells them `.inf`, and
                 // neither is a finite number.
-                if t.is_empty() || t.chars().any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') {
+                if t.is_empty()
+                    || t.chars()
+                        .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+                {
                     return None;
                 }
                 t.parse::<f64>().ok().filter(|v| v.is_finite())
@@ -393,10 +399,7 @@ mod tests {
         let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..10 {
             let prev = format!("*a{}", i - 1);
-            bomb.push_str(&format!(
-                "a{i}: &a{i} [{}]\n",
-                vec![prev; 10].join(", ")
-            ));
+            bomb.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
         }
         let err = parse(&bomb).unwrap_err();
         assert!(err.message.contains("expands"), "{}", err.message);
@@ -406,13 +409,17 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = "[".repeat(100_000);
         assert!(parse(&deep).is_err());
-        let deep_map: String = (0..200).map(|i| format!("{}k:\n", "  ".repeat(i))).collect();
+        let deep_map: String = (0..200)
+            .map(|i| format!("{}k:\n", "  ".repeat(i)))
+            .collect();
         assert!(parse(&deep_map).is_err());
     }
 
     #[test]
     fn numbers_and_booleans() {
-        let doc = parse("a: 7.23\nb: .inf\nc: true\nd: '1'\ne: 12\n").unwrap().unwrap();
+        let doc = parse("a: 7.23\nb: .inf\nc: true\nd: '1'\ne: 12\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(doc.get("a").unwrap().as_f64(), Some(7.23));
         assert_eq!(doc.get("b").unwrap().as_f64(), None);
         assert_eq!(doc.get("c").unwrap().as_bool(), Some(true));

@@ -78,7 +78,12 @@ impl Context {
     /// Print findings in `format` to stderr (`to_stderr`) or stdout.
     pub fn report(&self, findings: &[Finding], format: Format, to_stderr: bool) {
         let sources = load::sources_for(&self.root, findings);
-        let text = diagnostics::render(findings, format, &sources, self.color_for(to_stderr) && format == Format::Human);
+        let text = diagnostics::render(
+            findings,
+            format,
+            &sources,
+            self.color_for(to_stderr) && format == Format::Human,
+        );
         if to_stderr {
             eprint!("{text}");
         } else {
@@ -125,7 +130,10 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => Ok(check::run(&ctx, &args)),
         Command::Schema => {
             let schema = crate::schema::manifest_schema(None);
-            println!("{}", serde_json::to_string_pretty(&schema).expect("serialisable"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("serialisable")
+            );
             Ok(SUCCESS)
         }
         Command::Completions(args) => {

@@ -18,44 +18,84 @@ pub fn check(site: &Site, groups: &Groups) -> Vec<Finding> {
         let releases: Vec<&Release> = members.iter().map(|&i| &site.releases[i]).collect();
         // Candidates that were built (not planned), by the final they lead to.
         let mut candidates: HashMap<Version, Vec<&Release>> = HashMap::new();
-        for r in releases.iter().filter(|r| r.is_candidate() && r.status.shipped()) {
+        for r in releases
+            .iter()
+            .filter(|r| r.is_candidate() && r.status.shipped())
+        {
             if let Some(v) = &r.parsed {
                 candidates.entry(v.final_version()).or_default().push(r);
             }
         }
-        for r in releases.iter().filter(|r| r.is_final() && r.status.shipped()) {
+        for r in releases
+            .iter()
+            .filter(|r| r.is_final() && r.status.shipped())
+        {
             for (metric, gate) in &channel.gates {
                 let title = site.config.metric_title(metric);
-                let at = r.at(&format!("evaluations.{metric}")).or(r.at("evaluations"));
+                let at = r
+                    .at(&format!("evaluations.{metric}"))
+                    .or(r.at("evaluations"));
                 match r.evaluations.get(metric) {
                     None => out.push(
-                        Finding::error("gate", &r.file, format!("the final has no `{metric}` evaluation, which the channel gates on"))
-                            .at(r.at("evaluations").or(r.at("")))
-                            .help(format!("add `{metric}: <score>` under `evaluations`")),
+                        Finding::error(
+                            "gate",
+                            &r.file,
+                            format!(
+                                "the final has no `{metric}` evaluation, which the channel gates on"
+                            ),
+                        )
+                        .at(r.at("evaluations").or(r.at("")))
+                        .help(format!("add `{metric}: <score>` under `evaluations`")),
                     ),
                     Some(&v) => {
                         if let Some(min) = gate.min
                             && v < min
                         {
-                            out.push(Finding::error("gate", &r.file, format!("{title} is {v}, below the gate's minimum {min}")).at(at));
+                            out.push(
+                                Finding::error(
+                                    "gate",
+                                    &r.file,
+                                    format!("{title} is {v}, below the gate's minimum {min}"),
+                                )
+                                .at(at),
+                            );
                         }
                         if let Some(max) = gate.max
                             && v > max
                         {
-                            out.push(Finding::error("gate", &r.file, format!("{title} is {v}, above the gate's maximum {max}")).at(at));
+                            out.push(
+                                Finding::error(
+                                    "gate",
+                                    &r.file,
+                                    format!("{title} is {v}, above the gate's maximum {max}"),
+                                )
+                                .at(at),
+                            );
                         }
                     }
                 }
             }
-            let Some(rule) = &channel.candidates else { continue };
+            let Some(rule) = &channel.candidates else {
+                continue;
+            };
             let Some(v) = &r.parsed else { continue };
             let cands = candidates.get(v).map(Vec::as_slice).unwrap_or_default();
             if cands.is_empty() {
                 if rule.required {
                     out.push(
-                        Finding::error("candidate-missing", &r.file, format!("final {} has no release candidate {}-rc.N", r.version, r.version))
-                            .at(r.at("version"))
-                            .help(format!("cut {}-rc.1 first: `cadence new release {} {}`", r.version, r.model, r.channel)),
+                        Finding::error(
+                            "candidate-missing",
+                            &r.file,
+                            format!(
+                                "final {} has no release candidate {}-rc.N",
+                                r.version, r.version
+                            ),
+                        )
+                        .at(r.at("version"))
+                        .help(format!(
+                            "cut {}-rc.1 first: `cadence new release {} {}`",
+                            r.version, r.model, r.channel
+                        )),
                     );
                 }
                 continue;
@@ -65,7 +105,10 @@ pub fn check(site: &Site, groups: &Groups) -> Vec<Finding> {
                     Finding::error(
                         "candidate-after-final",
                         &c.file,
-                        format!("candidate {} is dated {}, after its final {} ({})", c.version, c.date, r.version, r.date),
+                        format!(
+                            "candidate {} is dated {}, after its final {} ({})",
+                            c.version, c.date, r.version, r.date
+                        ),
                     )
                     .at(c.at("date")),
                 );

@@ -24,7 +24,10 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
                 Finding::error(
                     "version-format",
                     &s.file,
-                    format!("channel `{}` has no schedule, so it has no slots to skip", s.channel),
+                    format!(
+                        "channel `{}` has no schedule, so it has no slots to skip",
+                        s.channel
+                    ),
                 )
                 .at(s.at("slot")),
             );
@@ -34,7 +37,10 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
                 Finding::error(
                     "future-date",
                     &s.file,
-                    format!("the skip is announced on {}, after today ({today})", s.announced),
+                    format!(
+                        "the skip is announced on {}, after today ({today})",
+                        s.announced
+                    ),
                 )
                 .at(s.at("announced")),
             );
@@ -62,14 +68,19 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
     let Some(channel) = site.config.channels.get(&r.channel) else {
         return;
     };
-    let err = |code: &'static str, field: &str, msg: String| Finding::error(code, &r.file, msg).at(r.at(field));
+    let err = |code: &'static str, field: &str, msg: String| {
+        Finding::error(code, &r.file, msg).at(r.at(field))
+    };
 
     match (&r.parsed, channel.versioning) {
         (None, Versioning::Semver) => out.push(
             err(
                 "version-format",
                 "version",
-                format!("`{}` is not a semver version X.Y.Z or X.Y.Z-rc.N", r.version),
+                format!(
+                    "`{}` is not a semver version X.Y.Z or X.Y.Z-rc.N",
+                    r.version
+                ),
             )
             .help("write versions such as 1.1.0 or 1.1.0-rc.1, with no `v` and no build metadata"),
         ),
@@ -77,22 +88,33 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
             err(
                 "version-format",
                 "version",
-                format!("`{}` is not a stream version YYYY-MM-DD or YYYY-MM-DD.N (N >= 2)", r.version),
+                format!(
+                    "`{}` is not a stream version YYYY-MM-DD or YYYY-MM-DD.N (N >= 2)",
+                    r.version
+                ),
             )
             .help("the first build of a day is YYYY-MM-DD, the second YYYY-MM-DD.2"),
         ),
         (Some(Version::Date { date, .. }), _) if *date != r.date => out.push(err(
             "version-format",
             "version",
-            format!("stream version `{}` is not the release's date {}", r.version, r.date),
+            format!(
+                "stream version `{}` is not the release's date {}",
+                r.version, r.date
+            ),
         )),
         _ => {}
     }
 
     match &r.revision {
         None if r.status != Status::Planned => out.push(
-            err("revision-format", "", "`revision` is missing: a released or yanked release names its Hugging Face commit".into())
-                .help("add `revision: <40-hex commit id>`"),
+            err(
+                "revision-format",
+                "",
+                "`revision` is missing: a released or yanked release names its Hugging Face commit"
+                    .into(),
+            )
+            .help("add `revision: <40-hex commit id>`"),
         ),
         Some(rev) if rev.len() != 40 || !is_hex(rev) => out.push(err(
             "revision-format",
@@ -118,7 +140,10 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
         out.push(err(
             "taxonomy-date",
             "taxonomy",
-            format!("taxonomy `{t}` is dated {d}, after the release ({})", r.date),
+            format!(
+                "taxonomy `{t}` is dated {d}, after the release ({})",
+                r.date
+            ),
         ));
     }
 
@@ -127,7 +152,10 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
         out.push(err(
             "tag-format",
             "version",
-            format!("the tag `{tag}` (from the channel's template `{}`) is not a valid git tag name", channel.tag),
+            format!(
+                "the tag `{tag}` (from the channel's template `{}`) is not a valid git tag name",
+                channel.tag
+            ),
         ));
     }
 
@@ -135,21 +163,37 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
         let field = |f: &str| format!("artifacts.{i}.{f}");
         if a.format == Format::Gguf && a.quantization.is_none() {
             out.push(
-                err("artifact", &format!("artifacts.{i}"), format!("gguf artifact `{}` needs `quantization`", a.file))
-                    .help("add `quantization: Q4_K_M` (or whichever it is)"),
+                err(
+                    "artifact",
+                    &format!("artifacts.{i}"),
+                    format!("gguf artifact `{}` needs `quantization`", a.file),
+                )
+                .help("add `quantization: Q4_K_M` (or whichever it is)"),
             );
         }
         if let Some(h) = &a.sha256
             && (h.len() != 64 || !is_hex(h))
         {
-            out.push(err("artifact", &field("sha256"), format!("`sha256` must be 64 hex digits, found `{h}`")));
+            out.push(err(
+                "artifact",
+                &field("sha256"),
+                format!("`sha256` must be 64 hex digits, found `{h}`"),
+            ));
         }
         if let Some(n) = a.size
             && n <= 0
         {
-            out.push(err("artifact", &field("size"), format!("`size` must be a positive number of bytes, found {n}")));
+            out.push(err(
+                "artifact",
+                &field("size"),
+                format!("`size` must be a positive number of bytes, found {n}"),
+            ));
         }
-        if a.file.starts_with('/') || a.file.starts_with('\\') || a.file.split(['/', '\\']).any(|p| p == "..") || a.file.is_empty() {
+        if a.file.starts_with('/')
+            || a.file.starts_with('\\')
+            || a.file.split(['/', '\\']).any(|p| p == "..")
+            || a.file.is_empty()
+        {
             out.push(err(
                 "artifact",
                 &field("file"),
@@ -163,7 +207,11 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
             err(
                 "future-date",
                 "date",
-                format!("a {} release is dated {}, after today ({today})", r.status.as_str(), r.date),
+                format!(
+                    "a {} release is dated {}, after today ({today})",
+                    r.status.as_str(),
+                    r.date
+                ),
             )
             .help("use `status: planned` for a release that has not shipped"),
         );
@@ -171,12 +219,20 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
     if let Some(y) = &r.yanked
         && y.date > today
     {
-        out.push(err("future-date", "yanked.date", format!("the yank is dated {}, after today ({today})", y.date)));
+        out.push(err(
+            "future-date",
+            "yanked.date",
+            format!("the yank is dated {}, after today ({today})", y.date),
+        ));
     }
     if r.status == Status::Planned && r.date < today {
         out.push(
-            err("planned-past", "date", format!("the planned date {} has passed", r.date))
-                .help("ship it (`status: released` with its revision), or move its date"),
+            err(
+                "planned-past",
+                "date",
+                format!("the planned date {} has passed", r.date),
+            )
+            .help("ship it (`status: released` with its revision), or move its date"),
         );
     }
 }

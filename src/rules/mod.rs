@@ -34,7 +34,9 @@ pub type Groups<'a> = BTreeMap<(&'a str, &'a str), Vec<usize>>;
 fn groups(releases: &[Release]) -> Groups<'_> {
     let mut g: Groups = BTreeMap::new();
     for (i, r) in releases.iter().enumerate() {
-        g.entry((r.model.as_str(), r.channel.as_str())).or_default().push(i);
+        g.entry((r.model.as_str(), r.channel.as_str()))
+            .or_default()
+            .push(i);
     }
     g
 }

@@ -47,8 +47,12 @@ fn skip_duplicates(site: &Site, out: &mut Vec<Finding>) {
         let key = (s.model.as_str(), s.channel.as_str(), s.slot);
         if let Some(first) = seen.get(&key) {
             out.push(
-                Finding::error("duplicate-version", &s.file, format!("slot {} is also skipped by {first}", s.slot))
-                    .at(s.at("slot")),
+                Finding::error(
+                    "duplicate-version",
+                    &s.file,
+                    format!("slot {} is also skipped by {first}", s.slot),
+                )
+                .at(s.at("slot")),
             );
         } else {
             seen.insert(key, &s.file);
@@ -58,7 +62,10 @@ fn skip_duplicates(site: &Site, out: &mut Vec<Finding>) {
 
 /// Pairs `(lower, higher)` where the higher version is dated before the lower,
 /// found in one pass over `sorted` (ascending versions).
-fn inversions<'a, T>(sorted: &[(T, NaiveDate, &'a Release)], mut report: impl FnMut(&'a Release, &'a Release)) {
+fn inversions<'a, T>(
+    sorted: &[(T, NaiveDate, &'a Release)],
+    mut report: impl FnMut(&'a Release, &'a Release),
+) {
     let mut latest: Option<(NaiveDate, &Release)> = None;
     for (_, date, r) in sorted {
         if let Some((d, lower)) = latest
@@ -73,11 +80,15 @@ fn inversions<'a, T>(sorted: &[(T, NaiveDate, &'a Release)], mut report: impl Fn
 }
 
 fn order(releases: &[Release], members: &[usize], out: &mut Vec<Finding>) {
-    let mut lines: BTreeMap<(u64, u64), Vec<(&semver::Version, NaiveDate, &Release)>> = BTreeMap::new();
+    let mut lines: BTreeMap<(u64, u64), Vec<(&semver::Version, NaiveDate, &Release)>> =
+        BTreeMap::new();
     for &i in members {
         let r = &releases[i];
         if let Some(Version::Semver(v)) = &r.parsed {
-            lines.entry((v.major, v.minor)).or_default().push((v, r.date, r));
+            lines
+                .entry((v.major, v.minor))
+                .or_default()
+                .push((v, r.date, r));
         }
     }
     for (&(major, minor), line) in lines.iter_mut() {
@@ -153,10 +164,15 @@ fn tag_collisions(site: &Site, out: &mut Vec<Finding>) {
     let mut sorted: Vec<&Release> = site.releases.iter().collect();
     sorted.sort_by(|a, b| (a.date, &a.file).cmp(&(b.date, &b.file)));
     for r in sorted {
-        let (Some(model), Some(channel)) = (site.config.models.get(&r.model), site.config.channels.get(&r.channel)) else {
+        let (Some(model), Some(channel)) = (
+            site.config.models.get(&r.model),
+            site.config.channels.get(&r.channel),
+        ) else {
             continue;
         };
-        let Some(repo) = model.repos.get(&r.channel) else { continue };
+        let Some(repo) = model.repos.get(&r.channel) else {
+            continue;
+        };
         let tag = channel.render_tag(&r.version);
         if let Some(first) = seen.get(&(repo.clone(), tag.clone())) {
             let target = later(first, r);

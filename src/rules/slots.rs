@@ -10,13 +10,19 @@ use crate::schedule::{SlotState, timelines};
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in timelines(&site.config, &site.releases, &site.skips, today, 1) {
-        let Some(rule) = site.config.channels.get(&t.channel).and_then(|c| c.schedule.as_ref()) else {
+        let Some(rule) = site
+            .config
+            .channels
+            .get(&t.channel)
+            .and_then(|c| c.schedule.as_ref())
+        else {
             continue;
         };
         let folder = format!("releases/{}/{}/", t.model, t.channel);
         for &i in &t.off_schedule {
             let r = &site.releases[i];
-            let (before, after) = nearest(&t.slots.iter().map(|s| s.date).collect::<Vec<_>>(), r.date);
+            let (before, after) =
+                nearest(&t.slots.iter().map(|s| s.date).collect::<Vec<_>>(), r.date);
             let near = match (before, after) {
                 (Some(b), Some(a)) => format!("; the nearest slots are {b} and {a}"),
                 (Some(s), None) | (None, Some(s)) => format!("; the nearest slot is {s}"),
@@ -72,18 +78,38 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
             let since = site.config.models.get(&t.model).and_then(|m| m.since);
             let msg = match since {
                 Some(d) if skip.slot < d && rule.is_slot(skip.slot) => {
-                    format!("slot {} is before {}'s `since` ({d}), so it does not apply", skip.slot, t.model)
+                    format!(
+                        "slot {} is before {}'s `since` ({d}), so it does not apply",
+                        skip.slot, t.model
+                    )
                 }
-                _ => format!("{} is not a slot of the `{}` schedule (every {} from {})", skip.slot, t.channel, rule.every, rule.start),
+                _ => format!(
+                    "{} is not a slot of the `{}` schedule (every {} from {})",
+                    skip.slot, t.channel, rule.every, rule.start
+                ),
             };
-            let (before, after) = nearest(&rule.slots_until(skip.slot + chrono::Duration::days(400)).collect::<Vec<_>>(), skip.slot);
+            let (before, after) = nearest(
+                &rule
+                    .slots_until(skip.slot + chrono::Duration::days(400))
+                    .collect::<Vec<_>>(),
+                skip.slot,
+            );
             let mut f = Finding::error("skip-unknown-slot", &skip.file, msg).at(skip.at("slot"));
             if let Some(s) = before.or(after) {
-                f = f.help(format!("the nearest slot is {}", after.filter(|a| before.is_none_or(|b| (*a - skip.slot) < (skip.slot - b))).unwrap_or(s)));
+                f = f.help(format!(
+                    "the nearest slot is {}",
+                    after
+                        .filter(|a| before.is_none_or(|b| (*a - skip.slot) < (skip.slot - b)))
+                        .unwrap_or(s)
+                ));
             }
             out.push(f);
         }
-        for skip in site.skips.iter().filter(|s| s.model == t.model && s.channel == t.channel) {
+        for skip in site
+            .skips
+            .iter()
+            .filter(|s| s.model == t.model && s.channel == t.channel)
+        {
             let notice = (skip.slot - skip.announced).num_days();
             if notice < rule.skip_notice_days {
                 out.push(
@@ -100,7 +126,8 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
             }
         }
         if let Some(next) = t.next(today) {
-            let due = (next.date - today).num_days() <= rule.skip_notice_days || next.window_start <= today;
+            let due = (next.date - today).num_days() <= rule.skip_notice_days
+                || next.window_start <= today;
             if due && next.state == SlotState::Open {
                 out.push(
                     Finding::warning(
