@@ -249,6 +249,10 @@ impl Skip {
     }
 }
 
+/// A manifest as read. The release variant is much larger than the skip, but
+/// a site holds a few hundred at most and they are unpacked at once, so they
+/// stay unboxed (boxing would change how every caller matches them).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Manifest {
     Release(Release),

@@ -79,9 +79,11 @@ fn inversions<'a, T>(
     }
 }
 
+/// The releases of each `major.minor` line: (version, date, release).
+type Lines<'a> = BTreeMap<(u64, u64), Vec<(&'a semver::Version, NaiveDate, &'a Release)>>;
+
 fn order(releases: &[Release], members: &[usize], out: &mut Vec<Finding>) {
-    let mut lines: BTreeMap<(u64, u64), Vec<(&semver::Version, NaiveDate, &Release)>> =
-        BTreeMap::new();
+    let mut lines: Lines = BTreeMap::new();
     for &i in members {
         let r = &releases[i];
         if let Some(Version::Semver(v)) = &r.parsed {
