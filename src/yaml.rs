@@ -334,6 +334,11 @@ impl Builder {
                             message: format!("duplicate key `{name}`"),
                         });
                     }
+                    // yaml-rust2 marks a block mapping at the `:` of its
+                    // first key; the mapping starts at that key.
+                    if entries.is_empty() && node.pos < frame.node.pos {
+                        frame.node.pos = node.pos;
+                    }
                     frame.key = Some(Key {
                         name,
                         pos: node.pos,
@@ -364,6 +369,17 @@ mod tests {
         assert_eq!(doc.get("date").unwrap().as_str(), Some("2025-03-01"));
         let list = doc.get("list").unwrap().as_seq().unwrap();
         assert_eq!(list[1].pos.line, 5);
+    }
+
+    #[test]
+    fn block_mappings_start_at_their_first_key() {
+        let doc = parse("version: 1\nitems:\n  - format: gguf\n    file: x\n  - {a: 1}\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(doc.pos, Pos::new(1, 1));
+        let items = doc.get("items").unwrap().as_seq().unwrap();
+        assert_eq!(items[0].pos, Pos::new(3, 5));
+        assert_eq!(items[1].pos, Pos::new(5, 5));
     }
 
     #[test]
