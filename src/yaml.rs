@@ -10,6 +10,8 @@
 //! expansion past [`MAX_NODES`], duplicate keys and multiple documents are
 //! errors, never a stack overflow or an exponential blow-up.
 
+use std::collections::HashSet;
+
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -228,6 +230,9 @@ struct Frame {
     node: Node,
     anchor: usize,
     key: Option<Key>,
+    /// Key names of a mapping so far, so that finding a duplicate stays
+    /// linear in a mapping with tens of thousands of keys.
+    names: HashSet<String>,
 }
 
 fn size(node: &Node) -> usize {
@@ -263,6 +268,7 @@ impl Builder {
             node: Node { pos, value },
             anchor,
             key: None,
+            names: HashSet::new(),
         });
         Ok(())
     }
@@ -328,7 +334,7 @@ impl Builder {
                             });
                         }
                     };
-                    if entries.iter().any(|(k, _)| k.name == name) {
+                    if !frame.names.insert(name.clone()) {
                         return Err(SyntaxError {
                             pos: node.pos,
                             message: format!("duplicate key `{name}`"),
