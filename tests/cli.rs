@@ -296,6 +296,16 @@ fn schema_prints_a_draft_2020_12_json_schema() {
         schema["$defs"]["skip"]["properties"]["kind"]["const"],
         "skip"
     );
+    // Commit ids of only digits are numbers to a YAML language server.
+    let props = &release["properties"];
+    assert_eq!(
+        props["taxonomy_commit"]["type"],
+        serde_json::json!(["string", "number"])
+    );
+    assert_eq!(
+        props["revision"]["allOf"][0]["type"],
+        serde_json::json!(["string", "number"])
+    );
 }
 
 // ---- bad input --------------------------------------------------------------
