@@ -167,6 +167,30 @@ fn duplicate_version() {
 }
 
 #[test]
+fn a_duplicate_is_reported_on_the_later_dated_file() {
+    // 0.9.0.yaml holds a second 1.0.0, dated after the real one: it is the
+    // file to change even though it comes first in path order.
+    let site = Site::copy_of("_good");
+    site.write(
+        "releases/m/versioned/0.9.0.yaml",
+        format!(
+            "version: 1.0.0\ndate: 2024-01-16\nsummary: Again.\nrevision: {}\nevaluations:\n  mt_bench: 7.2\n",
+            "1".repeat(40)
+        ),
+    );
+    let (_, report) = site.check(TODAY);
+    let d = with_code(&report, "duplicate-version");
+    assert_eq!(d.len(), 1, "{report:#}");
+    assert_eq!(d[0]["file"], "releases/m/versioned/0.9.0.yaml");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("releases/m/versioned/1.0.0.yaml")
+    );
+}
+
+#[test]
 fn version_order() {
     // rc.2 is dated before rc.1; the later-dated file is the one named.
     expect(
