@@ -394,6 +394,11 @@ fn a_symlink_loop_under_releases_is_a_finding() {
     std::os::unix::fs::symlink("..", site.path().join("releases/m/stream/loop")).unwrap();
     std::os::unix::fs::symlink("loop-b", site.path().join("releases/m/loop-a")).unwrap();
     std::os::unix::fs::symlink("loop-a", site.path().join("releases/m/loop-b")).unwrap();
+    std::os::unix::fs::symlink(
+        "gone.yaml",
+        site.path().join("releases/m/stream/2024-05-02.yaml"),
+    )
+    .unwrap();
     let (status, report) = site.check(TODAY);
     assert_eq!(status, 1, "{report:#}");
     let files: Vec<String> = summary(&report).into_iter().map(|s| s.2).collect();
@@ -404,6 +409,10 @@ fn a_symlink_loop_under_releases_is_a_finding() {
     assert!(
         files.contains(&"releases/m/loop-a".to_string()),
         "{report:#}"
+    );
+    assert!(
+        files.contains(&"releases/m/stream/2024-05-02.yaml".to_string()),
+        "a dangling link: {report:#}"
     );
     // The real manifests are still checked: nothing else is reported.
     assert!(
@@ -534,6 +543,32 @@ fn a_byte_order_mark_is_ignored() {
     );
     let run = cadence(site.path(), &["check", "--today", TODAY]);
     assert!(run.stdout.contains("3 | sumary: BOM."), "{}", run.stdout);
+}
+
+#[test]
+fn windows_line_endings_are_read() {
+    let site = Site::copy_of("_good");
+    site.write(
+        BUILD,
+        format!(
+            "version: 2024-05-02\r\ndate: 2024-05-02\r\nsumary: CRLF.\r\nrevision: {}\r\n",
+            "f".repeat(40)
+        ),
+    );
+    site.write(
+        "content/about.md",
+        "---\r\ntitle: About\r\n---\r\nText.\r\n",
+    );
+    let (_, report) = site.check(TODAY);
+    assert_eq!(
+        summary(&report),
+        [
+            ("schema".into(), "error".into(), BUILD.into(), Some(1)),
+            ("schema".into(), "error".into(), BUILD.into(), Some(3)),
+        ]
+    );
+    let run = cadence(site.path(), &["check", "--today", TODAY]);
+    assert!(run.stdout.contains("3 | sumary: CRLF.\n"), "{}", run.stdout);
 }
 
 #[test]
