@@ -315,6 +315,10 @@ pub fn valid_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// The longest slot window or skip notice, in days. Without a bound a huge
+/// `window_days` overflowed date arithmetic (a panic, not a finding).
+pub const MAX_SCHEDULE_DAYS: i64 = 3660;
+
 /// Placeholders a tag template may use.
 pub const TAG_PLACEHOLDERS: &[&str] = &["version", "compact", "major", "minor", "patch"];
 
@@ -469,12 +473,20 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
                         ),
                     );
                 }
+                if rs.window_days > MAX_SCHEDULE_DAYS || rs.skip_notice_days > MAX_SCHEDULE_DAYS {
+                    err(
+                        spos,
+                        format!(
+                            "schedule of `{name}`: window_days and skip_notice_days can be at most {MAX_SCHEDULE_DAYS} (ten years)"
+                        ),
+                    );
+                }
                 match (every, start) {
                     (Some(every), Some(start)) => Some(ScheduleRule {
                         every,
                         start,
-                        window_days: rs.window_days.max(0),
-                        skip_notice_days: rs.skip_notice_days.max(0),
+                        window_days: rs.window_days.clamp(0, MAX_SCHEDULE_DAYS),
+                        skip_notice_days: rs.skip_notice_days.clamp(0, MAX_SCHEDULE_DAYS),
                     }),
                     _ => None,
                 }
@@ -754,6 +766,11 @@ versioned = "o/m"
         assert!(parse(&bad).unwrap_err()[0].message.contains("base_url"));
         let bad = GOOD.replace("3 months", "often");
         assert!(parse(&bad).is_err());
+        let bad = GOOD.replace(
+            "start = 2024-09-02",
+            "start = 2024-09-02\nwindow_days = 1000000000000000",
+        );
+        assert!(parse(&bad).unwrap_err()[0].message.contains("at most 3660"));
         let bad = GOOD.replace("v{version}", "v{vers}");
         assert!(
             parse(&bad).unwrap_err()[0]

@@ -249,8 +249,11 @@ impl Skip {
     }
 }
 
+/// A manifest as read. The release variant is much larger than the skip, but
+/// each is unpacked once, right after it is read, so they
+/// stay unboxed (boxing would change how every caller matches them).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)] // one per file, moved once
 pub enum Manifest {
     Release(Release),
     Skip(Skip),

@@ -13,7 +13,11 @@ pub fn manifest_schema(base_url: Option<&str>) -> Value {
             {"format": "date-time"}
         ]
     });
-    let hex40 = json!({"type": "string", "pattern": "^[0-9a-fA-F]{40}$"});
+    // cadence reads scalars as written, so a commit id of only digits
+    // (`taxonomy_commit: 12345678`, or `12345e67`) is valid hex; a YAML
+    // language server reads it as a number, which the schema must accept
+    // too (a pattern only constrains strings).
+    let hex40 = json!({"type": ["string", "number"], "pattern": "^[0-9a-fA-F]{40}$"});
     let release = json!({
         "type": "object",
         "additionalProperties": false,
@@ -36,8 +40,8 @@ pub fn manifest_schema(base_url: Option<&str>) -> Value {
                 "properties": {"date": date, "reason": {"type": "string"}}
             },
             "revision": {"description": "Hugging Face commit id of the channel repo", "allOf": [hex40]},
-            "taxonomy": {"type": "string", "description": "Taxonomy branch the build came from"},
-            "taxonomy_commit": {"type": "string", "pattern": "^[0-9a-fA-F]{7,40}$"},
+            "taxonomy": {"type": ["string", "number"], "description": "Taxonomy branch the build came from"},
+            "taxonomy_commit": {"type": ["string", "number"], "pattern": "^[0-9a-fA-F]{7,40}$"},
             "artifacts": {
                 "type": "array",
                 "items": {

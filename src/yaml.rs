@@ -10,6 +10,8 @@
 //! expansion past [`MAX_NODES`], duplicate keys and multiple documents are
 //! errors, never a stack overflow or an exponential blow-up.
 
+use std::collections::HashSet;
+
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -228,6 +230,9 @@ struct Frame {
     node: Node,
     anchor: usize,
     key: Option<Key>,
+    /// Key names of a mapping so far, so that finding a duplicate stays
+    /// linear in a mapping with tens of thousands of keys.
+    names: HashSet<String>,
 }
 
 fn size(node: &Node) -> usize {
@@ -263,6 +268,7 @@ impl Builder {
             node: Node { pos, value },
             anchor,
             key: None,
+            names: HashSet::new(),
         });
         Ok(())
     }
@@ -328,11 +334,16 @@ impl Builder {
                             });
                         }
                     };
-                    if entries.iter().any(|(k, _)| k.name == name) {
+                    if !frame.names.insert(name.clone()) {
                         return Err(SyntaxError {
                             pos: node.pos,
                             message: format!("duplicate key `{name}`"),
                         });
+                    }
+                    // yaml-rust2 marks a block mapping at the `:` of its
+                    // first key; the mapping starts at that key.
+                    if entries.is_empty() && node.pos < frame.node.pos {
+                        frame.node.pos = node.pos;
                     }
                     frame.key = Some(Key {
                         name,
@@ -364,6 +375,17 @@ mod tests {
         assert_eq!(doc.get("date").unwrap().as_str(), Some("2025-03-01"));
         let list = doc.get("list").unwrap().as_seq().unwrap();
         assert_eq!(list[1].pos.line, 5);
+    }
+
+    #[test]
+    fn block_mappings_start_at_their_first_key() {
+        let doc = parse("version: 1\nitems:\n  - format: gguf\n    file: x\n  - {a: 1}\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(doc.pos, Pos::new(1, 1));
+        let items = doc.get("items").unwrap().as_seq().unwrap();
+        assert_eq!(items[0].pos, Pos::new(3, 5));
+        assert_eq!(items[1].pos, Pos::new(5, 5));
     }
 
     #[test]

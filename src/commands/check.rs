@@ -1,13 +1,23 @@
 //! `cadence check`: load and run every rule; print all findings.
 
-use super::{Context, FAILURE, SUCCESS};
+use super::{Context, FAILURE, SUCCESS, USAGE};
 use crate::cli::CheckArgs;
 use crate::diagnostics;
+use crate::load::{self, LoadError};
 
 pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
-    let site = match ctx.load(args.format) {
+    // Config findings go where every other finding of `check` goes, stdout,
+    // so that `--format json` and `github` consumers see them (exit 2).
+    let site = match load::load(&ctx.root) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(LoadError::Config(findings)) => {
+            ctx.report(&findings, args.format, false);
+            return USAGE;
+        }
+        Err(LoadError::Io(e)) => {
+            eprintln!("error: {e:#}");
+            return USAGE;
+        }
     };
     let findings = crate::rules::check(&site, ctx.today);
     let (errors, warnings) = diagnostics::counts(&findings);

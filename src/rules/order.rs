@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use super::{Groups, later};
 use crate::diagnostics::Finding;
 use crate::load::Site;
-use crate::manifest::{Release, Version};
+use crate::manifest::{Release, Skip, Version};
 
 pub fn check(site: &Site, groups: &Groups) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -27,13 +27,19 @@ fn duplicates(releases: &[Release], members: &[usize], out: &mut Vec<Finding>) {
         let r = &releases[i];
         let Some(v) = &r.parsed else { continue };
         if let Some(first) = seen.get(v) {
+            // Name the file to change: the later-dated, else the second.
+            let target = later(first, r);
+            let other = if std::ptr::eq(target, r) { *first } else { r };
             out.push(
                 Finding::error(
                     "duplicate-version",
-                    &r.file,
-                    format!("version {} is also released by {}", r.version, first.file),
+                    &target.file,
+                    format!(
+                        "version {} is also released by {}",
+                        target.version, other.file
+                    ),
                 )
-                .at(r.at("version")),
+                .at(target.at("version")),
             );
         } else {
             seen.insert(v, r);
@@ -42,26 +48,29 @@ fn duplicates(releases: &[Release], members: &[usize], out: &mut Vec<Finding>) {
 }
 
 fn skip_duplicates(site: &Site, out: &mut Vec<Finding>) {
-    let mut seen: HashMap<(&str, &str, NaiveDate), &str> = HashMap::new();
+    let mut seen: HashMap<(&str, &str, NaiveDate), &Skip> = HashMap::new();
     for s in &site.skips {
         let key = (s.model.as_str(), s.channel.as_str(), s.slot);
         if let Some(first) = seen.get(&key) {
+            // The later announcement, else the second in path order.
+            let (target, other) = if first.announced > s.announced {
+                (*first, s)
+            } else {
+                (s, *first)
+            };
             out.push(
                 Finding::error(
                     "duplicate-version",
-                    &s.file,
-                    format!("slot {} is also skipped by {first}", s.slot),
+                    &target.file,
+                    format!("slot {} is also skipped by {}", s.slot, other.file),
                 )
-                .at(s.at("slot")),
+                .at(target.at("slot")),
             );
         } else {
-            seen.insert(key, &s.file);
+            seen.insert(key, s);
         }
     }
 }
-
-/// A version (or line), its date and its release.
-type Dated<'a, T> = (T, NaiveDate, &'a Release);
 
 /// Pairs `(lower, higher)` where the higher version is dated before the lower,
 /// found in one pass over `sorted` (ascending versions).
@@ -82,8 +91,11 @@ fn inversions<'a, T>(
     }
 }
 
+/// The releases of each `major.minor` line: (version, date, release).
+type Lines<'a> = BTreeMap<(u64, u64), Vec<(&'a semver::Version, NaiveDate, &'a Release)>>;
+
 fn order(releases: &[Release], members: &[usize], out: &mut Vec<Finding>) {
-    let mut lines: BTreeMap<(u64, u64), Vec<Dated<&semver::Version>>> = BTreeMap::new();
+    let mut lines: Lines = BTreeMap::new();
     for &i in members {
         let r = &releases[i];
         if let Some(Version::Semver(v)) = &r.parsed {
