@@ -2,6 +2,7 @@
 //! the pipeline and returns the exit status.
 
 mod check;
+mod schedule;
 mod stubs;
 
 use std::io::IsTerminal;
@@ -143,7 +144,7 @@ pub fn run(cli: Cli) -> u8 {
         }
         Command::Build(args) => stubs::build(&ctx, &args),
         Command::Serve(args) => stubs::serve(&ctx, &args),
-        Command::Schedule(args) => stubs::schedule(&ctx, &args),
+        Command::Schedule(args) => schedule::run(&ctx, &args),
         Command::New(args) => stubs::new(&ctx, &args),
         Command::Announce(args) => stubs::announce(&ctx, &args),
         Command::HfSync(args) => stubs::hf_sync(&ctx, &args),
