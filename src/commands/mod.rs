@@ -2,6 +2,7 @@
 //! the pipeline and returns the exit status.
 
 mod check;
+mod new;
 mod schedule;
 mod stubs;
 
@@ -145,7 +146,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Build(args) => stubs::build(&ctx, &args),
         Command::Serve(args) => stubs::serve(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),
-        Command::New(args) => stubs::new(&ctx, &args),
+        Command::New(args) => new::run(&ctx, &args),
         Command::Announce(args) => stubs::announce(&ctx, &args),
         Command::HfSync(args) => stubs::hf_sync(&ctx, &args),
         Command::Init(args) => stubs::init(&ctx, &args),
