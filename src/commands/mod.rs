@@ -1,6 +1,7 @@
 //! One function per command: each loads what it needs, runs its stages of
 //! the pipeline and returns the exit status.
 
+mod announce;
 mod check;
 mod new;
 mod schedule;
@@ -147,7 +148,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Serve(args) => stubs::serve(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
-        Command::Announce(args) => stubs::announce(&ctx, &args),
+        Command::Announce(args) => announce::run(&ctx, &args),
         Command::HfSync(args) => stubs::hf_sync(&ctx, &args),
         Command::Init(args) => stubs::init(&ctx, &args),
     };

@@ -11,9 +11,6 @@ pub fn build(_: &Context, _: &BuildArgs) -> Result<u8> {
 pub fn serve(_: &Context, _: &ServeArgs) -> Result<u8> {
     bail!("`cadence serve` is not implemented yet")
 }
-pub fn announce(_: &Context, _: &AnnounceArgs) -> Result<u8> {
-    bail!("`cadence announce` is not implemented yet")
-}
 pub fn hf_sync(_: &Context, _: &HfSyncArgs) -> Result<u8> {
     bail!("`cadence hf-sync` is not implemented yet")
 }
