@@ -15,4 +15,5 @@ pub mod rules;
 pub mod schedule;
 pub mod schema;
 pub mod site;
+pub mod workflow;
 pub mod yaml;

@@ -350,7 +350,17 @@ impl Builder {
                         pos: node.pos,
                     });
                 }
-                Some(key) => entries.push((key, node)),
+                Some(key) => {
+                    // An empty value (`key:` and nothing after it) is marked
+                    // where the parser noticed it, the next line: point at
+                    // the key instead.
+                    let mut node = node;
+                    if matches!(&node.value, Value::Scalar { text, plain: true } if text.is_empty())
+                    {
+                        node.pos = key.pos;
+                    }
+                    entries.push((key, node))
+                }
             },
             Value::Scalar { .. } => unreachable!("scalars are never open frames"),
         }
@@ -386,6 +396,18 @@ mod tests {
         let items = doc.get("items").unwrap().as_seq().unwrap();
         assert_eq!(items[0].pos, Pos::new(3, 5));
         assert_eq!(items[1].pos, Pos::new(5, 5));
+    }
+
+    #[test]
+    fn an_empty_value_points_at_its_key() {
+        let doc = parse("summary:   # TODO\nrevision:\nlist:\n  - a: \n    b: 1\n")
+            .unwrap()
+            .unwrap();
+        assert!(doc.get("summary").unwrap().is_null());
+        assert_eq!(doc.get("summary").unwrap().pos, Pos::new(1, 1));
+        assert_eq!(doc.get("revision").unwrap().pos, Pos::new(2, 1));
+        let item = &doc.get("list").unwrap().as_seq().unwrap()[0];
+        assert_eq!(item.get("a").unwrap().pos.line, 4);
     }
 
     #[test]

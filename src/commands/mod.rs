@@ -1,8 +1,11 @@
 //! One function per command: each loads what it needs, runs its stages of
 //! the pipeline and returns the exit status.
 
+mod announce;
 mod check;
 mod hf_sync;
+mod new;
+mod schedule;
 mod stubs;
 
 use std::io::IsTerminal;
@@ -144,9 +147,9 @@ pub fn run(cli: Cli) -> u8 {
         }
         Command::Build(args) => stubs::build(&ctx, &args),
         Command::Serve(args) => stubs::serve(&ctx, &args),
-        Command::Schedule(args) => stubs::schedule(&ctx, &args),
-        Command::New(args) => stubs::new(&ctx, &args),
-        Command::Announce(args) => stubs::announce(&ctx, &args),
+        Command::Schedule(args) => schedule::run(&ctx, &args),
+        Command::New(args) => new::run(&ctx, &args),
+        Command::Announce(args) => announce::run(&ctx, &args),
         Command::HfSync(args) => hf_sync::run(&ctx, &args),
         Command::Init(args) => stubs::init(&ctx, &args),
     };

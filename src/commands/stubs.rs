@@ -11,15 +11,6 @@ pub fn build(_: &Context, _: &BuildArgs) -> Result<u8> {
 pub fn serve(_: &Context, _: &ServeArgs) -> Result<u8> {
     bail!("`cadence serve` is not implemented yet")
 }
-pub fn schedule(_: &Context, _: &ScheduleArgs) -> Result<u8> {
-    bail!("`cadence schedule` is not implemented yet")
-}
-pub fn new(_: &Context, _: &NewCommand) -> Result<u8> {
-    bail!("`cadence new` is not implemented yet")
-}
-pub fn announce(_: &Context, _: &AnnounceArgs) -> Result<u8> {
-    bail!("`cadence announce` is not implemented yet")
-}
 pub fn init(_: &Context, _: &InitArgs) -> Result<u8> {
     bail!("`cadence init` is not implemented yet")
 }

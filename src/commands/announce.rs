@@ -1,0 +1,82 @@
+//! `cadence announce`: the mailing-list announcement of a release or a skip.
+//!
+//! The subject and plain-text body go to stdout; `--eml FILE` also writes
+//! an RFC 5322 message (`--eml -` writes it to stdout instead, for
+//! `cadence announce ... --eml - | sendmail -t`). The site must pass
+//! `check` (warnings allowed): an announcement links to pages that only a
+//! build of a clean site has.
+
+use anyhow::{Context as _, Result};
+
+use super::{Context, SUCCESS, USAGE};
+use crate::cli::AnnounceArgs;
+use crate::site::catalog::Catalog;
+use crate::site::theme::Theme;
+use crate::workflow::announcement::{self, Target};
+use crate::workflow::mail::Message;
+use crate::workflow::suggest;
+
+pub fn run(ctx: &Context, args: &AnnounceArgs) -> Result<u8> {
+    let (mut site, _) = match ctx.load_checked() {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    // Which feeds would carry the entry, not only its newest `feed_limit`.
+    site.config.feed_limit = usize::MAX;
+    let catalog = Catalog::new(&site, ctx.today);
+    if let Err(e) = suggest::model_channel(&catalog, &args.model, &args.channel) {
+        eprintln!("error: {e}");
+        return Ok(USAGE);
+    }
+    let target = match announcement::find(&catalog, &args.model, &args.channel, &args.target) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(USAGE);
+        }
+    };
+    let theme = Theme::load(&site.root, &site.config.theme)?;
+    let ann = announcement::render(&theme, &catalog, target)?;
+
+    let to_stdout = args.eml.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    if !to_stdout {
+        print!("Subject: {}\n\n{}", ann.subject, ann.body);
+    }
+    let Some(path) = &args.eml else {
+        return Ok(SUCCESS);
+    };
+    let Some(list) = &site.config.announce else {
+        eprintln!(
+            "error: --eml needs the mailing list: add to cadence.toml\n\n[announce]\nto = \"announce@example.org\"\nfrom = \"{} <release-team@example.org>\"",
+            site.config.author.name
+        );
+        return Ok(USAGE);
+    };
+    let message = Message {
+        from: list.from.clone(),
+        to: list.to.clone(),
+        subject: ann.subject.clone(),
+        date: announcement::mail_date(&catalog, target),
+        message_id: ann.message_id.clone(),
+        body: ann.body.clone(),
+    };
+    let eml = message.to_eml();
+    if to_stdout {
+        print!("{eml}");
+    } else {
+        std::fs::write(path, eml.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+        if !ctx.quiet {
+            let what = match target {
+                Target::Release(_) => "release",
+                Target::Skip(_) => "skip",
+            };
+            eprintln!(
+                "wrote the {what} announcement to {} (send it with `sendmail -t < {}` or open it in a mail client)",
+                path.display(),
+                path.display()
+            );
+        }
+    }
+    Ok(SUCCESS)
+}

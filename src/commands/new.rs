@@ -1,0 +1,162 @@
+//! `cadence new release` and `cadence new skip`: write the next manifest.
+//!
+//! stdout gets one line, the path of the new file, so a script can open it
+//! (`$EDITOR "$(cadence new release m c)"`); what is left to fill in and
+//! every hint go to stderr. An existing file is never overwritten (exit 2).
+//!
+//! `new` works on a site with errors: a fresh manifest with blanks is an
+//! error until filled in, and the fix for a missed slot is a new skip, so
+//! refusing would block the very step that repairs the site. Suggestions
+//! come from the manifests that could be read plus the file names under the
+//! channel's folder; a note on stderr says the site has errors. The exit
+//! status says whether the file was written: 0, or 2 with a message.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use super::{Context, SUCCESS, USAGE};
+use crate::cli::NewCommand;
+use crate::diagnostics::{self, Format};
+use crate::site::catalog::Catalog;
+use crate::workflow::scaffold::{self, Scaffold};
+use crate::workflow::suggest;
+
+pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
+    let site = match ctx.load(Format::Human) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let findings = crate::rules::check(&site, ctx.today);
+    let catalog = Catalog::new(&site, ctx.today);
+
+    let (rel, scaffold, hints, next_steps) = match command {
+        NewCommand::Release {
+            model,
+            channel,
+            version,
+            date,
+        } => {
+            let (m, c) = match suggest::model_channel(&catalog, model, channel) {
+                Ok(mc) => mc,
+                Err(e) => return Ok(refuse(&e)),
+            };
+            let plan = match suggest::plan_release(&catalog, model, c, version.as_deref(), *date) {
+                Ok(p) => p,
+                Err(e) => return Ok(refuse(&e)),
+            };
+            let rel = format!("releases/{model}/{channel}/{}.yaml", plan.version);
+            let scaffold = scaffold::release(&catalog, m, c, &plan);
+            let mut next = vec![format!(
+                "then `cadence check`, open a pull request, and after it is merged `cadence announce {model} {channel} {}`",
+                plan.version
+            )];
+            if plan.planned {
+                next.insert(
+                    0,
+                    format!(
+                        "{} is after today ({}): it is written as `status: planned`",
+                        plan.date, ctx.today
+                    ),
+                );
+            }
+            (rel, scaffold, plan.hints, next)
+        }
+        NewCommand::Skip {
+            model,
+            slot,
+            channel,
+        } => {
+            let plan = match suggest::plan_skip(&catalog, model, channel.as_deref(), *slot) {
+                Ok(p) => p,
+                Err(e) => return Ok(refuse(&e)),
+            };
+            let m = &site.config.models[model];
+            let c = &site.config.channels[&plan.channel];
+            let rel = format!(
+                "releases/{model}/{}/skip-{}.yaml",
+                plan.channel, plan.slot.date
+            );
+            let scaffold = scaffold::skip(m, c, &plan, ctx.today);
+            let next = vec![format!(
+                "then `cadence check`, open a pull request, and announce it: `cadence announce {model} {} skip-{}`",
+                plan.channel, plan.slot.date
+            )];
+            (rel, scaffold, plan.hints, next)
+        }
+    };
+
+    let path = ctx.root.join(&rel);
+    if path.exists() {
+        return Ok(refuse(&format!(
+            "{} already exists; `cadence new` never overwrites a manifest: edit it, or pick another version or slot",
+            shown(&ctx.root, &rel).display()
+        )));
+    }
+    write_new(&path, &scaffold)?;
+
+    println!("{}", shown(&ctx.root, &rel).display());
+    if !ctx.quiet {
+        let (errors, _) = diagnostics::counts(&findings);
+        if errors > 0 {
+            eprintln!(
+                "note: the site had {errors} error{} before this file; `cadence check` lists them",
+                if errors == 1 { "" } else { "s" }
+            );
+        }
+        for h in &hints {
+            eprintln!("{}", prefixed(h));
+        }
+        if !scaffold.blanks.is_empty() {
+            let list: Vec<String> = scaffold
+                .blanks
+                .iter()
+                .map(|(field, line)| format!("{field} (line {line})"))
+                .collect();
+            eprintln!("fill in: {}", list.join(", "));
+        }
+        for n in next_steps {
+            eprintln!("{n}");
+        }
+    }
+    Ok(SUCCESS)
+}
+
+/// Hints that are warnings already say so; others are notes.
+fn prefixed(hint: &str) -> String {
+    if hint.starts_with("warning:") {
+        hint.to_string()
+    } else {
+        format!("hint: {hint}")
+    }
+}
+
+fn refuse(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    USAGE
+}
+
+/// The path as the user can open it from the current folder.
+fn shown(root: &Path, rel: &str) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::from(rel)
+    } else {
+        root.join(rel)
+    }
+}
+
+/// Create the file, failing if it exists (no race with a concurrent writer).
+fn write_new(path: &Path, scaffold: &Scaffold) -> Result<()> {
+    use std::io::Write as _;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(scaffold.text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
