@@ -154,7 +154,62 @@ fn load_releases(site: &mut Site) -> Result<(), LoadError> {
         }
     }
     site.findings.append(&mut findings);
+    // Path order, as strings, which the rules use to break ties.
+    site.releases.sort_by(|a, b| a.file.cmp(&b.file));
+    site.skips.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(())
+}
+
+/// Re-read the manifests at `changed` (paths relative to the root, files or
+/// folders under `releases/`, present or deleted) into an already loaded
+/// site, for `cadence serve`: everything else stays as it was read.
+pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<String>) {
+    let touched = |file: &str| {
+        changed
+            .iter()
+            .any(|c| file == c || file.strip_prefix(c.as_str()).is_some_and(|r| r.starts_with('/')))
+    };
+    site.releases.retain(|r| !touched(&r.file));
+    site.skips.retain(|s| !touched(&s.file));
+    site.findings
+        .retain(|f| !(f.file.starts_with("releases/") && touched(&f.file)));
+    let root = site.root.clone();
+    let releases_dir = root.join("releases");
+    let mut files = Vec::new();
+    for rel in changed {
+        let path = root.join(rel);
+        if path.is_dir() {
+            let mut found = Vec::new();
+            for (p, _) in walk(&root, &path, &mut site.findings) {
+                found.push(p);
+            }
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files.dedup();
+    let results: Vec<(Option<Manifest>, Vec<Finding>)> = files
+        .par_iter()
+        .map(|path| {
+            let depth = path
+                .strip_prefix(&releases_dir)
+                .map_or(0, |p| p.components().count());
+            read_manifest(&root, &site.config, path, depth)
+        })
+        .collect();
+    for (manifest, mut found) in results {
+        site.findings.append(&mut found);
+        match manifest {
+            Some(Manifest::Release(r)) => site.releases.push(r),
+            Some(Manifest::Skip(s)) => site.skips.push(s),
+            None => {}
+        }
+    }
+    // Keep path order, which the rules use to break ties.
+    site.releases.sort_by(|a, b| a.file.cmp(&b.file));
+    site.skips.sort_by(|a, b| a.file.cmp(&b.file));
 }
 
 fn read_manifest(
