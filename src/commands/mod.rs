@@ -1,7 +1,9 @@
 //! One function per command: each loads what it needs, runs its stages of
 //! the pipeline and returns the exit status.
 
+pub mod build;
 mod check;
+mod init;
 mod stubs;
 
 use std::io::IsTerminal;
@@ -141,13 +143,13 @@ pub fn run(cli: Cli) -> u8 {
             clap_complete::generate(args.shell, &mut cmd, "cadence", &mut std::io::stdout());
             Ok(SUCCESS)
         }
-        Command::Build(args) => stubs::build(&ctx, &args),
+        Command::Build(args) => build::run(&ctx, &args),
         Command::Serve(args) => stubs::serve(&ctx, &args),
         Command::Schedule(args) => stubs::schedule(&ctx, &args),
         Command::New(args) => stubs::new(&ctx, &args),
         Command::Announce(args) => stubs::announce(&ctx, &args),
         Command::HfSync(args) => stubs::hf_sync(&ctx, &args),
-        Command::Init(args) => stubs::init(&ctx, &args),
+        Command::Init(args) => init::run(&ctx, &args),
     };
     match result {
         Ok(code) => code,
