@@ -111,6 +111,11 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Task-list markers pass the sanitiser as text and become checkboxes
+/// after it, so raw HTML can never bring in an `<input>` of its own.
+const TASK_DONE: &str = "\u{E000}task-done\u{E001}";
+const TASK_OPEN: &str = "\u{E000}task-open\u{E001}";
+
 /// Give headings ids and footnotes their own ids and numbers.
 fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
@@ -171,6 +176,14 @@ fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids) -> Vec<Event<'a>> {
                 ))));
                 i += 1;
             }
+            Event::TaskListMarker(done) => {
+                out.push(Event::Text(CowStr::from(if *done {
+                    TASK_DONE
+                } else {
+                    TASK_OPEN
+                })));
+                i += 1;
+            }
             Event::End(TagEnd::FootnoteDefinition) => {
                 out.push(Event::Html(CowStr::from("</div>\n")));
                 i += 1;
@@ -184,12 +197,17 @@ fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids) -> Vec<Event<'a>> {
     out
 }
 
+#[derive(Default)]
+struct FilterState {
+    ids: HashSet<String>,
+    link_has_href: bool,
+}
+
 /// The sanitiser: ammonia's safe defaults, minus tags HTML5 made obsolete,
 /// plus what cadence's own markdown output needs.
 fn sanitiser(allowed_ids: HashSet<String>, base_path: &str) -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.rm_tags(["acronym", "big", "center", "strike", "tt"])
-        .add_tags(["input"])
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .url_relative(ammonia::UrlRelative::PassThrough)
         .link_rel(Some("noopener noreferrer"))
@@ -206,7 +224,6 @@ fn sanitiser(allowed_ids: HashSet<String>, base_path: &str) -> ammonia::Builder<
         "th",
         HashSet::from(["colspan", "rowspan", "scope", "style"]),
     );
-    attrs.insert("input", HashSet::from(["checked"]));
     attrs.insert("del", HashSet::from(["cite", "datetime"]));
     attrs.insert("ins", HashSet::from(["cite", "datetime"]));
     attrs.insert("blockquote", HashSet::from(["cite"]));
@@ -215,9 +232,6 @@ fn sanitiser(allowed_ids: HashSet<String>, base_path: &str) -> ammonia::Builder<
     attrs.insert("bdo", HashSet::from(["dir"]));
     attrs.insert("details", HashSet::from(["open"]));
     b.tag_attributes(attrs);
-    // A checkbox is all an input may be, and never one a reader can tick.
-    b.set_tag_attribute_value("input", "type", "checkbox");
-    b.set_tag_attribute_value("input", "disabled", "");
     b.filter_style_properties(HashSet::from(["text-align"]));
     b.allowed_classes(HashMap::from([
         (
@@ -227,19 +241,32 @@ fn sanitiser(allowed_ids: HashSet<String>, base_path: &str) -> ammonia::Builder<
         ("div", HashSet::from(["footnote-definition"])),
     ]));
     let prefix = base_path.trim_end_matches('/').to_string();
-    let seen = Mutex::new(HashSet::new());
-    b.attribute_filter(move |_element, attribute, value| match attribute {
-        // Only ids cadence gave out, each once: raw HTML cannot take an id
-        // the page already uses.
-        "id" => {
-            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
-            (allowed_ids.contains(value) && seen.insert(value.to_string()))
-                .then(|| Cow::Owned(value.to_string()))
+    // ammonia calls the filter for each attribute of an element in order,
+    // `rel` last on links; this remembers what the filter saw so far.
+    let state = Mutex::new(FilterState::default());
+    b.attribute_filter(move |element, attribute, value| {
+        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+        match (element, attribute) {
+            // Only ids cadence gave out, each once: raw HTML cannot take
+            // an id the page already uses.
+            (_, "id") => (allowed_ids.contains(value) && state.ids.insert(value.to_string()))
+                .then(|| Cow::Owned(value.to_string())),
+            // `rel` on a link whose href was removed is invalid HTML.
+            ("a", "rel") => {
+                std::mem::take(&mut state.link_has_href).then_some(Cow::Borrowed(value))
+            }
+            (_, "href" | "src") => {
+                if element == "a" {
+                    state.link_has_href = true;
+                }
+                if value.starts_with('/') && !value.starts_with("//") {
+                    Some(Cow::Owned(format!("{prefix}{value}")))
+                } else {
+                    Some(Cow::Borrowed(value))
+                }
+            }
+            _ => Some(Cow::Borrowed(value)),
         }
-        "href" | "src" if value.starts_with('/') && !value.starts_with("//") => {
-            Some(Cow::Owned(format!("{prefix}{value}")))
-        }
-        _ => Some(Cow::Borrowed(value)),
     });
     b
 }
@@ -252,7 +279,14 @@ pub fn render(md: &str, base_path: &str) -> String {
     let events = rewrite(events, &mut ids);
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitiser(ids.given, base_path).clean(&html).to_string()
+    sanitiser(ids.given, base_path)
+        .clean(&html)
+        .to_string()
+        .replace(
+            TASK_DONE,
+            r#"<input type="checkbox" checked="" disabled="">"#,
+        )
+        .replace(TASK_OPEN, r#"<input type="checkbox" disabled="">"#)
 }
 
 /// The text of a markdown fragment without markup, on one line (for
@@ -308,6 +342,9 @@ mod tests {
         assert!(!html.contains("style="), "{html}");
         assert!(!html.contains(r#"id="main""#), "{html}");
         assert!(html.contains(r#"<img src="x.png" alt="x">"#), "{html}");
+        // A link whose URL was removed keeps no `rel` (invalid without href).
+        assert!(html.contains("<a>click</a>"), "{html}");
+        assert!(html.contains("<a>a</a>"), "{html}");
     }
 
     #[test]
@@ -317,14 +354,18 @@ mod tests {
             "/",
         );
         assert!(
-            html.contains(r#"<input checked="" type="checkbox" disabled="">"#)
-                || html.contains(r#"<input disabled="" type="checkbox" checked="">"#)
-                || html.contains("checked=\"\""),
+            html.contains(r#"<li><input type="checkbox" checked="" disabled="">done</li>"#),
             "{html}"
         );
-        assert_eq!(html.matches("type=\"checkbox\"").count(), 3, "{html}");
-        assert_eq!(html.matches("disabled=\"\"").count(), 3, "{html}");
-        assert!(!html.contains("text"), "{html}");
+        assert!(
+            html.contains(r#"<li><input type="checkbox" disabled="">todo</li>"#),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<input").count(),
+            2,
+            "raw inputs are dropped: {html}"
+        );
         assert!(!html.contains("name="), "{html}");
     }
 
