@@ -173,6 +173,9 @@ fn yanked_planned_retired_and_skipped_releases_say_so() {
     let out = build(&root, &[]);
     let yanked = read(&out, "granite-7b-lab/versioned/1.1.1/index.html");
     assert!(yanked.contains("<div class=\"banner yanked\" role=\"note\"><p><strong>Yanked</strong> on <time datetime=\"2024-12-20\">2024-12-20</time>: The chat template broke tool calls; use 1.1.0.</p>"));
+    // A reader of an old or yanked release is pointed at the latest one.
+    assert!(yanked.contains("The latest Versioned release is <a class=\"version\" href=\"/cmb/granite-7b-lab/versioned/1.1.0/\">1.1.0</a>"));
+    assert!(!read(&out, V110).contains("The latest Versioned release is"));
     let planned = read(&out, "granite-7b-lab/versioned/1.2.0/index.html");
     assert!(planned.contains("<strong>Upcoming.</strong> This release is planned for <time datetime=\"2025-06-02\">2025-06-02</time>"));
     assert!(

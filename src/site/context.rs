@@ -423,6 +423,14 @@ impl<'c, 'a> Pages<'c, 'a> {
             "final".into(),
             info.final_release.map_or(Value::Null, |f| self.brief(f)),
         );
+        let latest = c
+            .stream(&r.model, &r.channel)
+            .and_then(|s| s.latest)
+            .filter(|&l| l != i);
+        m.insert(
+            "latest".into(),
+            latest.map_or(Value::Null, |l| self.brief(l)),
+        );
         m.insert("planned".into(), json!(r.status == Status::Planned));
         m.insert("is_yanked".into(), json!(r.status == Status::Yanked));
         let slot = c
