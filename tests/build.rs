@@ -153,7 +153,7 @@ fn release_notes_are_sanitised_but_keep_their_structure() {
         );
     }
     for kept in [
-        r#"<h2 id="whats-new">What's new</h2>"#,
+        r#"<h3 id="whats-new">What's new</h3>"#,
         r#"<input type="checkbox" checked="" disabled="">"#,
         r#"<th style="text-align:right">1.0.0</th>"#,
         r#"<div class="footnote-definition" id="fn-prs">"#,

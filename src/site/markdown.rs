@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// Ids the default theme uses on its own pages; headings in markdown never
 /// take them, so every id on a page stays unique.
@@ -111,13 +111,26 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A heading `shift` levels deeper, at most `h6`.
+fn shifted(level: HeadingLevel, shift: usize) -> HeadingLevel {
+    const LEVELS: [HeadingLevel; 6] = [
+        HeadingLevel::H1,
+        HeadingLevel::H2,
+        HeadingLevel::H3,
+        HeadingLevel::H4,
+        HeadingLevel::H5,
+        HeadingLevel::H6,
+    ];
+    LEVELS[(level as usize - 1 + shift).min(5)]
+}
+
 /// Task-list markers pass the sanitiser as text and become checkboxes
 /// after it, so raw HTML can never bring in an `<input>` of its own.
 const TASK_DONE: &str = "\u{E000}task-done\u{E001}";
 const TASK_OPEN: &str = "\u{E000}task-open\u{E001}";
 
 /// Give headings ids and footnotes their own ids and numbers.
-fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids) -> Vec<Event<'a>> {
+fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids, shift: usize) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut footnotes: HashMap<String, (usize, String)> = HashMap::new();
     let mut footnote = |label: &str, ids: &mut Ids| -> (usize, String) {
@@ -153,7 +166,7 @@ fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids) -> Vec<Event<'a>> {
                 };
                 let id = ids.unique(&wanted, "section");
                 out.push(Event::Start(Tag::Heading {
-                    level: *level,
+                    level: shifted(*level, shift),
                     id: Some(CowStr::from(id)),
                     classes: classes.clone(),
                     attrs: attrs.clone(),
@@ -186,6 +199,10 @@ fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids) -> Vec<Event<'a>> {
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 out.push(Event::Html(CowStr::from("</div>\n")));
+                i += 1;
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Event::End(TagEnd::Heading(shifted(*level, shift))));
                 i += 1;
             }
             _ => {
@@ -274,9 +291,16 @@ fn sanitiser(allowed_ids: HashSet<String>, base_path: &str) -> ammonia::Builder<
 /// Markdown to sanitised HTML; `base_path` is the path of `base_url`
 /// (`/` or `/lab/`).
 pub fn render(md: &str, base_path: &str) -> String {
+    render_nested(md, base_path, 0)
+}
+
+/// Markdown that sits under a heading of the page (release notes under
+/// "What changed"): its headings go `shift` levels deeper, so `##` under an
+/// `<h2>` becomes an `<h3>`.
+pub fn render_nested(md: &str, base_path: &str, shift: usize) -> String {
     let events: Vec<Event> = Parser::new_ext(md, options()).collect();
     let mut ids = Ids::new();
-    let events = rewrite(events, &mut ids);
+    let events = rewrite(events, &mut ids, shift);
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitiser(ids.given, base_path)
@@ -325,6 +349,17 @@ mod tests {
         assert!(html.contains(r#"<h1 id="notes-1">"#), "{html}");
         let html = render("## Fixes {#bug-fixes}\n", "/");
         assert!(html.contains(r#"<h2 id="bug-fixes">Fixes</h2>"#), "{html}");
+    }
+
+    #[test]
+    fn nested_markdown_shifts_headings() {
+        let html = render_nested("# Top\n\n## What's new\n\n###### Deep\n", "/", 1);
+        assert!(html.contains(r#"<h2 id="top">Top</h2>"#), "{html}");
+        assert!(
+            html.contains(r#"<h3 id="whats-new">What's new</h3>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<h6 id="deep">Deep</h6>"#), "{html}");
     }
 
     #[test]

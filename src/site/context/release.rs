@@ -70,7 +70,11 @@ impl Pages<'_, '_> {
         let base = self.base_path.clone();
         m.insert(
             "notes_html".into(),
-            json!(r.notes.as_deref().map(|n| markdown::render(n, &base))),
+            json!(
+                r.notes
+                    .as_deref()
+                    .map(|n| markdown::render_nested(n, &base, 1))
+            ),
         );
         m.insert("href".into(), json!(self.href(&info.path)));
         m.insert(
@@ -191,7 +195,7 @@ impl Pages<'_, '_> {
         let mut m = object(c.skip_json(k));
         m.insert(
             "reason_html".into(),
-            json!(markdown::render(&s.reason, &self.base_path)),
+            json!(markdown::render_nested(&s.reason, &self.base_path, 1)),
         );
         m.insert("href".into(), json!(self.href(&c.skip_path(s))));
         let model = &c.config.models[&s.model];
