@@ -383,6 +383,21 @@ fn a_theme_overrides_one_template_and_the_rest_fall_back() {
 }
 
 #[test]
+fn a_theme_that_is_not_there_is_a_configuration_error() {
+    let (_tmp, root) = site("site");
+    let config = std::fs::read_to_string(root.join("cadence.toml")).unwrap();
+    std::fs::write(
+        root.join("cadence.toml"),
+        config.replace("language = \"en\"", "language = \"en\"\ntheme = \"nope\""),
+    )
+    .unwrap();
+    let out = cadence(&root, &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("themes/nope/"));
+    assert!(!root.join("public").exists());
+}
+
+#[test]
 fn two_builds_are_byte_identical() {
     let (_tmp, root) = site("site");
     run_ok(&root, &["build", "--out", "one"]);

@@ -26,7 +26,15 @@ pub fn render(ctx: &Context, base_url: Option<&str>, drafts: bool) -> Result<Vec
         eprintln!("error: --base-url: {e}");
         return Err(USAGE);
     }
-    let theme = match Theme::load(&ctx.root, &site.config.theme) {
+    let name = &site.config.theme;
+    if name != "default" && !ctx.root.join("themes").join(name).is_dir() {
+        eprintln!(
+            "error: cadence.toml names the theme `{name}`, but there is no themes/{name}/ in {}",
+            ctx.root.display()
+        );
+        return Err(USAGE);
+    }
+    let theme = match Theme::load(&ctx.root, name) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e:#}");
