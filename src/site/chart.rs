@@ -34,6 +34,9 @@ pub struct Point {
 pub struct Series {
     pub name: String,
     pub style: Style,
+    /// Which of the stylesheet's four series colours (`s0`..`s3`) to use,
+    /// so one channel keeps its colour across charts.
+    pub color: usize,
     /// In date order.
     pub points: Vec<Point>,
 }
@@ -119,11 +122,14 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
     };
     let mut lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let mut hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if lo == hi {
-        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
-        lo -= pad;
-        hi += pad;
-    }
+    // A little room above and below, so no point sits on the frame.
+    let pad = if lo == hi {
+        if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 }
+    } else {
+        (hi - lo) * 0.08
+    };
+    lo -= pad;
+    hi += pad;
     let step = nice_step(hi - lo);
     lo = (lo / step).floor() * step;
     hi = (hi / step).ceil() * step;
@@ -216,8 +222,8 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         );
     }
     // Series.
-    for (n, s) in series.iter().enumerate() {
-        let class = format!("s{}", n % 4);
+    for s in series {
+        let class = format!("s{}", s.color % 4);
         if s.style == Style::Line && s.points.len() > 1 {
             let pts: Vec<String> = s
                 .points
@@ -250,7 +256,7 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
 
     let mut html = String::new();
     let _ = write!(html, "<figure class=\"chart\">\n{svg}<figcaption>");
-    for (n, s) in series.iter().enumerate() {
+    for s in series {
         let what = match s.style {
             Style::Line => "line",
             Style::Points => "points",
@@ -258,7 +264,7 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         let _ = write!(
             html,
             "<span class=\"key\"><span class=\"swatch {what} s{}\"></span>{}</span> ",
-            n % 4,
+            s.color % 4,
             escape(&s.name)
         );
     }
@@ -320,6 +326,7 @@ mod tests {
             Series {
                 name: "Versioned".into(),
                 style: Style::Line,
+                color: 0,
                 points: vec![
                     point("2024-09-16", 7.23, "1.1.0"),
                     point("2024-12-16", 7.4, "1.2.0"),
@@ -328,6 +335,7 @@ mod tests {
             Series {
                 name: "Stream <dev>".into(),
                 style: Style::Points,
+                color: 1,
                 points: vec![point("2024-10-01", 7.31, "2024-10-01")],
             },
         ];
@@ -364,6 +372,7 @@ mod tests {
         let series = vec![Series {
             name: "Versioned".into(),
             style: Style::Line,
+            color: 0,
             points: vec![point("2024-09-16", 0.0, "1.0.0")],
         }];
         let html = render("c", "MMLU", &series, &[]);

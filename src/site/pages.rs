@@ -92,8 +92,7 @@ fn context(pages: &Pages, job: &Job) -> (&'static str, Map<String, Value>) {
             );
             m.insert("models".into(), pages.home());
             m.insert("channel_feeds".into(), pages.channel_feeds());
-            let (_, calendars) = pages.schedule();
-            m.insert("calendars".into(), calendars);
+            m.insert("calendars".into(), pages.calendars());
             ("index.html", m)
         }
         Job::Model(id) => {
@@ -166,9 +165,8 @@ fn context(pages: &Pages, job: &Job) -> (&'static str, Map<String, Value>) {
                 "Every release slot, its state and the release that fulfils it.",
                 pages.feeds_for(&[]),
             );
-            let (timelines, calendars) = pages.schedule();
-            m.insert("timelines".into(), timelines);
-            m.insert("calendars".into(), calendars);
+            m.insert("timelines".into(), pages.schedule());
+            m.insert("calendars".into(), pages.calendars());
             ("schedule.html", m)
         }
         Job::Content(n) => {

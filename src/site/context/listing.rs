@@ -139,7 +139,7 @@ impl Pages<'_, '_> {
         for (n, metric) in metrics.iter().enumerate() {
             let mut series = Vec::new();
             let mut thresholds = Vec::new();
-            for st in &streams {
+            for (color, st) in streams.iter().enumerate() {
                 let ch = &c.config.channels[&st.channel];
                 let semver = ch.versioning == Versioning::Semver;
                 let points: Vec<Point> = st
@@ -166,6 +166,7 @@ impl Pages<'_, '_> {
                             if semver { "finals" } else { "builds" }
                         ),
                         style: if semver { Style::Line } else { Style::Points },
+                        color,
                         points,
                     });
                 }
@@ -271,8 +272,8 @@ impl Pages<'_, '_> {
         })
     }
 
-    /// The schedule page's `timelines` and `calendars`.
-    pub fn schedule(&self) -> (Value, Value) {
+    /// The schedule page's `timelines`.
+    pub fn schedule(&self) -> Value {
         let c = self.catalog;
         let today = c.today;
         let timelines: Vec<Value> = c
@@ -309,6 +310,12 @@ impl Pages<'_, '_> {
                 })
             })
             .collect();
+        Value::Array(timelines)
+    }
+
+    /// `calendars`: the site's and each model's, as `url` and `webcal`.
+    pub fn calendars(&self) -> Value {
+        let c = self.catalog;
         let site = c.url("calendar.ics");
         let models: Vec<Value> = c
             .config
@@ -319,10 +326,7 @@ impl Pages<'_, '_> {
                 json!({"title": m.title, "url": url, "webcal": webcal(&url)})
             })
             .collect();
-        (
-            Value::Array(timelines),
-            json!({"site": {"url": site, "webcal": webcal(&site)}, "models": models}),
-        )
+        json!({"site": {"url": site, "webcal": webcal(&site)}, "models": models})
     }
 
     /// The home page's `models`: each model with each channel's latest
