@@ -274,8 +274,14 @@ pub fn render(catalog: &Catalog, theme: &Theme, drafts: bool) -> Result<Vec<Outp
     Ok(out)
 }
 
-/// Sort files by path and refuse two files at one path.
+/// Sort files by path (a leading `/` dropped) and refuse two files at one
+/// path.
 pub fn finish(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
+    for f in &mut files {
+        if f.path.starts_with('/') {
+            f.path = f.path.trim_start_matches('/').to_string();
+        }
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for w in files.windows(2) {
         if w[0].path == w[1].path {
@@ -283,4 +289,26 @@ pub fn finish(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finish_sorts_normalises_and_refuses_duplicates() {
+        let files = finish(vec![
+            OutputFile::new("b.xml", "b"),
+            OutputFile::new("/a/atom.xml", "a"),
+        ])
+        .unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["a/atom.xml", "b.xml"]);
+        let err = finish(vec![
+            OutputFile::new("atom.xml", "1"),
+            OutputFile::new("/atom.xml", "2"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("atom.xml"));
+    }
 }
