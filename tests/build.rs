@@ -1,9 +1,9 @@
 //! `cadence build` on fixture sites: what a reader, a subscriber and a
 //! maintainer would check in the output.
 
-mod common;
+mod build_kit;
 
-use common::*;
+use build_kit::*;
 
 const SITE_ATOM: &str = "https://releases.example.org/cmb/atom.xml";
 const SITE_RSS: &str = "https://releases.example.org/cmb/rss.xml";

@@ -1,10 +1,10 @@
 //! `cadence init`: a new site that passes `check` and builds.
 
-mod common;
+mod build_kit;
 
 use std::process::Command;
 
-use common::*;
+use build_kit::*;
 
 fn init(dir: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_cadence"))
