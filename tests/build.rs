@@ -161,7 +161,8 @@ fn release_notes_are_sanitised_but_keep_their_structure() {
         r#"<del>No GGUF</del>"#,
         // A site-relative link gets base_url's path.
         r#"<a href="/cmb/schedule/""#,
-        r#"<img src="x.png" alt="x">"#,
+        // Raw HTML too: the image of a site-relative URL gets the base path.
+        r#"<img src="/cmb/img/pipeline.svg" alt="The pipeline">"#,
     ] {
         assert!(notes.contains(kept), "the notes lost {kept:?}:\n{notes}");
     }
