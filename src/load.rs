@@ -165,9 +165,12 @@ fn load_releases(site: &mut Site) -> Result<(), LoadError> {
 /// site, for `cadence serve`: everything else stays as it was read.
 pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<String>) {
     let touched = |file: &str| {
-        changed
-            .iter()
-            .any(|c| file == c || file.strip_prefix(c.as_str()).is_some_and(|r| r.starts_with('/')))
+        changed.iter().any(|c| {
+            file == c
+                || file
+                    .strip_prefix(c.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        })
     };
     site.releases.retain(|r| !touched(&r.file));
     site.skips.retain(|s| !touched(&s.file));

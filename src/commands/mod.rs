@@ -2,8 +2,10 @@
 //! the pipeline and returns the exit status.
 
 mod announce;
+pub mod build;
 mod check;
 mod hf_sync;
+mod init;
 mod new;
 mod schedule;
 mod stubs;
@@ -145,13 +147,13 @@ pub fn run(cli: Cli) -> u8 {
             clap_complete::generate(args.shell, &mut cmd, "cadence", &mut std::io::stdout());
             Ok(SUCCESS)
         }
-        Command::Build(args) => stubs::build(&ctx, &args),
+        Command::Build(args) => build::run(&ctx, &args),
         Command::Serve(args) => stubs::serve(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::Announce(args) => announce::run(&ctx, &args),
         Command::HfSync(args) => hf_sync::run(&ctx, &args),
-        Command::Init(args) => stubs::init(&ctx, &args),
+        Command::Init(args) => init::run(&ctx, &args),
     };
     match result {
         Ok(code) => code,

@@ -165,7 +165,7 @@ fn slot_event(catalog: &Catalog, slot: &Slot, host: &str) -> Event {
                 description.push_str(&format!(
                     "Skipped (announced {}). {}",
                     s.announced,
-                    plain_text(&s.reason)
+                    super::markdown::plain_text(&s.reason)
                 ));
                 path = catalog.skip_path(s);
             }
@@ -184,25 +184,6 @@ fn slot_event(catalog: &Catalog, slot: &Slot, host: &str) -> Event {
     }
 }
 
-/// The text of markdown, without its markup: a skip's reason as a
-/// calendar shows it (link targets are dropped; the event's URL is the
-/// skip's page, which renders them).
-fn plain_text(md: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut out = String::new();
-    for event in Parser::new(md) {
-        match event {
-            Event::Text(t) | Event::Code(t) | Event::InlineHtml(t) => out.push_str(&t),
-            Event::SoftBreak => out.push(' '),
-            Event::HardBreak => out.push('\n'),
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::CodeBlock,
-            ) => out.push('\n'),
-            _ => {}
-        }
-    }
-    out.trim().to_string()
-}
 
 /// Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma
 /// get a backslash, a line break becomes `\n`; other control characters
@@ -272,14 +253,6 @@ mod tests {
         assert_eq!(text("one\ntwo\r\nthree\rfour"), r"one\ntwo\nthree\nfour");
         assert_eq!(text("tab\there\u{7}"), "tab\there");
         assert_eq!(text("plain: text"), "plain: text");
-    }
-
-    #[test]
-    fn markdown_reads_as_plain_text() {
-        assert_eq!(
-            plain_text("Nothing *passed*; see\n[the schedule](/schedule/).\n\n- one\n- `two`"),
-            "Nothing passed; see the schedule.\none\ntwo"
-        );
     }
 
     #[test]

@@ -189,48 +189,8 @@ fn human_size(bytes: i64) -> String {
 }
 
 /// Markdown to sanitised HTML, site-relative links under the base path.
-// TODO(merge): use site::markdown::render
 fn notes_html(md: &str, base_path: &str) -> String {
-    use pulldown_cmark::{CowStr, Event, Options, Parser, Tag};
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
-    let prefix = |url: CowStr<'_>| -> CowStr<'static> {
-        if url.starts_with('/') && !url.starts_with("//") {
-            CowStr::from(format!("{}{}", base_path, url.trim_start_matches('/')))
-        } else {
-            CowStr::from(url.into_string())
-        }
-    };
-    let events = Parser::new_ext(md, options).map(|ev| match ev {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: prefix(dest_url),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: prefix(dest_url),
-            title,
-            id,
-        }),
-        other => other,
-    });
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
-    ammonia::clean(&html)
+    super::markdown::render(md, base_path)
 }
 
 /// Escape text for HTML content and attribute values.

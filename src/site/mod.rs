@@ -1,9 +1,15 @@
 //! The site: the derived [`catalog::Catalog`] and everything rendered from it.
 
 pub mod api;
+pub mod build;
 pub mod calendar;
 pub mod catalog;
+pub mod chart;
+pub mod context;
 pub mod feeds;
+pub mod markdown;
+pub mod output;
+pub mod pages;
 pub mod theme;
 
 /// One file of the output, by its path relative to the output folder.

@@ -73,6 +73,7 @@ impl Theme {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| anyhow::anyhow!(tera_error(&e)))
             .with_context(|| format!("loading the templates of theme `{name}`"))?;
@@ -90,6 +91,24 @@ impl Theme {
             .render(template, context)
             .map_err(|e| anyhow::anyhow!("template `{template}`: {}", tera_error(&e)))
     }
+}
+
+/// Autoescaping for HTML and XML: tera's default also writes `/` as
+/// `&#x2F;`, which makes every URL and command in a page unreadable in its
+/// source and is not needed in text or quoted attributes.
+pub fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera's error with its causes, which hold the useful part.

@@ -1,0 +1,310 @@
+//! The data each page template sees, built from the catalog.
+//!
+//! Every page gets `site`, `nav`, `feeds`, `title`, `description`, `path`,
+//! `url`, `href`, `style_href` and `generator` (see [`Pages::base`]); then
+//! its own object: `release`, `skip`, `model`, `stream`, `channel`,
+//! `timelines`, `models` (home), `page` (content). Links inside pages
+//! (`href`) carry the path of `base_url`, so the site works under a
+//! sub-path; `url` is absolute.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+mod listing;
+mod release;
+
+use super::catalog::{Catalog, Feed};
+use super::chart;
+use super::markdown;
+use crate::config::Gate;
+use crate::content::Page;
+use crate::schedule::Slot;
+
+/// What every page shares while the site renders.
+pub struct Pages<'c, 'a> {
+    pub catalog: &'c Catalog<'a>,
+    pub base_path: String,
+    /// Content pages shown (drafts only with `--drafts`), by weight then slug.
+    pub pages: Vec<&'a Page>,
+    pub feeds: Vec<Feed>,
+    feed_by_dir: HashMap<String, usize>,
+    pub style_href: String,
+}
+
+/// A byte count as people read it: `4.08 GB`, `512 MB`, `900 B`.
+pub fn human_size(bytes: i64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB", "PB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1000.0 && u < units.len() - 1 {
+        v /= 1000.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else if v < 10.0 {
+        format!("{v:.2} {}", units[u])
+    } else if v < 100.0 {
+        format!("{v:.1} {}", units[u])
+    } else {
+        format!("{v:.0} {}", units[u])
+    }
+}
+
+/// `https://x.org/a.ics` as a `webcal://` link for calendar apps.
+pub fn webcal(url: &str) -> String {
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .map_or_else(|| url.to_string(), |rest| format!("webcal://{rest}"))
+}
+
+/// `≥ 7.1`, `≤ 2`, `7.1 – 8`.
+pub fn gate_label(g: &Gate) -> Option<String> {
+    match (g.min, g.max) {
+        (Some(lo), Some(hi)) => Some(format!("{} – {}", chart::number(lo), chart::number(hi))),
+        (Some(lo), None) => Some(format!("≥ {}", chart::number(lo))),
+        (None, Some(hi)) => Some(format!("≤ {}", chart::number(hi))),
+        (None, None) => None,
+    }
+}
+
+/// The change from `before` to `now`, rounded to the precision they were
+/// written with: (`+0.17`, `up`).
+pub fn delta(now: f64, before: f64) -> (String, &'static str) {
+    let places = chart::decimals(now).max(chart::decimals(before)).min(6);
+    let d = now - before;
+    let zero = format!("{:.places$}", 0.0);
+    let text = format!("{:.places$}", d.abs());
+    if text == zero {
+        ("±0".into(), "same")
+    } else if d > 0.0 {
+        (format!("+{text}"), "up")
+    } else {
+        (format!("−{text}"), "down")
+    }
+}
+
+fn object(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+impl<'c, 'a> Pages<'c, 'a> {
+    pub fn new(catalog: &'c Catalog<'a>, drafts: bool, style_href: String) -> Self {
+        let mut pages: Vec<&Page> = catalog
+            .site
+            .pages
+            .iter()
+            .filter(|p| drafts || !p.draft)
+            .collect();
+        pages.sort_by(|a, b| (a.weight, &a.slug).cmp(&(b.weight, &b.slug)));
+        let feeds = catalog.feeds();
+        let feed_by_dir = feeds
+            .iter()
+            .enumerate()
+            .map(|(n, f)| (f.dir.clone(), n))
+            .collect();
+        Pages {
+            catalog,
+            base_path: catalog.config.base_path().to_string(),
+            pages,
+            feeds,
+            feed_by_dir,
+            style_href,
+        }
+    }
+
+    /// A link inside the site to a site path (`granite-7b-lab/`).
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    fn feed_json(&self, f: &Feed) -> Value {
+        json!({
+            "title": f.title,
+            "description": f.description,
+            "atom": self.catalog.url(&format!("{}atom.xml", f.dir)),
+            "rss": self.catalog.url(&format!("{}rss.xml", f.dir)),
+            "page": self.href(&f.page),
+        })
+    }
+
+    /// The feeds in these folders that exist, in the order given, then
+    /// the site's own feeds.
+    pub fn feeds_for(&self, dirs: &[String]) -> Value {
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        for dir in dirs.iter().map(String::as_str).chain([""]) {
+            if seen.contains(&dir) {
+                continue;
+            }
+            seen.push(dir);
+            if let Some(&n) = self.feed_by_dir.get(dir) {
+                out.push(self.feed_json(&self.feeds[n]));
+            }
+        }
+        Value::Array(out)
+    }
+
+    /// The feed of one folder, if the site has it.
+    pub fn feed(&self, dir: &str) -> Value {
+        self.feed_by_dir
+            .get(dir)
+            .map_or(Value::Null, |&n| self.feed_json(&self.feeds[n]))
+    }
+
+    /// What every page gets.
+    pub fn base(
+        &self,
+        path: &str,
+        title: &str,
+        description: &str,
+        feeds: Value,
+    ) -> Map<String, Value> {
+        let c = self.catalog;
+        let config = c.config;
+        let models: Vec<Value> = config
+            .models
+            .values()
+            .map(|m| json!({"id": m.id, "title": m.title, "path": format!("{}/", m.id), "href": self.href(&format!("{}/", m.id))}))
+            .collect();
+        let channels: Vec<Value> = config
+            .channels
+            .values()
+            .map(|ch| json!({"name": ch.name, "title": ch.title, "path": format!("{}/", ch.name), "href": self.href(&format!("{}/", ch.name))}))
+            .collect();
+        let pages: Vec<Value> = self
+            .pages
+            .iter()
+            .map(|p| json!({"slug": p.slug, "title": p.title, "path": format!("{}/", p.slug), "href": self.href(&format!("{}/", p.slug))}))
+            .collect();
+        let mut m = Map::new();
+        m.insert(
+            "site".into(),
+            json!({
+                "title": config.title,
+                "description": config.description,
+                "language": config.language,
+                "base_url": config.base_url,
+                "base_path": self.base_path,
+                "notice": config.notice,
+                "author": {"name": config.author.name, "email": config.author.email},
+                "href": self.href(""),
+                "today": c.today.to_string(),
+            }),
+        );
+        m.insert(
+            "nav".into(),
+            json!({
+                "models": models,
+                "channels": channels,
+                "pages": pages,
+                "schedule": {"path": "schedule/", "href": self.href("schedule/")},
+            }),
+        );
+        m.insert("feeds".into(), feeds);
+        m.insert("title".into(), json!(title));
+        m.insert("description".into(), json!(description));
+        m.insert("path".into(), json!(path));
+        m.insert("url".into(), json!(c.url(path)));
+        m.insert("href".into(), json!(self.href(path)));
+        m.insert("style_href".into(), json!(self.style_href));
+        m.insert(
+            "generator".into(),
+            json!(format!("cadence {}", env!("CARGO_PKG_VERSION"))),
+        );
+        m
+    }
+
+    /// A release in lists: enough to show a row and link to its page.
+    pub fn brief(&self, i: usize) -> Value {
+        let c = self.catalog;
+        let r = c.release(i);
+        let info = &c.info[i];
+        json!({
+            "model": r.model,
+            "channel": r.channel,
+            "version": r.version,
+            "title": c.title(r),
+            "date": r.date.to_string(),
+            "status": r.status.as_str(),
+            "candidate": info.candidate,
+            "retired": info.retired,
+            "summary": r.summary,
+            "href": self.href(&info.path),
+            "url": c.url(&info.path),
+            "tag": info.tag,
+            "revision": r.revision,
+            "revision_short": r.revision.as_deref().map(|s| &s[..s.len().min(12)]),
+            "yanked": r.yanked.as_ref().map(|y| json!({"date": y.date.to_string(), "reason": y.reason})),
+            "evaluations": r.evaluations,
+        })
+    }
+
+    fn skip_brief(&self, k: usize) -> Value {
+        let c = self.catalog;
+        let s = c.skip(k);
+        json!({
+            "model": s.model,
+            "channel": s.channel,
+            "slot": s.slot.to_string(),
+            "announced": s.announced.to_string(),
+            "reason": markdown::plain_text(&s.reason),
+            "href": self.href(&c.skip_path(s)),
+        })
+    }
+
+    pub fn slot(&self, s: &Slot) -> Value {
+        let today = self.catalog.today;
+        json!({
+            "model": s.model,
+            "channel": s.channel,
+            "date": s.date.to_string(),
+            "window_start": s.window_start.to_string(),
+            "window_end": s.window_end.to_string(),
+            "state": s.state.as_str(),
+            "closed": s.closed(today),
+            "open_now": s.window_start <= today && !s.closed(today),
+            "release": s.release.map(|i| self.brief(i)),
+            "skip": s.skip.map(|k| self.skip_brief(k)),
+        })
+    }
+
+    fn next_slot(&self, model: &str, channel: &str) -> Value {
+        self.catalog
+            .timeline(model, channel)
+            .and_then(|t| t.next(self.catalog.today))
+            .map_or(Value::Null, |s| self.slot(s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_the_hub() {
+        assert_eq!(human_size(900), "900 B");
+        assert_eq!(human_size(4_080_218_931), "4.08 GB");
+        assert_eq!(human_size(14_483_498_016), "14.5 GB");
+        assert_eq!(human_size(512_000_000), "512 MB");
+    }
+
+    #[test]
+    fn deltas_keep_the_written_precision() {
+        assert_eq!(delta(7.4, 7.23), ("+0.17".to_string(), "up"));
+        assert_eq!(delta(0.52, 0.525), ("−0.005".to_string(), "down"));
+        assert_eq!(delta(7.0, 7.0), ("±0".to_string(), "same"));
+    }
+
+    #[test]
+    fn webcal_links() {
+        assert_eq!(
+            webcal("https://x.org/lab/calendar.ics"),
+            "webcal://x.org/lab/calendar.ics"
+        );
+    }
+}

@@ -1,0 +1,314 @@
+//! Every HTML page of the site (SPEC 7), plus `sitemap.xml`, `robots.txt`
+//! and the theme's static files, rendered in parallel from the theme's
+//! templates.
+//!
+//! | template | output |
+//! |---|---|
+//! | `index.html` | `index.html` |
+//! | `model.html` | `<model>/index.html` |
+//! | `stream.html` | `<model>/<channel>/index.html` |
+//! | `release.html` | `<model>/<channel>/<version>/index.html` |
+//! | `skip.html` | `<model>/<channel>/skip-<slot>/index.html` |
+//! | `channel.html` | `<channel>/index.html` |
+//! | `schedule.html` | `schedule/index.html` |
+//! | `page.html` | `<slug>/index.html` |
+//! | `404.html` | `404.html` |
+//! | `sitemap.xml`, `robots.txt` | the same |
+
+use anyhow::{Result, bail};
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::OutputFile;
+use super::catalog::Catalog;
+use super::context::Pages;
+use super::markdown;
+use super::theme::Theme;
+
+/// One page to render.
+#[derive(Debug, Clone)]
+enum Job {
+    Home,
+    Model(String),
+    Stream(String, String),
+    Release(usize),
+    Skip(usize),
+    Channel(String),
+    Schedule,
+    Content(usize),
+    NotFound,
+}
+
+/// The site path of a job's page (`""` for the home page).
+fn path_of(pages: &Pages, job: &Job) -> String {
+    let c = pages.catalog;
+    match job {
+        Job::Home => String::new(),
+        Job::Model(m) => format!("{m}/"),
+        Job::Stream(m, ch) => format!("{m}/{ch}/"),
+        Job::Release(i) => c.info[*i].path.clone(),
+        Job::Skip(k) => c.skip_path(c.skip(*k)),
+        Job::Channel(ch) => format!("{ch}/"),
+        Job::Schedule => "schedule/".into(),
+        Job::Content(n) => format!("{}/", pages.pages[*n].slug),
+        Job::NotFound => "404.html".into(),
+    }
+}
+
+fn jobs(pages: &Pages) -> Vec<Job> {
+    let c = pages.catalog;
+    let mut jobs = vec![Job::Home, Job::Schedule, Job::NotFound];
+    jobs.extend(c.config.models.keys().cloned().map(Job::Model));
+    jobs.extend(
+        c.streams
+            .keys()
+            .map(|(m, ch)| Job::Stream(m.clone(), ch.clone())),
+    );
+    jobs.extend((0..c.site.releases.len()).map(Job::Release));
+    jobs.extend((0..c.site.skips.len()).map(Job::Skip));
+    jobs.extend(c.config.channels.keys().cloned().map(Job::Channel));
+    jobs.extend((0..pages.pages.len()).map(Job::Content));
+    jobs
+}
+
+/// The template and the context of one page.
+fn context(pages: &Pages, job: &Job) -> (&'static str, Map<String, Value>) {
+    let c = pages.catalog;
+    let config = c.config;
+    let path = path_of(pages, job);
+    match job {
+        Job::Home => {
+            let intro = c.site.index.as_ref();
+            let mut m = pages.base(
+                &path,
+                &config.title,
+                &config.description,
+                pages.feeds_for(&[]),
+            );
+            m.insert(
+                "intro_html".into(),
+                json!(intro.map(|p| markdown::render(&p.body, &pages.base_path))),
+            );
+            m.insert("models".into(), pages.home());
+            m.insert("channel_feeds".into(), pages.channel_feeds());
+            m.insert("calendars".into(), pages.calendars());
+            ("index.html", m)
+        }
+        Job::Model(id) => {
+            let model = &config.models[id];
+            let mut dirs: Vec<String> =
+                model.repos.keys().map(|ch| format!("{id}/{ch}/")).collect();
+            dirs.push(format!("{id}/candidates/"));
+            let description = model
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("Releases of {}", model.title));
+            let mut m = pages.base(&path, &model.title, &description, pages.feeds_for(&dirs));
+            m.insert("model".into(), pages.model(id));
+            ("model.html", m)
+        }
+        Job::Stream(model, channel) => {
+            let title = format!(
+                "{} ({})",
+                config.models[model].title, config.channels[channel].title
+            );
+            let mut dirs = vec![path.clone()];
+            if let Some(st) = c.stream(model, channel) {
+                dirs.extend(st.majors.iter().map(|m| format!("{path}{m}.x/")));
+            }
+            dirs.push(format!("{channel}/"));
+            let description = format!(
+                "Every {} release of {}, newest first.",
+                config.channels[channel].title, config.models[model].title
+            );
+            let mut m = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
+            m.insert("stream".into(), pages.stream(model, channel));
+            ("stream.html", m)
+        }
+        Job::Release(i) => {
+            let r = c.release(*i);
+            let mut m = pages.base(&path, &c.title(r), &r.summary, pages.release_feeds(*i));
+            m.insert("release".into(), pages.release(*i));
+            ("release.html", m)
+        }
+        Job::Skip(k) => {
+            let s = c.skip(*k);
+            let title = format!(
+                "{} ({}): slot {} skipped",
+                config.models[&s.model].title, config.channels[&s.channel].title, s.slot
+            );
+            let dirs = [
+                format!("{}/{}/", s.model, s.channel),
+                format!("{}/", s.channel),
+            ];
+            let description = markdown::plain_text(&s.reason);
+            let mut m = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
+            m.insert("skip".into(), pages.skip(*k));
+            ("skip.html", m)
+        }
+        Job::Channel(name) => {
+            let ch = &config.channels[name];
+            let mut m = pages.base(
+                &path,
+                &ch.title,
+                &ch.description,
+                pages.feeds_for(std::slice::from_ref(&path)),
+            );
+            m.insert("channel".into(), pages.channel(name));
+            ("channel.html", m)
+        }
+        Job::Schedule => {
+            let mut m = pages.base(
+                &path,
+                "Schedule",
+                "Every release slot, its state and the release that fulfils it.",
+                pages.feeds_for(&[]),
+            );
+            m.insert("timelines".into(), pages.schedule());
+            m.insert("calendars".into(), pages.calendars());
+            ("schedule.html", m)
+        }
+        Job::Content(n) => {
+            let p = pages.pages[*n];
+            let description = p.description.clone().unwrap_or_default();
+            let mut m = pages.base(&path, &p.title, &description, pages.feeds_for(&[]));
+            m.insert(
+                "page".into(),
+                json!({
+                    "slug": p.slug,
+                    "title": p.title,
+                    "description": p.description,
+                    "weight": p.weight,
+                    "draft": p.draft,
+                    "html": markdown::render(&p.body, &pages.base_path),
+                }),
+            );
+            ("page.html", m)
+        }
+        Job::NotFound => {
+            let m = pages.base(
+                &path,
+                "Page not found",
+                "There is no page at this address.",
+                pages.feeds_for(&[]),
+            );
+            ("404.html", m)
+        }
+    }
+}
+
+fn output_path(path: &str) -> String {
+    if path.ends_with(".html") {
+        path.to_string()
+    } else {
+        format!("{path}index.html")
+    }
+}
+
+/// A short content hash for cache-busting a static file's URL.
+fn fingerprint(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every page, `sitemap.xml`, `robots.txt` and the static files.
+pub fn render(catalog: &Catalog, theme: &Theme, drafts: bool) -> Result<Vec<OutputFile>> {
+    let style = theme.statics.get("style.css").map(|b| fingerprint(b));
+    let base_path = catalog.config.base_path().to_string();
+    let style_href = match style {
+        Some(h) => format!("{base_path}static/style.css?v={h}"),
+        None => format!("{base_path}static/style.css"),
+    };
+    let pages = Pages::new(catalog, drafts, style_href);
+    let jobs = jobs(&pages);
+
+    let rendered: Vec<Result<OutputFile>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (template, ctx) = context(&pages, job);
+            let ctx = tera::Context::from_value(Value::Object(ctx))
+                .map_err(|e| anyhow::anyhow!("building the context of {template}: {e}"))?;
+            let html = theme.render(template, &ctx)?;
+            Ok(OutputFile::new(output_path(&path_of(&pages, job)), html))
+        })
+        .collect();
+    let mut out = Vec::with_capacity(rendered.len() + 8);
+    for r in rendered {
+        out.push(r?);
+    }
+
+    // sitemap.xml: every page but 404, with the date it last changed.
+    let mut urls: Vec<Value> = Vec::new();
+    for job in jobs.iter().filter(|j| !matches!(j, Job::NotFound)) {
+        let path = path_of(&pages, job);
+        let lastmod = match job {
+            Job::Release(i) => Some(
+                catalog
+                    .updated(super::catalog::Entry::Release(*i))
+                    .to_string(),
+            ),
+            Job::Skip(k) => Some(catalog.skip(*k).announced.to_string()),
+            _ => None,
+        };
+        urls.push(json!({"loc": catalog.url(&path), "lastmod": lastmod}));
+    }
+    urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
+    let mut ctx = tera::Context::new();
+    ctx.insert("urls", &urls);
+    out.push(OutputFile::new(
+        "sitemap.xml",
+        theme.render("sitemap.xml", &ctx)?,
+    ));
+    let mut ctx = tera::Context::new();
+    ctx.insert("sitemap", &catalog.url("sitemap.xml"));
+    ctx.insert("base_path", &base_path);
+    out.push(OutputFile::new(
+        "robots.txt",
+        theme.render("robots.txt", &ctx)?,
+    ));
+
+    for (path, bytes) in &theme.statics {
+        out.push(OutputFile::new(format!("static/{path}"), bytes.clone()));
+    }
+    Ok(out)
+}
+
+/// Sort files by path (a leading `/` dropped) and refuse two files at one
+/// path.
+pub fn finish(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
+    for f in &mut files {
+        if f.path.starts_with('/') {
+            f.path = f.path.trim_start_matches('/').to_string();
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for w in files.windows(2) {
+        if w[0].path == w[1].path {
+            bail!("two outputs would be written to {}", w[0].path);
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finish_sorts_normalises_and_refuses_duplicates() {
+        let files = finish(vec![
+            OutputFile::new("b.xml", "b"),
+            OutputFile::new("/a/atom.xml", "a"),
+        ])
+        .unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["a/atom.xml", "b.xml"]);
+        let err = finish(vec![
+            OutputFile::new("atom.xml", "1"),
+            OutputFile::new("/atom.xml", "2"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("atom.xml"));
+    }
+}
