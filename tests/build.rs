@@ -36,6 +36,25 @@ fn every_page_of_spec_7_is_built() {
         ".cadence-build",
         // A file beside the content pages.
         "img/pipeline.svg",
+        // Feeds, calendars, the JSON API and the schema.
+        "atom.xml",
+        "rss.xml",
+        "stream/atom.xml",
+        "versioned/rss.xml",
+        "granite-7b-lab/versioned/atom.xml",
+        "granite-7b-lab/versioned/rss.xml",
+        "granite-7b-lab/versioned/1.x/atom.xml",
+        "granite-7b-lab/versioned/1.x/rss.xml",
+        "granite-7b-lab/candidates/atom.xml",
+        "granite-7b-lab/candidates/rss.xml",
+        "granite-7b-lab/stream/atom.xml",
+        "calendar.ics",
+        "granite-7b-lab/calendar.ics",
+        "api/v1/releases.json",
+        "api/v1/schedule.json",
+        "api/v1/granite-7b-lab/versioned/latest.json",
+        "api/v1/granite-7b-lab/stream/latest.json",
+        "schema/manifest.schema.json",
     ] {
         assert!(out.join(path).is_file(), "{path} is missing");
     }
