@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod rules;
 pub mod schedule;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod workflow;
 pub mod yaml;

@@ -357,6 +357,14 @@ fn read_manifest(
     (manifest.filter(|_| known), findings)
 }
 
+/// Re-read every content page of an already loaded site (for `cadence serve`).
+pub fn reload_content(site: &mut Site) {
+    site.pages.clear();
+    site.index = None;
+    site.findings.retain(|f| !f.file.starts_with("content/"));
+    let _ = load_content(site);
+}
+
 fn load_content(site: &mut Site) -> Result<(), LoadError> {
     let dir = site.root.join("content");
     if !dir.exists() {

@@ -8,7 +8,6 @@ mod hf_sync;
 mod init;
 mod new;
 mod schedule;
-mod stubs;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -148,7 +147,7 @@ pub fn run(cli: Cli) -> u8 {
             Ok(SUCCESS)
         }
         Command::Build(args) => build::run(&ctx, &args),
-        Command::Serve(args) => stubs::serve(&ctx, &args),
+        Command::Serve(args) => crate::serve::run(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::Announce(args) => announce::run(&ctx, &args),

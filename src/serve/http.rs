@@ -50,7 +50,10 @@ impl Shared {
 
     fn subscribe(&self) -> Receiver<String> {
         let (tx, rx) = mpsc::channel();
-        self.clients.lock().expect("no panics hold this lock").push(tx);
+        self.clients
+            .lock()
+            .expect("no panics hold this lock")
+            .push(tx);
         rx
     }
 }
@@ -102,7 +105,10 @@ pub fn resolve(target: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let (h, l) = (bytes.get(i + 1).and_then(|b| hex(*b))?, bytes.get(i + 2).and_then(|b| hex(*b))?);
+            let (h, l) = (
+                bytes.get(i + 1).and_then(|b| hex(*b))?,
+                bytes.get(i + 2).and_then(|b| hex(*b))?,
+            );
             decoded.push(h * 16 + l);
             i += 3;
         } else {
@@ -190,7 +196,14 @@ pub fn serve(listener: TcpListener, shared: Arc<Shared>, stop: Arc<AtomicBool>) 
     }
 }
 
-fn respond(stream: &mut TcpStream, status: &str, ctype: &str, body: &[u8], head_only: bool, extra: &str) -> std::io::Result<()> {
+fn respond(
+    stream: &mut TcpStream,
+    status: &str,
+    ctype: &str,
+    body: &[u8],
+    head_only: bool,
+    extra: &str,
+) -> std::io::Result<()> {
     write!(
         stream,
         "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n{extra}\r\n",
@@ -217,7 +230,14 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     if method != "GET" && method != "HEAD" {
-        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"method not allowed\n", false, "Allow: GET, HEAD\r\n");
+        return respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"method not allowed\n",
+            false,
+            "Allow: GET, HEAD\r\n",
+        );
     }
     let head = method == "HEAD";
     let path_only = target.split(['?', '#']).next().unwrap_or("");
@@ -225,7 +245,14 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         return events(stream, shared);
     }
     if path_only == LIVE_JS {
-        return respond(&mut stream, "200 OK", "text/javascript; charset=utf-8", LIVE_SCRIPT.as_bytes(), head, "");
+        return respond(
+            &mut stream,
+            "200 OK",
+            "text/javascript; charset=utf-8",
+            LIVE_SCRIPT.as_bytes(),
+            head,
+            "",
+        );
     }
     let not_found = |stream: &mut TcpStream, state: &State| {
         let page = state
@@ -233,7 +260,14 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
             .get("404.html")
             .map(|b| inject(b, state.overlay.as_deref()))
             .unwrap_or_else(|| b"not found\n".to_vec());
-        respond(stream, "404 Not Found", "text/html; charset=utf-8", &page, head, "")
+        respond(
+            stream,
+            "404 Not Found",
+            "text/html; charset=utf-8",
+            &page,
+            head,
+            "",
+        )
     };
     let state = shared.state.read().expect("no panics hold this lock");
     let Some(path) = resolve(target) else {
@@ -250,7 +284,14 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     // `/x` where `x/index.html` exists: redirect to `/x/`.
     if !path.ends_with("index.html") && state.files.contains_key(&format!("{path}/index.html")) {
         let location = format!("Location: /{path}/\r\n");
-        return respond(&mut stream, "301 Moved Permanently", "text/plain", b"", head, &location);
+        return respond(
+            &mut stream,
+            "301 Moved Permanently",
+            "text/plain",
+            b"",
+            head,
+            &location,
+        );
     }
     not_found(&mut stream, &state)
 }
@@ -263,7 +304,9 @@ fn events(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     stream.flush()?;
     loop {
         match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(event) => stream.write_all(format!("event: {event}\ndata: {event}\n\n").as_bytes())?,
+            Ok(event) => {
+                stream.write_all(format!("event: {event}\ndata: {event}\n\n").as_bytes())?
+            }
             // A comment keeps the connection open and finds closed ones.
             Err(mpsc::RecvTimeoutError::Timeout) => stream.write_all(b": ping\n\n")?,
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
@@ -279,10 +322,23 @@ mod tests {
     #[test]
     fn resolves_clean_paths_only() {
         assert_eq!(resolve("/").as_deref(), Some("index.html"));
-        assert_eq!(resolve("/m/c/1.0.0/").as_deref(), Some("m/c/1.0.0/index.html"));
+        assert_eq!(
+            resolve("/m/c/1.0.0/").as_deref(),
+            Some("m/c/1.0.0/index.html")
+        );
         assert_eq!(resolve("/atom.xml?x=1").as_deref(), Some("atom.xml"));
         assert_eq!(resolve("/a%20b.txt").as_deref(), Some("a b.txt"));
-        for bad in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/a/%2E%2E/%2e%2e/x", "/a/..%2f..%2fx", "/a\\..\\x", "/%00", "etc/passwd", "/%zz", "/./x"] {
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/a/%2E%2E/%2e%2e/x",
+            "/a/..%2f..%2fx",
+            "/a\\..\\x",
+            "/%00",
+            "etc/passwd",
+            "/%zz",
+            "/./x",
+        ] {
             assert_eq!(resolve(bad), None, "{bad}");
         }
     }
@@ -297,7 +353,13 @@ mod tests {
 
     #[test]
     fn injects_before_body_end() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", Some("<div id=o></div>"))).unwrap();
-        assert!(out.ends_with("<script src=\"/__cadence/live.js\" defer></script><div id=o></div></body></html>"));
+        let out = String::from_utf8(inject(
+            b"<html><body><p>x</p></body></html>",
+            Some("<div id=o></div>"),
+        ))
+        .unwrap();
+        assert!(out.ends_with(
+            "<script src=\"/__cadence/live.js\" defer></script><div id=o></div></body></html>"
+        ));
     }
 }

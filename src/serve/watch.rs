@@ -19,9 +19,17 @@ pub fn ignored(path: &Path) -> bool {
         || name.starts_with('#')
         || name.ends_with('~')
         || name == "4913"
-        || [".swp", ".swx", ".swo", ".tmp", ".bak", ".crswap", ".kate-swp"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".bak",
+            ".crswap",
+            ".kate-swp",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 /// What a change touches, from most to least: the config, a template or
@@ -124,7 +132,14 @@ mod tests {
 
     #[test]
     fn editor_files_are_ignored() {
-        for p in [".1.0.0.yaml.swp", "1.0.0.yaml~", "4913", "#x.md#", ".#x.md", "x.yaml.tmp"] {
+        for p in [
+            ".1.0.0.yaml.swp",
+            "1.0.0.yaml~",
+            "4913",
+            "#x.md#",
+            ".#x.md",
+            "x.yaml.tmp",
+        ] {
             assert!(ignored(Path::new(p)), "{p}");
         }
         assert!(!ignored(Path::new("1.0.0.yaml")));

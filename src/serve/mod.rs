@@ -1,0 +1,342 @@
+//! `cadence serve`: build into memory, serve over HTTP, watch the sources,
+//! rebuild what a change touches and reload open pages.
+//!
+//! The site stays loaded between rebuilds: a changed manifest is re-read on
+//! its own (not the whole of `releases/`), the rules run over the site in
+//! memory, and only output files whose bytes changed are replaced. When a
+//! change breaks a rule or a template, the last good build keeps being
+//! served with the findings shown over every page.
+
+pub mod http;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result};
+
+use crate::commands::Context;
+use crate::diagnostics::{self, Finding, Severity};
+use crate::load::{self, LoadError, Site};
+use crate::site::catalog::Catalog;
+use crate::site::theme::Theme;
+use crate::site::{OutputFile, build};
+use watch::Change;
+
+/// The loaded site and its last good output.
+pub struct Session {
+    ctx: Context,
+    base_url: String,
+    drafts: bool,
+    site: Option<Site>,
+    theme: Option<Theme>,
+    files: HashMap<String, Arc<Vec<u8>>>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Findings (errors mean the build was kept as it was).
+    pub findings: Vec<Finding>,
+    /// A failure that is not a finding (a template or I/O error).
+    pub failure: Option<String>,
+    /// Output files added, changed or removed.
+    pub changed: usize,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    pub fn failed(&self) -> bool {
+        self.failure.is_some() || self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+impl Session {
+    pub fn new(ctx: &Context, base_url: String, drafts: bool) -> Session {
+        Session {
+            ctx: ctx.clone(),
+            base_url,
+            drafts,
+            site: None,
+            theme: None,
+            files: HashMap::new(),
+        }
+    }
+
+    /// The files of the last good build.
+    pub fn files(&self) -> &HashMap<String, Arc<Vec<u8>>> {
+        &self.files
+    }
+
+    fn load_all(&mut self) -> Result<(), Outcome> {
+        match load::load(&self.ctx.root) {
+            Ok(mut site) => {
+                site.config
+                    .set_base_url(&self.base_url)
+                    .map_err(|e| failure(format!("base URL {}: {e}", self.base_url)))?;
+                self.site = Some(site);
+                self.theme = None;
+                Ok(())
+            }
+            Err(LoadError::Config(findings)) => {
+                self.site = None;
+                Err(Outcome {
+                    findings,
+                    ..Outcome::default()
+                })
+            }
+            Err(LoadError::Io(e)) => {
+                self.site = None;
+                Err(failure(format!("{e:#}")))
+            }
+        }
+    }
+
+    /// Apply a change to the sources and rebuild; `None` rebuilds everything.
+    pub fn rebuild(&mut self, change: Option<&Change>) -> Outcome {
+        let started = Instant::now();
+        let mut outcome = match self.update(change) {
+            Ok(o) | Err(o) => o,
+        };
+        outcome.elapsed = started.elapsed();
+        outcome
+    }
+
+    fn update(&mut self, change: Option<&Change>) -> Result<Outcome, Outcome> {
+        let full = change.is_none_or(|c| c.config) || self.site.is_none();
+        if full {
+            self.load_all()?;
+        } else if let (Some(change), Some(site)) = (change, self.site.as_mut()) {
+            if !change.manifests.is_empty() {
+                load::reload_manifests(site, &change.manifests);
+            }
+            if change.content {
+                load::reload_content(site);
+            }
+            if change.theme {
+                self.theme = None;
+            }
+        }
+        let site = self.site.as_ref().expect("loaded above");
+        let findings = crate::rules::check(site, self.ctx.today);
+        if findings.iter().any(|f| f.severity == Severity::Error) {
+            return Err(Outcome {
+                findings,
+                ..Outcome::default()
+            });
+        }
+        if self.theme.is_none() {
+            let theme = Theme::load(&self.ctx.root, &site.config.theme)
+                .map_err(|e| failure(format!("{e:#}")))?;
+            self.theme = Some(theme);
+        }
+        let theme = self.theme.as_ref().expect("loaded above");
+        let catalog = Catalog::new(site, self.ctx.today);
+        let rendered = build::render_site(&catalog, theme, self.drafts)
+            .map_err(|e| failure(format!("{e:#}")))?;
+        let assets =
+            build::content_assets(&self.ctx.root).map_err(|e| failure(format!("{e:#}")))?;
+        let files = build::with_assets(rendered, assets).map_err(|e| failure(format!("{e:#}")))?;
+        let changed = self.replace(files);
+        Ok(Outcome {
+            findings,
+            changed,
+            ..Outcome::default()
+        })
+    }
+
+    /// Take a new set of files, keeping the old allocation of every file
+    /// whose bytes did not change; returns how many changed.
+    fn replace(&mut self, files: Vec<OutputFile>) -> usize {
+        let mut next = HashMap::with_capacity(files.len());
+        let mut changed = 0;
+        for f in files {
+            match self.files.remove(&f.path) {
+                Some(old) if *old == f.bytes => {
+                    next.insert(f.path, old);
+                }
+                _ => {
+                    changed += 1;
+                    next.insert(f.path, Arc::new(f.bytes));
+                }
+            }
+        }
+        changed += self.files.len();
+        self.files = next;
+        changed
+    }
+}
+
+fn failure(message: String) -> Outcome {
+    Outcome {
+        failure: Some(message),
+        ..Outcome::default()
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The error overlay shown over every page while the last build failed.
+pub fn overlay(outcome: &Outcome) -> Option<String> {
+    if !outcome.failed() {
+        return None;
+    }
+    let mut items = String::new();
+    if let Some(f) = &outcome.failure {
+        items.push_str(&format!("<li><pre>{}</pre></li>", escape(f)));
+    }
+    for f in outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+    {
+        let at = match (f.line, f.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", f.file),
+            (Some(l), None) => format!("{}:{l}", f.file),
+            _ => f.file.clone(),
+        };
+        let help = f
+            .help
+            .as_ref()
+            .map(|h| format!("<br><small>help: {}</small>", escape(h)))
+            .unwrap_or_default();
+        items.push_str(&format!(
+            "<li><code>error[{}]</code> <code>{}</code><br>{}{help}</li>",
+            escape(f.code),
+            escape(&at),
+            escape(&f.message)
+        ));
+    }
+    Some(format!(
+        concat!(
+            "<div id=\"cadence-overlay\" role=\"alert\" style=\"position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;",
+            "z-index:2147483647;background:#1e1e1e;color:#f5f5f5;font:14px/1.5 system-ui,sans-serif;padding:1em 1.5em;",
+            "border-top:4px solid #e5484d;box-shadow:0 -4px 16px rgba(0,0,0,.4)\">",
+            "<strong>cadence: the last change does not build; this is the last good build.</strong>",
+            "<ul style=\"margin:.5em 0 0;padding-left:1.2em\">{}</ul></div>"
+        ),
+        items
+    ))
+}
+
+/// The URL host for a bind address (`0.0.0.0` is reached as `127.0.0.1`).
+fn url_host(bind: &str) -> String {
+    match bind {
+        "0.0.0.0" => "127.0.0.1".into(),
+        "::" | "[::]" => "[::1]".into(),
+        b if b.contains(':') && !b.starts_with('[') => format!("[{b}]"),
+        b => b.into(),
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(opener)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+fn report(ctx: &Context, outcome: &Outcome) {
+    if let Some(f) = &outcome.failure {
+        eprintln!("error: {f}");
+    }
+    if !outcome.findings.is_empty() {
+        ctx.report(&outcome.findings, diagnostics::Format::Human, true);
+    }
+}
+
+pub fn run(ctx: &Context, args: &crate::cli::ServeArgs) -> Result<u8> {
+    let listener = match http::bind(&args.bind, args.port) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(crate::commands::USAGE);
+        }
+    };
+    let port = listener
+        .local_addr()
+        .context("reading the bound address")?
+        .port();
+    let base_url = format!("http://{}:{port}/", url_host(&args.bind));
+
+    let mut session = Session::new(ctx, base_url.clone(), args.drafts);
+    let first = session.rebuild(None);
+    report(ctx, &first);
+    let shared = http::Shared::new(http::State {
+        files: session.files().clone(),
+        overlay: overlay(&first),
+    });
+    let watcher = watch::SourceWatcher::new(&ctx.root)?;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = Arc::clone(&stop);
+        // A second handler cannot be set in one process; that only happens
+        // in tests that call `run` twice, where Ctrl-C is not used.
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    let server = {
+        let (shared, stop) = (Arc::clone(&shared), Arc::clone(&stop));
+        std::thread::spawn(move || http::serve(listener, shared, stop))
+    };
+    if !ctx.quiet {
+        println!(
+            "serving {} at {base_url} ({} files, built in {} ms); Ctrl-C to stop",
+            ctx.root.display(),
+            session.files().len(),
+            first.elapsed.as_millis()
+        );
+    }
+    if args.open {
+        open_browser(&base_url);
+    }
+
+    while !stop.load(Ordering::SeqCst) {
+        let Some(change) = watcher.next(Duration::from_millis(200), Duration::from_millis(30))
+        else {
+            continue;
+        };
+        let outcome = session.rebuild(Some(&change));
+        report(ctx, &outcome);
+        {
+            let mut state = shared.state.write().expect("no panics hold this lock");
+            if !outcome.failed() {
+                state.files = session.files().clone();
+            }
+            state.overlay = overlay(&outcome);
+        }
+        shared.reload();
+        if !ctx.quiet {
+            if outcome.failed() {
+                println!(
+                    "rebuild failed in {} ms; serving the last good build",
+                    outcome.elapsed.as_millis()
+                );
+            } else {
+                println!(
+                    "rebuilt in {} ms: {} files changed",
+                    outcome.elapsed.as_millis(),
+                    outcome.changed
+                );
+            }
+        }
+    }
+    let _ = server.join();
+    if !ctx.quiet {
+        println!("stopped");
+    }
+    Ok(crate::commands::SUCCESS)
+}
