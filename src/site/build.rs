@@ -34,6 +34,7 @@ pub fn render_site(catalog: &Catalog, theme: &Theme, drafts: bool) -> Result<Vec
 /// `/img/chart.png`), skipping hidden files and markdown.
 pub fn content_assets(root: &Path) -> Result<Vec<OutputFile>> {
     let dir = root.join("content");
+    let site_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut out = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
@@ -47,6 +48,12 @@ pub fn content_assets(root: &Path) -> Result<Vec<OutputFile>> {
     {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
         if !entry.file_type().is_file() || entry.path().extension().is_some_and(|e| e == "md") {
+            continue;
+        }
+        // A link out of the site (to ~/.ssh, /etc) is never published.
+        if entry.path_is_symlink()
+            && !std::fs::canonicalize(entry.path()).is_ok_and(|t| t.starts_with(&site_root))
+        {
             continue;
         }
         let rel = crate::load::relative(&dir, entry.path());

@@ -1,0 +1,358 @@
+//! `cadence serve`: the real binary on a free port of 127.0.0.1, fetched
+//! over HTTP while the test edits the site on disk.
+
+mod build_kit;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use build_kit::{TODAY, site};
+
+const RELEASE: &str = "releases/granite-7b-lab/versioned/1.1.0.yaml";
+const PAGE: &str = "/granite-7b-lab/versioned/1.1.0/";
+
+/// A running `cadence serve`, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    // Kept so that the threads draining stdout and stderr keep running.
+    _lines: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cadence"))
+            .arg("--root")
+            .arg(root)
+            .args(["--today", TODAY, "serve", "--port", "0"])
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let tx2 = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx2.send(line);
+            }
+        });
+        let first = lines
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve printed its address");
+        let port = first
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {first:?}"));
+        Server {
+            child,
+            port,
+            _lines: lines,
+        }
+    }
+
+    /// GET a raw request target: (status, content type, body).
+    fn get(&self, target: &str) -> (u16, String, String) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        write!(
+            stream,
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let ctype = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Type: "))
+            .unwrap_or("")
+            .to_string();
+        (status, ctype, body.to_string())
+    }
+
+    /// Poll `target` until `pred` holds of its body; the body, or a panic
+    /// after a generous deadline (this is not a timing test).
+    fn wait_for(&self, target: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let (_, _, body) = self.get(target);
+            if pred(&body) {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "{target} never showed {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn edit(root: &Path, file: &str, f: impl Fn(&str) -> String) {
+    let path: PathBuf = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, f(&text)).unwrap();
+}
+
+#[test]
+fn serves_pages_and_feeds_with_their_types_and_local_links() {
+    let (_tmp, root) = site("site");
+    let server = Server::start(&root);
+    let local = format!("http://127.0.0.1:{}/", server.port);
+
+    let (status, ctype, body) = server.get("/");
+    assert_eq!(status, 200);
+    assert_eq!(ctype, "text/html; charset=utf-8");
+    assert!(
+        body.contains(&format!("href=\"{local}atom.xml\"")),
+        "base_url is not the local address"
+    );
+    assert!(body.contains("/__cadence/live.js"), "no live-reload script");
+
+    for (target, want) in [
+        ("/atom.xml", "application/atom+xml"),
+        ("/rss.xml", "application/rss+xml"),
+        ("/calendar.ics", "text/calendar; charset=utf-8"),
+        ("/api/v1/releases.json", "application/json"),
+        ("/static/style.css", "text/css; charset=utf-8"),
+        (PAGE, "text/html; charset=utf-8"),
+    ] {
+        let (status, ctype, _) = server.get(target);
+        assert_eq!((status, ctype.as_str()), (200, want), "{target}");
+    }
+    let (_, _, feed) = server.get("/atom.xml");
+    assert!(
+        feed.contains(&format!("<link href=\"{local}atom.xml\" rel=\"self\"")),
+        "{feed}"
+    );
+
+    // `/schedule` redirects to `/schedule/`; an unknown page is the 404 page.
+    let (status, _, _) = server.get("/schedule");
+    assert_eq!(status, 301);
+    let (status, _, body) = server.get("/no-such-page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<html"), "the 404 page is served");
+}
+
+#[test]
+fn path_traversal_is_not_found() {
+    let (tmp, root) = site("site");
+    // A file outside the build that a traversal would reach.
+    std::fs::write(tmp.path().join("secret.txt"), "secret").unwrap();
+    let server = Server::start(&root);
+    for target in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2e%2e/secret.txt",
+        "/static/..%2f..%2fsecret.txt",
+        "/static/%2e%2e/%2e%2e/cadence.toml",
+        "/..\\secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/cadence.toml",
+        "/releases/granite-7b-lab/versioned/1.1.0.yaml",
+        "/%00",
+    ] {
+        let (status, _, body) = server.get(target);
+        assert_eq!(status, 404, "{target}");
+        assert!(
+            !body.contains("secret") || body.contains("<html"),
+            "{target}"
+        );
+        assert!(!body.contains("base_url ="), "{target} served cadence.toml");
+    }
+}
+
+#[test]
+fn a_changed_manifest_is_served_and_a_broken_one_keeps_the_last_good_build() {
+    let (_tmp, root) = site("site");
+    let server = Server::start(&root);
+    let (_, _, before) = server.get(PAGE);
+    assert!(!before.contains("Edited while serving"));
+
+    // Every open page is told to reload.
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(events, "GET /__cadence/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut events = BufReader::new(events);
+    let mut line = String::new();
+    events.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+
+    edit(&root, RELEASE, |t| {
+        t.lines()
+            .map(|l| {
+                if l.starts_with("summary:") {
+                    "summary: Edited while serving.".to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    });
+    server.wait_for(PAGE, "the new summary", |b| {
+        b.contains("Edited while serving.")
+    });
+    // The feeds and the API that carry it changed too.
+    let (_, _, api) = server.get("/api/v1/releases.json");
+    assert!(api.contains("Edited while serving."));
+    let mut saw_reload = false;
+    for _ in 0..50 {
+        line.clear();
+        if events.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if line.trim() == "event: reload" {
+            saw_reload = true;
+            break;
+        }
+    }
+    assert!(saw_reload, "no reload event was sent");
+
+    // Break it: the last good page is still served, with the findings over it.
+    let good = std::fs::read_to_string(root.join(RELEASE)).unwrap();
+    edit(&root, RELEASE, |t| format!("{t}sumary: typo\n"));
+    let page = server.wait_for(PAGE, "the error overlay", |b| b.contains("cadence-overlay"));
+    assert!(
+        page.contains("Edited while serving."),
+        "the last good build is gone"
+    );
+    assert!(page.contains("error[schema]"), "{page}");
+    assert!(page.contains(RELEASE), "the overlay names the file");
+    assert!(page.contains("did you mean `summary`?"));
+    // Every page shows it, not only the one that broke.
+    let (_, _, home) = server.get("/");
+    assert!(home.contains("cadence-overlay"));
+
+    // Fix it: the overlay is gone.
+    std::fs::write(
+        root.join(RELEASE),
+        good.replace("Edited while serving.", "Fixed again."),
+    )
+    .unwrap();
+    let page = server.wait_for(PAGE, "the fixed page", |b| b.contains("Fixed again."));
+    assert!(!page.contains("cadence-overlay"));
+}
+
+#[test]
+fn editor_swap_files_do_not_trigger_a_rebuild_and_new_manifests_appear() {
+    let (_tmp, root) = site("site");
+    let server = Server::start(&root);
+    std::fs::write(
+        root.join("releases/granite-7b-lab/versioned/.1.1.0.yaml.swp"),
+        "\0\0junk",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("releases/granite-7b-lab/versioned/1.1.0.yaml~"),
+        "junk: [",
+    )
+    .unwrap();
+    // A content page added while serving is published.
+    std::fs::write(
+        root.join("content/new-page.md"),
+        "---\ntitle: Added live\n---\nHello from a new page.\n",
+    )
+    .unwrap();
+    server.wait_for("/new-page/", "the new page", |b| {
+        b.contains("Hello from a new page.")
+    });
+    let (_, _, home) = server.get("/");
+    assert!(
+        !home.contains("cadence-overlay"),
+        "a swap file broke the build"
+    );
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let (_tmp, root) = site("site");
+    let out = Command::new(env!("CARGO_BIN_EXE_cadence"))
+        .arg("--root")
+        .arg(&root)
+        .args(["--today", TODAY, "serve", "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("already in use") && err.contains("--port"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_live_reload_script_is_never_in_build_output() {
+    let (tmp, root) = site("site");
+    let out = tmp.path().join("public");
+    let status = Command::new(env!("CARGO_BIN_EXE_cadence"))
+        .arg("--root")
+        .arg(&root)
+        .args(["--today", TODAY, "build", "-q", "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("__cadence"), "{}", entry.path().display());
+        }
+    }
+}
+
+#[test]
+fn a_symlink_out_of_the_site_is_not_served() {
+    let (tmp, root) = site("site");
+    std::fs::write(tmp.path().join("secret.txt"), "top secret").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), root.join("content/leak.txt"))
+        .unwrap();
+    // A link inside the site is fine.
+    std::fs::write(root.join("content/inside.txt"), "inside").unwrap();
+    std::os::unix::fs::symlink(
+        root.join("content/inside.txt"),
+        root.join("content/alias.txt"),
+    )
+    .unwrap();
+    let server = Server::start(&root);
+    let (status, _, body) = server.get("/leak.txt");
+    assert_eq!(status, 404);
+    assert!(!body.contains("top secret"));
+    let (status, _, body) = server.get("/alias.txt");
+    assert_eq!((status, body.as_str()), (200, "inside"));
+}
