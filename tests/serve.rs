@@ -48,15 +48,20 @@ impl Server {
                 let _ = tx2.send(line);
             }
         });
-        let first = lines
-            .recv_timeout(Duration::from_secs(30))
-            .expect("serve printed its address");
-        let port = first
-            .split("http://127.0.0.1:")
-            .nth(1)
-            .and_then(|r| r.split('/').next())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no address in {first:?}"));
+        // Findings of a first build that failed come before the address.
+        let port = loop {
+            let line = lines
+                .recv_timeout(Duration::from_secs(30))
+                .expect("serve printed its address");
+            if let Some(port) = line
+                .split("http://127.0.0.1:")
+                .nth(1)
+                .and_then(|r| r.split('/').next())
+                .and_then(|p| p.parse().ok())
+            {
+                break port;
+            }
+        };
         Server {
             child,
             port,
@@ -355,4 +360,27 @@ fn a_symlink_out_of_the_site_is_not_served() {
     assert!(!body.contains("top secret"));
     let (status, _, body) = server.get("/alias.txt");
     assert_eq!((status, body.as_str()), (200, "inside"));
+}
+
+#[test]
+fn a_site_that_never_built_shows_its_findings_then_the_site_once_fixed() {
+    let (_tmp, root) = site("site");
+    let good = std::fs::read_to_string(root.join(RELEASE)).unwrap();
+    std::fs::write(root.join(RELEASE), format!("{good}sumary: typo\n")).unwrap();
+    let server = Server::start(&root);
+    let (status, _, page) = server.get(PAGE);
+    assert_eq!(status, 404);
+    assert!(
+        page.contains("cadence-overlay") && page.contains("error[schema]"),
+        "{page}"
+    );
+    // The page can reload itself once the site builds.
+    assert!(page.contains("/__cadence/live.js?g=0"), "{page}");
+    std::fs::write(root.join(RELEASE), good).unwrap();
+    let page = server.wait_for(PAGE, "the built page", |b| b.contains("<h1"));
+    assert!(!page.contains("cadence-overlay"));
+    assert!(
+        page.contains("/__cadence/live.js?g=1"),
+        "the generation did not move"
+    );
 }

@@ -26,6 +26,9 @@ pub struct State {
     pub files: HashMap<String, Arc<Vec<u8>>>,
     /// An HTML fragment shown over every page while the last build failed.
     pub overlay: Option<String>,
+    /// Counts rebuilds; a page knows the one it was served from, so that a
+    /// page that missed a reload event (it was loading) catches up.
+    pub generation: u64,
 }
 
 /// Shared between the server threads and the rebuild loop.
@@ -42,10 +45,10 @@ impl Shared {
         })
     }
 
-    /// Tell every open page to reload.
-    pub fn reload(&self) {
+    /// Tell every open page to reload (to `generation`).
+    pub fn reload(&self, generation: u64) {
         let mut clients = self.clients.lock().expect("no panics hold this lock");
-        clients.retain(|c| c.send("reload".into()).is_ok());
+        clients.retain(|c| c.send(generation.to_string()).is_ok());
     }
 
     fn subscribe(&self) -> Receiver<String> {
@@ -138,10 +141,11 @@ pub fn resolve(target: &str) -> Option<String> {
     Some(out)
 }
 
-/// Put the live-reload script (and the overlay, if any) into an HTML page.
-pub fn inject(html: &[u8], overlay: Option<&str>) -> Vec<u8> {
+/// Put the live-reload script (and the overlay, if any) into an HTML page
+/// served from build `generation`.
+pub fn inject(html: &[u8], overlay: Option<&str>, generation: u64) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
-    let mut extra = format!("<script src=\"{LIVE_JS}\" defer></script>");
+    let mut extra = format!("<script src=\"{LIVE_JS}?g={generation}\" defer></script>");
     if let Some(o) = overlay {
         extra.push_str(o);
     }
@@ -154,8 +158,14 @@ pub fn inject(html: &[u8], overlay: Option<&str>) -> Vec<u8> {
 }
 
 const LIVE_SCRIPT: &str = r#"(function () {
+  // The build this page was served from; the server says which build is
+  // current when the stream opens and after every rebuild.
+  var me = document.currentScript && document.currentScript.src.match(/[?&]g=(\d+)/);
+  var served = me ? me[1] : null;
   var source = new EventSource("/__cadence/events");
-  source.addEventListener("reload", function () { location.reload(); });
+  function check(e) { if (served !== null && e.data !== served) { location.reload(); } }
+  source.addEventListener("hello", check);
+  source.addEventListener("reload", check);
   source.onerror = function () {
     source.close();
     setTimeout(function retry() {
@@ -255,11 +265,14 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         );
     }
     let not_found = |stream: &mut TcpStream, state: &State| {
-        let page = state
-            .files
-            .get("404.html")
-            .map(|b| inject(b, state.overlay.as_deref()))
-            .unwrap_or_else(|| b"not found\n".to_vec());
+        // Before a first good build there is no 404 page: a bare page that
+        // still shows the findings and reloads when they are fixed.
+        let bare: &[u8] = b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head><body><p>Not found.</p></body></html>";
+        let page = inject(
+            state.files.get("404.html").map_or(bare, |b| b.as_slice()),
+            state.overlay.as_deref(),
+            state.generation,
+        );
         respond(
             stream,
             "404 Not Found",
@@ -276,7 +289,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     if let Some(body) = state.files.get(&path) {
         let ctype = content_type(&path);
         if ctype.starts_with("text/html") {
-            let page = inject(body, state.overlay.as_deref());
+            let page = inject(body, state.overlay.as_deref(), state.generation);
             return respond(&mut stream, "200 OK", ctype, &page, head, "");
         }
         return respond(&mut stream, "200 OK", ctype, body, head, "");
@@ -298,15 +311,19 @@ fn handle(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
 
 fn events(mut stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let rx = shared.subscribe();
-    stream.write_all(
-        b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: cadence live reload\n\n",
+    let generation = shared
+        .state
+        .read()
+        .expect("no panics hold this lock")
+        .generation;
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n: cadence live reload\n\nevent: hello\ndata: {generation}\n\n"
     )?;
     stream.flush()?;
     loop {
         match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(event) => {
-                stream.write_all(format!("event: {event}\ndata: {event}\n\n").as_bytes())?
-            }
+            Ok(generation) => write!(stream, "event: reload\ndata: {generation}\n\n")?,
             // A comment keeps the connection open and finds closed ones.
             Err(mpsc::RecvTimeoutError::Timeout) => stream.write_all(b": ping\n\n")?,
             Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
@@ -356,10 +373,11 @@ mod tests {
         let out = String::from_utf8(inject(
             b"<html><body><p>x</p></body></html>",
             Some("<div id=o></div>"),
+            7,
         ))
         .unwrap();
         assert!(out.ends_with(
-            "<script src=\"/__cadence/live.js\" defer></script><div id=o></div></body></html>"
+            "<script src=\"/__cadence/live.js?g=7\" defer></script><div id=o></div></body></html>"
         ));
     }
 }

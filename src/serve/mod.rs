@@ -183,6 +183,10 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Inline style of code in the overlay, so that no theme's colours make it
+/// unreadable.
+const CODE: &str = " style=\"color:#ffd8a8;background:#2e2e2e;padding:0 .25em;font:13px/1.4 ui-monospace,monospace;white-space:pre-wrap\"";
+
 /// The error overlay shown over every page while the last build failed.
 pub fn overlay(outcome: &Outcome) -> Option<String> {
     if !outcome.failed() {
@@ -190,7 +194,7 @@ pub fn overlay(outcome: &Outcome) -> Option<String> {
     }
     let mut items = String::new();
     if let Some(f) = &outcome.failure {
-        items.push_str(&format!("<li><pre>{}</pre></li>", escape(f)));
+        items.push_str(&format!("<li><pre{CODE}>{}</pre></li>", escape(f)));
     }
     for f in outcome
         .findings
@@ -208,7 +212,7 @@ pub fn overlay(outcome: &Outcome) -> Option<String> {
             .map(|h| format!("<br><small>help: {}</small>", escape(h)))
             .unwrap_or_default();
         items.push_str(&format!(
-            "<li><code>error[{}]</code> <code>{}</code><br>{}{help}</li>",
+            "<li><code{CODE}>error[{}]</code> <code{CODE}>{}</code><br>{}{help}</li>",
             escape(f.code),
             escape(&at),
             escape(&f.message)
@@ -278,6 +282,7 @@ pub fn run(ctx: &Context, args: &crate::cli::ServeArgs) -> Result<u8> {
     let shared = http::Shared::new(http::State {
         files: session.files().clone(),
         overlay: overlay(&first),
+        generation: 0,
     });
     let watcher = watch::SourceWatcher::new(&ctx.root)?;
 
@@ -311,14 +316,16 @@ pub fn run(ctx: &Context, args: &crate::cli::ServeArgs) -> Result<u8> {
         };
         let outcome = session.rebuild(Some(&change));
         report(ctx, &outcome);
-        {
+        let generation = {
             let mut state = shared.state.write().expect("no panics hold this lock");
             if !outcome.failed() {
                 state.files = session.files().clone();
             }
             state.overlay = overlay(&outcome);
-        }
-        shared.reload();
+            state.generation += 1;
+            state.generation
+        };
+        shared.reload(generation);
         if !ctx.quiet {
             if outcome.failed() {
                 println!(
