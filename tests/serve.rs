@@ -384,3 +384,114 @@ fn a_site_that_never_built_shows_its_findings_then_the_site_once_fixed() {
         "the generation did not move"
     );
 }
+
+/// What `serve` adds to an HTML page.
+fn strip_live(body: &str) -> String {
+    match body.find("<script src=\"/__cadence/live.js") {
+        Some(start) => {
+            let end = body[start..]
+                .find("</script>")
+                .map_or(body.len(), |e| start + e + 9);
+            format!("{}{}", &body[..start], &body[end..])
+        }
+        None => body.to_string(),
+    }
+}
+
+#[test]
+fn an_incremental_rebuild_serves_what_a_full_build_writes() {
+    let (tmp, root) = site("site");
+    let server = Server::start(&root);
+    // Edit a final, add a stream build, delete a candidate: each rebuild
+    // renders only what the change touches.
+    edit(&root, RELEASE, |t| {
+        t.replace("summary: ", "summary: Incremental. ")
+    });
+    server.wait_for(PAGE, "the edit", |b| b.contains("Incremental."));
+    let stream = root.join("releases/granite-7b-lab/stream");
+    let newest = std::fs::read_dir(&stream)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max()
+        .unwrap();
+    let text = std::fs::read_to_string(&newest).unwrap();
+    let old_version = newest.file_stem().unwrap().to_str().unwrap().to_string();
+    let new_version = "2025-05-19";
+    let added = text
+        .replace(
+            &format!("version: {old_version}"),
+            &format!("version: {new_version}"),
+        )
+        .lines()
+        .map(|l| {
+            if l.starts_with("date:") {
+                format!("date: {new_version}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    std::fs::write(stream.join(format!("{new_version}.yaml")), added).unwrap();
+    server.wait_for(
+        &format!("/granite-7b-lab/stream/{new_version}/"),
+        "the new build",
+        |b| b.contains(new_version) && !b.contains("Not found"),
+    );
+
+    let out = tmp.path().join("full");
+    let status = Command::new(env!("CARGO_BIN_EXE_cadence"))
+        .arg("--root")
+        .arg(&root)
+        .args(["--today", TODAY, "build", "-q", "--base-url"])
+        .arg(format!("http://127.0.0.1:{}/", server.port))
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let mut differ = Vec::new();
+        for entry in walkdir::WalkDir::new(&out) {
+            let entry = entry.unwrap();
+            if !entry.file_type().is_file() || entry.file_name() == ".cadence-build" {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let want = std::fs::read_to_string(entry.path()).unwrap();
+            let (status, _, body) = server.get(&format!("/{rel}"));
+            if status != 200 || strip_live(&body) != want {
+                differ.push(rel);
+            }
+        }
+        if differ.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "served files differ from a full build: {differ:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A deleted manifest's page is gone.
+    std::fs::remove_file(stream.join(format!("{new_version}.yaml"))).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server
+        .get(&format!("/granite-7b-lab/stream/{new_version}/"))
+        .0
+        != 404
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the deleted build is still served"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

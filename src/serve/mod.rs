@@ -8,9 +8,10 @@
 //! served with the findings shown over every page.
 
 pub mod http;
+pub mod scope;
 pub mod watch;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -22,7 +23,7 @@ use crate::diagnostics::{self, Finding, Severity};
 use crate::load::{self, LoadError, Site};
 use crate::site::catalog::Catalog;
 use crate::site::theme::Theme;
-use crate::site::{OutputFile, build};
+use crate::site::{OutputFile, api, build, calendar, feeds, pages};
 use watch::Change;
 
 /// The loaded site and its last good output.
@@ -32,7 +33,11 @@ pub struct Session {
     drafts: bool,
     site: Option<Site>,
     theme: Option<Theme>,
-    files: HashMap<String, Arc<Vec<u8>>>,
+    files: Files,
+    /// What each release page of the last good build showed.
+    signatures: scope::Signatures,
+    /// The calendars and the API are behind the pages.
+    deferred: bool,
 }
 
 /// What a rebuild did.
@@ -45,6 +50,9 @@ pub struct Outcome {
     /// Output files added, changed or removed.
     pub changed: usize,
     pub elapsed: Duration,
+    /// Whether the calendars and the API are still to be rendered
+    /// ([`Session::finish`]).
+    pub deferred: bool,
 }
 
 impl Outcome {
@@ -62,11 +70,13 @@ impl Session {
             site: None,
             theme: None,
             files: HashMap::new(),
+            signatures: scope::Signatures::new(),
+            deferred: false,
         }
     }
 
     /// The files of the last good build.
-    pub fn files(&self) -> &HashMap<String, Arc<Vec<u8>>> {
+    pub fn files(&self) -> &Files {
         &self.files
     }
 
@@ -120,7 +130,10 @@ impl Session {
             }
         }
         let site = self.site.as_ref().expect("loaded above");
+        let mut stages = Stages::new(self.ctx.verbose);
+        stages.mark("load");
         let findings = crate::rules::check(site, self.ctx.today);
+        stages.mark("rules");
         if findings.iter().any(|f| f.severity == Severity::Error) {
             return Err(Outcome {
                 findings,
@@ -134,39 +147,141 @@ impl Session {
         }
         let theme = self.theme.as_ref().expect("loaded above");
         let catalog = Catalog::new(site, self.ctx.today);
-        let rendered = build::render_site(&catalog, theme, self.drafts)
-            .map_err(|e| failure(format!("{e:#}")))?;
-        let assets =
-            build::content_assets(&self.ctx.root).map_err(|e| failure(format!("{e:#}")))?;
-        let files = build::with_assets(rendered, assets).map_err(|e| failure(format!("{e:#}")))?;
-        let changed = self.replace(files);
+        stages.mark("catalog");
+        // Only manifests changed, and the last build is good: render what
+        // they touch. Anything else renders everything.
+        let scope = change
+            .filter(|c| !full && !c.theme && !c.content && !self.files.is_empty())
+            .and_then(|c| scope::of_change(&catalog, &self.signatures, &c.manifests));
+        let changed = match &scope {
+            Some(scope) => {
+                let keep = |p: &str| scope.pages.contains(p);
+                let mut files = pages::render_pages(&catalog, theme, self.drafts, &keep)
+                    .map_err(|e| failure(format!("{e:#}")))?;
+                stages.mark("pages");
+                files.extend(feeds::render_feeds(&catalog, &|d| scope.feeds.contains(d)));
+                stages.mark("feeds");
+                // The calendars and the JSON API cover the whole site and are
+                // not what an open page shows: they follow right after the
+                // pages are served (`finish`).
+                self.deferred = true;
+                let produced: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+                let gone = scope::gone(&catalog, scope, self.files.keys());
+                let gone: Vec<String> =
+                    gone.into_iter().filter(|p| !produced.contains(p)).collect();
+                patch(&mut self.files, files, &gone)
+            }
+            None => {
+                let rendered = build::render_site(&catalog, theme, self.drafts)
+                    .map_err(|e| failure(format!("{e:#}")))?;
+                stages.mark("render");
+                let assets =
+                    build::content_assets(&self.ctx.root).map_err(|e| failure(format!("{e:#}")))?;
+                let files =
+                    build::with_assets(rendered, assets).map_err(|e| failure(format!("{e:#}")))?;
+                replace(&mut self.files, files)
+            }
+        };
+        self.signatures = scope::signatures(&catalog);
+        stages.mark("swap");
+        stages.print();
         Ok(Outcome {
             findings,
             changed,
+            deferred: self.deferred,
             ..Outcome::default()
         })
     }
 
-    /// Take a new set of files, keeping the old allocation of every file
-    /// whose bytes did not change; returns how many changed.
-    fn replace(&mut self, files: Vec<OutputFile>) -> usize {
-        let mut next = HashMap::with_capacity(files.len());
-        let mut changed = 0;
-        for f in files {
-            match self.files.remove(&f.path) {
-                Some(old) if *old == f.bytes => {
-                    next.insert(f.path, old);
-                }
-                _ => {
-                    changed += 1;
-                    next.insert(f.path, Arc::new(f.bytes));
-                }
+    /// Render what a fast rebuild deferred: the calendars and the JSON API.
+    /// Returns how many files changed.
+    pub fn finish(&mut self) -> usize {
+        if !std::mem::take(&mut self.deferred) {
+            return 0;
+        }
+        let Some(site) = self.site.as_ref() else {
+            return 0;
+        };
+        let catalog = Catalog::new(site, self.ctx.today);
+        let (calendars, api) = rayon::join(|| calendar::render(&catalog), || api::render(&catalog));
+        patch(
+            &mut self.files,
+            calendars.into_iter().chain(api).collect(),
+            &[],
+        )
+    }
+}
+
+/// Stage timings of a rebuild, printed with `-v`.
+struct Stages {
+    on: bool,
+    last: Instant,
+    marks: Vec<(&'static str, Duration)>,
+}
+
+impl Stages {
+    fn new(on: bool) -> Stages {
+        Stages {
+            on,
+            last: Instant::now(),
+            marks: Vec::new(),
+        }
+    }
+    fn mark(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.marks.push((stage, now - self.last));
+        self.last = now;
+    }
+    fn print(&self) {
+        if self.on {
+            let parts: Vec<String> = self
+                .marks
+                .iter()
+                .map(|(s, d)| format!("{s} {:.1} ms", d.as_secs_f64() * 1000.0))
+                .collect();
+            eprintln!("rebuild stages: {}", parts.join(", "));
+        }
+    }
+}
+
+/// The files served, by output path.
+type Files = HashMap<String, Arc<Vec<u8>>>;
+
+/// Put rendered files over the last build and remove `gone`; returns how
+/// many files changed.
+fn patch(current: &mut Files, files: Vec<OutputFile>, gone: &[String]) -> usize {
+    let mut changed = 0;
+    for f in files {
+        if current.get(&f.path).is_none_or(|old| **old != f.bytes) {
+            changed += 1;
+            current.insert(f.path, Arc::new(f.bytes));
+        }
+    }
+    for path in gone {
+        changed += usize::from(current.remove(path).is_some());
+    }
+    changed
+}
+
+/// Take a whole new build, keeping the old allocation of every file whose
+/// bytes did not change; returns how many changed.
+fn replace(current: &mut Files, files: Vec<OutputFile>) -> usize {
+    let mut next = HashMap::with_capacity(files.len());
+    let mut changed = 0;
+    for f in files {
+        match current.remove(&f.path) {
+            Some(old) if *old == f.bytes => {
+                next.insert(f.path, old);
+            }
+            _ => {
+                changed += 1;
+                next.insert(f.path, Arc::new(f.bytes));
             }
         }
-        changed += self.files.len();
-        self.files = next;
-        changed
     }
+    changed += current.len();
+    *current = next;
+    changed
 }
 
 fn failure(message: String) -> Outcome {
@@ -326,6 +441,10 @@ pub fn run(ctx: &Context, args: &crate::cli::ServeArgs) -> Result<u8> {
             state.generation
         };
         shared.reload(generation);
+        if outcome.deferred && session.finish() > 0 {
+            let mut state = shared.state.write().expect("no panics hold this lock");
+            state.files = session.files().clone();
+        }
         if !ctx.quiet {
             if outcome.failed() {
                 println!(

@@ -19,9 +19,15 @@ use crate::manifest::Status;
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
+    render_feeds(catalog, &|_| true)
+}
+
+/// Like [`render`], but only the feeds whose folder (`""`, `stream/`,
+/// `granite-7b-lab/versioned/1.x/`) `keep` accepts (for `cadence serve`).
+pub fn render_feeds(catalog: &Catalog, keep: &dyn Fn(&str) -> bool) -> Vec<OutputFile> {
     let epoch = site_epoch(catalog);
     let mut out = Vec::new();
-    for feed in catalog.feeds() {
+    for feed in catalog.feeds().into_iter().filter(|f| keep(&f.dir)) {
         let items: Vec<Item> = feed
             .entries
             .iter()

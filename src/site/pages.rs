@@ -214,6 +214,18 @@ fn fingerprint(bytes: &[u8]) -> String {
 
 /// Every page, `sitemap.xml`, `robots.txt` and the static files.
 pub fn render(catalog: &Catalog, theme: &Theme, drafts: bool) -> Result<Vec<OutputFile>> {
+    render_pages(catalog, theme, drafts, &|_| true)
+}
+
+/// Like [`render`], but only the pages whose site path (`""`,
+/// `granite-7b-lab/versioned/1.1.0/`, `404.html`) `keep` accepts; the
+/// sitemap, robots.txt and static files always (for `cadence serve`).
+pub fn render_pages(
+    catalog: &Catalog,
+    theme: &Theme,
+    drafts: bool,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<OutputFile>> {
     let style = theme.statics.get("style.css").map(|b| fingerprint(b));
     let base_path = catalog.config.base_path().to_string();
     let style_href = match style {
@@ -225,6 +237,7 @@ pub fn render(catalog: &Catalog, theme: &Theme, drafts: bool) -> Result<Vec<Outp
 
     let rendered: Vec<Result<OutputFile>> = jobs
         .par_iter()
+        .filter(|job| keep(&path_of(&pages, job)))
         .map(|job| {
             let (template, ctx) = context(&pages, job);
             let ctx = tera::Context::from_value(Value::Object(ctx))
