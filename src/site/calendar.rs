@@ -184,7 +184,6 @@ fn slot_event(catalog: &Catalog, slot: &Slot, host: &str) -> Event {
     }
 }
 
-
 /// Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma
 /// get a backslash, a line break becomes `\n`; other control characters
 /// (not allowed in TEXT) are dropped, a tab kept.
