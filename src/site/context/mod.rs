@@ -8,7 +8,6 @@
 //! sub-path; `url` is absolute.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
@@ -35,9 +34,6 @@ pub struct Pages<'c, 'a> {
     site: Value,
     nav: Value,
     feed_values: Vec<Value>,
-    /// Each release's [`Pages::brief`], built on first use: a release is
-    /// listed on its stream's pages and on its neighbours' pages.
-    briefs: Vec<OnceLock<Value>>,
 }
 
 /// A byte count as people read it: `4.08 GB`, `512 MB`, `900 B`.
@@ -125,9 +121,6 @@ impl<'c, 'a> Pages<'c, 'a> {
             site: Value::Null,
             nav: Value::Null,
             feed_values: Vec::new(),
-            briefs: (0..catalog.site.releases.len())
-                .map(|_| OnceLock::new())
-                .collect(),
         };
         p.site = p.site_json();
         p.nav = p.nav_json();
@@ -245,10 +238,6 @@ impl<'c, 'a> Pages<'c, 'a> {
 
     /// A release in lists: enough to show a row and link to its page.
     pub fn brief(&self, i: usize) -> Value {
-        self.briefs[i].get_or_init(|| self.make_brief(i)).clone()
-    }
-
-    fn make_brief(&self, i: usize) -> Value {
         let c = self.catalog;
         let r = c.release(i);
         let info = &c.info[i];
