@@ -1,5 +1,6 @@
-//! `cadence build`: check the site, render it, and swap it into the output
-//! folder. Nothing is written when the site has an error.
+//! `cadence build`: check the site, render it into a folder beside the
+//! output folder, and swap it in. Nothing is written when the site has an
+//! error.
 
 use std::time::Instant;
 
@@ -8,14 +9,22 @@ use anyhow::Result;
 use super::{Context, FAILURE, SUCCESS, USAGE};
 use crate::cli::BuildArgs;
 use crate::diagnostics::Format;
+use crate::load::Site;
 use crate::site::catalog::Catalog;
-use crate::site::output::{self, WriteError};
+use crate::site::output::{self, StageError, WriteError};
 use crate::site::theme::Theme;
 use crate::site::{OutputFile, build};
 
-/// Load, check and render the site in memory; `Err` is the exit status
-/// (the reason already printed).
-pub fn render(ctx: &Context, base_url: Option<&str>, drafts: bool) -> Result<Vec<OutputFile>, u8> {
+/// What a build renders from.
+struct Prepared {
+    site: Site,
+    theme: Theme,
+    /// Files beside the content pages, read before anything is written.
+    assets: Vec<OutputFile>,
+}
+
+/// Load and check the site, load its theme and read its content assets.
+fn prepare(ctx: &Context, base_url: Option<&str>) -> Result<Prepared, u8> {
     let (mut site, findings) = ctx.load_checked()?;
     if !findings.is_empty() && !ctx.quiet {
         ctx.report(&findings, Format::Human, true);
@@ -41,14 +50,6 @@ pub fn render(ctx: &Context, base_url: Option<&str>, drafts: bool) -> Result<Vec
             return Err(FAILURE);
         }
     };
-    let catalog = Catalog::new(&site, ctx.today);
-    let files = match build::render_site(&catalog, &theme, drafts) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return Err(FAILURE);
-        }
-    };
     let assets = match build::content_assets(&ctx.root) {
         Ok(a) => a,
         Err(e) => {
@@ -56,16 +57,20 @@ pub fn render(ctx: &Context, base_url: Option<&str>, drafts: bool) -> Result<Vec
             return Err(USAGE);
         }
     };
-    build::with_assets(files, assets).map_err(|e| {
-        eprintln!("error: {e:#}");
-        FAILURE
+    Ok(Prepared {
+        site,
+        theme,
+        assets,
     })
 }
 
+/// Render the site straight into the folder beside the target, file by
+/// file as pages are rendered (so the site is never held in memory as a
+/// whole), then swap it in.
 pub fn run(ctx: &Context, args: &BuildArgs) -> Result<u8> {
     let started = Instant::now();
-    let files = match render(ctx, args.base_url.as_deref(), args.drafts) {
-        Ok(f) => f,
+    let prepared = match prepare(ctx, args.base_url.as_deref()) {
+        Ok(p) => p,
         Err(code) => return Ok(code),
     };
     let target = if args.out.is_absolute() {
@@ -73,21 +78,35 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<u8> {
     } else {
         ctx.root.join(&args.out)
     };
-    match output::write_atomic(&target, &files) {
-        Ok(()) => {}
-        Err(e @ WriteError::Refused(_)) => {
+    let Prepared {
+        site,
+        theme,
+        assets,
+    } = prepared;
+    let catalog = Catalog::new(&site, ctx.today);
+    let written = output::write_atomic_with(&target, |staging| {
+        let rendered = build::render_site_to(&catalog, &theme, args.drafts, staging)?;
+        build::put_assets(assets, &rendered, staging)
+    });
+    let files = match written {
+        Ok(n) => n,
+        Err(StageError::Fill(e)) => {
+            eprintln!("error: {e:#}");
+            return Ok(FAILURE);
+        }
+        Err(StageError::Write(e @ WriteError::Refused(_))) => {
             eprintln!("error: {e}");
             return Ok(USAGE);
         }
-        Err(WriteError::Io(e)) => {
+        Err(StageError::Write(WriteError::Io(e))) => {
             eprintln!("error: {e:#}");
             return Ok(USAGE);
         }
-    }
+    };
     if !ctx.quiet {
         println!(
             "built {} files into {}/ in {} ms",
-            files.len(),
+            files,
             args.out.display().to_string().trim_end_matches('/'),
             started.elapsed().as_millis()
         );

@@ -12,7 +12,9 @@
 
 use std::cmp::Reverse;
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::ser::SerializeSeq;
+use serde_json::Value;
 
 use super::OutputFile;
 use super::catalog::Catalog;
@@ -20,11 +22,11 @@ use super::catalog::Catalog;
 pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
     let mut out = vec![OutputFile::new(
         "api/v1/releases.json",
-        pretty(&json!({
-            "title": catalog.config.title,
-            "base_url": catalog.config.base_url,
-            "releases": releases(catalog),
-        })),
+        pretty(&ReleasesFile {
+            title: &catalog.config.title,
+            base_url: &catalog.config.base_url,
+            releases: Items(catalog, order(catalog)),
+        }),
     )];
     // Every channel a model publishes on gets its `latest.json`, so a
     // script can fetch it without knowing whether the channel has shipped:
@@ -52,11 +54,37 @@ pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
     out
 }
 
-/// Every release and skip, newest first: by date (a release's `date`, a
-/// skip's `slot`, the day the skipped release would have shipped), then
-/// model and channel, then a release before a skip of the same day, then
-/// the higher version first.
-pub fn releases(catalog: &Catalog) -> Vec<Value> {
+/// `releases.json`, written without building the whole file's tree.
+#[derive(Serialize)]
+struct ReleasesFile<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    releases: Items<'a>,
+}
+
+/// The items of `releases.json` in [`order`], each serialised as it is
+/// made.
+struct Items<'a>(&'a Catalog<'a>, Vec<(usize, bool)>);
+
+impl Serialize for Items<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.len()))?;
+        for &(i, skip) in &self.1 {
+            if skip {
+                seq.serialize_element(&self.0.skip_shape(i))?;
+            } else {
+                seq.serialize_element(&self.0.release_shape(i))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// Every release and skip (`(index, is a skip)`), newest first: by date (a
+/// release's `date`, a skip's `slot`, the day the skipped release would
+/// have shipped), then model and channel, then a release before a skip of
+/// the same day, then the higher version first.
+fn order(catalog: &Catalog) -> Vec<(usize, bool)> {
     let site = catalog.site;
     let mut items: Vec<(usize, bool)> = (0..site.releases.len())
         .map(|i| (i, false))
@@ -89,18 +117,9 @@ pub fn releases(catalog: &Catalog) -> Vec<Value> {
         key(a, a_skip).cmp(&key(b, b_skip))
     });
     items
-        .into_iter()
-        .map(|(i, skip)| {
-            if skip {
-                catalog.skip_json(i)
-            } else {
-                catalog.release_json(i)
-            }
-        })
-        .collect()
 }
 
-fn pretty(value: &Value) -> Vec<u8> {
+fn pretty(value: &impl Serialize) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("JSON values serialise");
     bytes.push(b'\n');
     bytes

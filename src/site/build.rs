@@ -1,33 +1,141 @@
-//! Rendering the whole site into memory: pages, feeds, calendars, the JSON
-//! API and static files. Nothing here reads or writes files; [`output`]
-//! writes the result.
+//! Rendering the whole site: pages, feeds, calendars, the JSON API and
+//! static files, into a [`Sink`]: memory, or the folder [`output`] is
+//! building, file by file as they are rendered. Nothing here writes files
+//! itself.
 //!
 //! [`output`]: super::output
 
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Mutex;
 
 use anyhow::{Context as _, Result, bail};
 
 use super::catalog::Catalog;
+use super::output::Staging;
 use super::theme::Theme;
 use super::{OutputFile, api, calendar, feeds, pages};
 
+/// Where rendered files go, from any thread, as soon as each is rendered.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<()>;
+}
+
+/// Files kept in memory (`cadence serve`, tests).
+#[derive(Default)]
+pub struct Memory(Mutex<Vec<OutputFile>>);
+
+impl Memory {
+    pub fn into_files(self) -> Vec<OutputFile> {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+/// Files written into the output folder being built.
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        Staging::put(self, &file.path, &file.bytes)
+    }
+}
+
+/// The paths a site was rendered to, so that content assets cannot
+/// replace one.
+pub struct Rendered(HashSet<String>);
+
+/// A sink that drops a leading `/` from paths (any renderer may write
+/// one) and refuses two files at one path.
+struct Checked<'s> {
+    sink: &'s dyn Sink,
+    paths: Mutex<HashSet<String>>,
+}
+
+impl Checked<'_> {
+    fn put(&self, mut file: OutputFile) -> Result<()> {
+        if file.path.starts_with('/') {
+            file.path = file.path.trim_start_matches('/').to_string();
+        }
+        let fresh = self
+            .paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(file.path.clone());
+        if !fresh {
+            bail!("two outputs would be written to {}", file.path);
+        }
+        self.sink.put(file)
+    }
+}
+
 /// Every file of the site, sorted by path.
 pub fn render_site(catalog: &Catalog, theme: &Theme, drafts: bool) -> Result<Vec<OutputFile>> {
+    let memory = Memory::default();
+    render_site_to(catalog, theme, drafts, &memory)?;
+    pages::finish(memory.into_files())
+}
+
+/// Render every file of the site into `sink`, in parallel, each file as
+/// soon as it is rendered. On an error, some files may have been put.
+pub fn render_site_to(
+    catalog: &Catalog,
+    theme: &Theme,
+    drafts: bool,
+    sink: &dyn Sink,
+) -> Result<Rendered> {
+    let out = Checked {
+        sink,
+        paths: Mutex::new(HashSet::new()),
+    };
+    let emit = |f: OutputFile| out.put(f);
+    let put_all = |files: Vec<OutputFile>| files.into_iter().try_for_each(emit);
     let (pages, (feeds, (calendars, api))) = rayon::join(
-        || pages::render(catalog, theme, drafts),
+        || pages::render_to(catalog, theme, drafts, &emit),
         || {
             rayon::join(
-                || feeds::render(catalog),
-                || rayon::join(|| calendar::render(catalog), || api::render(catalog)),
+                || put_all(feeds::render(catalog)),
+                || {
+                    rayon::join(
+                        || put_all(calendar::render(catalog)),
+                        || put_all(api::render(catalog)),
+                    )
+                },
             )
         },
     );
-    let mut files = pages?;
-    files.extend(feeds);
-    files.extend(calendars);
-    files.extend(api);
-    pages::finish(files)
+    pages?;
+    feeds?;
+    calendars?;
+    api?;
+    Ok(Rendered(
+        out.paths.into_inner().unwrap_or_else(|e| e.into_inner()),
+    ))
+}
+
+/// Put the content assets beside a rendered site; an asset may not
+/// replace a rendered file.
+pub fn put_assets(assets: Vec<OutputFile>, rendered: &Rendered, sink: &dyn Sink) -> Result<()> {
+    for a in assets {
+        refuse_collision(&a, |p| rendered.0.contains(p))?;
+        sink.put(a)?;
+    }
+    Ok(())
+}
+
+fn refuse_collision(asset: &OutputFile, rendered: impl Fn(&str) -> bool) -> Result<()> {
+    if rendered(&asset.path) {
+        bail!(
+            "content/{} would replace the page cadence renders at /{}; rename or move it",
+            asset.path,
+            asset.path
+        );
+    }
+    Ok(())
 }
 
 /// Files beside the content pages (`content/img/chart.png` is served at
@@ -67,16 +175,10 @@ pub fn content_assets(root: &Path) -> Result<Vec<OutputFile>> {
 /// Add content assets to the rendered site; an asset may not replace a
 /// rendered file.
 pub fn with_assets(site: Vec<OutputFile>, assets: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
-    let rendered: std::collections::HashSet<String> = site.iter().map(|f| f.path.clone()).collect();
+    let rendered: HashSet<String> = site.iter().map(|f| f.path.clone()).collect();
     let mut files = site;
     for a in assets {
-        if rendered.contains(&a.path) {
-            bail!(
-                "content/{} would replace the page cadence renders at /{}; rename or move it",
-                a.path,
-                a.path
-            );
-        }
+        refuse_collision(&a, |p| rendered.contains(p))?;
         files.push(a);
     }
     pages::finish(files)

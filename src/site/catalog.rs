@@ -11,11 +11,10 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use serde_json::{Value, json};
 
 use crate::config::{Config, Versioning};
 use crate::load::Site;
-use crate::manifest::{Artifact, Format, Release, Skip, Status, Version};
+use crate::manifest::{Artifact, Release, Skip, Status, Version};
 use crate::schedule::{Timeline, timelines};
 
 /// Where artifacts are downloaded from.
@@ -23,6 +22,8 @@ pub const HF_ENDPOINT: &str = "https://huggingface.co";
 
 /// How many slots dated today or later a timeline holds (SPEC 7: "the next four").
 pub const UPCOMING_SLOTS: usize = 4;
+
+mod json;
 
 /// Derived facts about one release.
 #[derive(Debug, Clone, PartialEq)]
@@ -344,75 +345,6 @@ impl<'a> Catalog<'a> {
         });
         (repo, revision)
     }
-
-    /// The artifact as the JSON API shows it, derived fields included.
-    pub fn artifact_json(&self, i: usize, a: &Artifact) -> Value {
-        let (repo, revision) = self.artifact_source(i, a);
-        let url = format!("{HF_ENDPOINT}/{repo}/resolve/{revision}/{}", a.file);
-        let ollama = match (a.format, &a.quantization) {
-            (Format::Gguf, Some(q)) => Some(format!("ollama run hf.co/{repo}:{q}")),
-            _ => None,
-        };
-        json!({
-            "format": a.format.as_str(),
-            "file": a.file,
-            "repo": repo,
-            "revision": revision,
-            "quantization": a.quantization,
-            "size": a.size,
-            "sha256": a.sha256,
-            "url": url,
-            "ollama_command": ollama,
-        })
-    }
-
-    /// A release as `releases.json` and `latest.json` show it (SPEC 7).
-    pub fn release_json(&self, i: usize) -> Value {
-        let r = self.release(i);
-        let info = &self.info[i];
-        let evaluations: serde_json::Map<String, Value> = r
-            .evaluations
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
-            .collect();
-        json!({
-            "kind": "release",
-            "model": r.model,
-            "channel": r.channel,
-            "version": r.version,
-            "date": r.date.to_string(),
-            "status": r.status.as_str(),
-            "candidate": info.candidate,
-            "title": self.title(r),
-            "summary": r.summary,
-            "url": self.url(&info.path),
-            "repo": info.repo,
-            "revision": r.revision,
-            "tag": info.tag,
-            "taxonomy": r.taxonomy,
-            "taxonomy_commit": r.taxonomy_commit,
-            "ollama": r.ollama,
-            "evaluations": if evaluations.is_empty() { Value::Null } else { Value::Object(evaluations) },
-            "artifacts": r.artifacts.iter().map(|a| self.artifact_json(i, a)).collect::<Vec<_>>(),
-            "retired": info.retired,
-            "yanked": r.yanked.as_ref().map(|y| json!({"date": y.date.to_string(), "reason": y.reason})),
-            "notes": r.notes,
-        })
-    }
-
-    /// A skip as `releases.json` shows it.
-    pub fn skip_json(&self, k: usize) -> Value {
-        let s = self.skip(k);
-        json!({
-            "kind": "skip",
-            "model": s.model,
-            "channel": s.channel,
-            "slot": s.slot.to_string(),
-            "announced": s.announced.to_string(),
-            "reason": s.reason,
-            "url": self.url(&self.skip_path(s)),
-        })
-    }
 }
 
 /// One entry of a feed.
@@ -622,31 +554,5 @@ impl Catalog<'_> {
             }
         }
         feeds
-    }
-}
-
-impl Catalog<'_> {
-    /// Slots with state, as `schedule.json` and `cadence schedule --format
-    /// json` show them: `{"slots": [{"model", "channel", "date",
-    /// "window_start", "window_end", "state", "version"}]}`.
-    pub fn schedule_json(&self, model: Option<&str>) -> Value {
-        let slots: Vec<Value> = self
-            .timelines
-            .iter()
-            .filter(|t| model.is_none_or(|m| t.model == m))
-            .flat_map(|t| t.slots.iter())
-            .map(|s| {
-                json!({
-                    "model": s.model,
-                    "channel": s.channel,
-                    "date": s.date.to_string(),
-                    "window_start": s.window_start.to_string(),
-                    "window_end": s.window_end.to_string(),
-                    "state": s.state.as_str(),
-                    "version": s.release.map(|i| self.release(i).version.clone()),
-                })
-            })
-            .collect();
-        json!({ "slots": slots })
     }
 }

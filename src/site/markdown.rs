@@ -15,6 +15,8 @@ use std::sync::Mutex;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+mod direct;
+
 /// Ids the default theme uses on its own pages; headings in markdown never
 /// take them, so every id on a page stays unique.
 pub const THEME_IDS: &[&str] = &[
@@ -175,8 +177,10 @@ fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids, shift: usize) -> Vec<Event
             }
             Event::FootnoteReference(label) => {
                 let (n, id) = footnote(label, ids);
+                // With the `rel` the sanitiser gives every link, so that
+                // this is already what it writes.
                 out.push(Event::InlineHtml(CowStr::from(format!(
-                    "<sup class=\"footnote-reference\"><a href=\"#{}\">{n}</a></sup>",
+                    "<sup class=\"footnote-reference\"><a href=\"#{}\" rel=\"noopener noreferrer\">{n}</a></sup>",
                     escape(&id)
                 ))));
                 i += 1;
@@ -299,18 +303,34 @@ pub fn render(md: &str, base_path: &str) -> String {
 /// `<h2>` becomes an `<h3>`.
 pub fn render_nested(md: &str, base_path: &str, shift: usize) -> String {
     let events: Vec<Event> = Parser::new_ext(md, options()).collect();
+    let raw_html = events.iter().any(|e| {
+        matches!(
+            e,
+            Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::HtmlBlock)
+        )
+    });
     let mut ids = Ids::new();
     let events = rewrite(events, &mut ids, shift);
-    let mut html = String::with_capacity(md.len() * 3 / 2);
+    let capacity = md.len() * 3 / 2;
+    if !raw_html
+        && direct::source_ok(md)
+        && let Some(html) = direct::html(&events, base_path.trim_end_matches('/'), capacity)
+    {
+        return html;
+    }
+    sanitised(events, ids, base_path, capacity)
+}
+
+/// HTML of rewritten events through the sanitiser: for markdown with raw
+/// HTML in it, and whatever [`direct`] leaves to it.
+fn sanitised(events: Vec<Event>, ids: Ids, base_path: &str, capacity: usize) -> String {
+    let mut html = String::with_capacity(capacity);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitiser(ids.given, base_path)
         .clean(&html)
         .to_string()
-        .replace(
-            TASK_DONE,
-            r#"<input type="checkbox" checked="" disabled="">"#,
-        )
-        .replace(TASK_OPEN, r#"<input type="checkbox" disabled="">"#)
+        .replace(TASK_DONE, direct::CHECKBOX_DONE)
+        .replace(TASK_OPEN, direct::CHECKBOX_OPEN)
 }
 
 /// The text of a markdown fragment without markup, on one line (for

@@ -3,12 +3,16 @@
 //! The site is written into a fresh folder beside the target
 //! (`.public.cadence-tmp-<pid>`), then swapped in with two renames, so a
 //! reader or a web server never sees half a site and a failed build leaves
-//! the previous output untouched. cadence marks its output with a
-//! `.cadence-build` file and refuses to replace a non-empty folder without
-//! one: it never deletes a folder that it did not write.
+//! the previous output untouched. Files are written as they are rendered
+//! ([`Staging`]); those unchanged since the previous build are hard-linked
+//! from it. cadence marks its output with a `.cadence-build` file and
+//! refuses to replace a non-empty folder without one: it never deletes a
+//! folder that it did not write.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use rayon::prelude::*;
@@ -82,45 +86,151 @@ fn safe_relative(path: &str) -> Result<PathBuf> {
     Ok(p.to_path_buf())
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    std::fs::create_dir(dir).with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::write(dir.join(MARKER), MARKER_TEXT)
-        .with_context(|| format!("writing {}", dir.join(MARKER).display()))?;
-    let mut paths = Vec::with_capacity(files.len());
-    let mut folders = BTreeSet::new();
-    for f in files {
-        let rel = safe_relative(&f.path)?;
-        if let Some(parent) = rel.parent() {
-            folders.insert(dir.join(parent));
+/// The folder a build is written into, beside the target, while it is
+/// rendered: each file is written as soon as it is rendered (from any
+/// thread), so the site is never held in memory as a whole.
+///
+/// A file whose bytes equal the previous build's file at the same path is
+/// hard-linked to it instead of written: it keeps its modification time,
+/// and a rebuild allocates (and the removal of the previous build frees)
+/// inodes only for what changed. The previous build is only read; the
+/// swap at the end removes it.
+pub struct Staging {
+    dir: PathBuf,
+    /// The build being replaced, when it is cadence's.
+    previous: Option<PathBuf>,
+    /// Folders known to exist in `dir`.
+    folders: Mutex<HashSet<PathBuf>>,
+    written: AtomicUsize,
+    linked: AtomicUsize,
+    /// Set when writing failed, as opposed to rendering.
+    io_failed: AtomicBool,
+}
+
+impl Staging {
+    fn new(dir: PathBuf, previous: Option<PathBuf>) -> Staging {
+        Staging {
+            dir,
+            previous,
+            folders: Mutex::new(HashSet::new()),
+            written: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
+            io_failed: AtomicBool::new(false),
         }
-        paths.push(dir.join(rel));
     }
-    for folder in &folders {
+
+    /// Write one file of the site, at `path` relative to the output folder.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.put_inner(path, bytes).inspect_err(|_| {
+            self.io_failed.store(true, Ordering::Relaxed);
+        })
+    }
+
+    fn put_inner(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let rel = safe_relative(path)?;
+        let dest = self.dir.join(&rel);
+        if let Some(parent) = dest.parent() {
+            self.folder(parent)?;
+        }
+        if let Some(prev) = &self.previous {
+            let old = prev.join(&rel);
+            if same_bytes(&old, bytes) && std::fs::hard_link(&old, &dest).is_ok() {
+                self.linked.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
+        std::fs::write(&dest, bytes).with_context(|| format!("writing {}", dest.display()))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Make sure a folder of the staging tree exists.
+    fn folder(&self, folder: &Path) -> Result<()> {
+        let lock = || self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        if lock().contains(folder) {
+            return Ok(());
+        }
         std::fs::create_dir_all(folder)
             .with_context(|| format!("creating {}", folder.display()))?;
+        let mut known = lock();
+        for f in folder.ancestors().take_while(|f| f.starts_with(&self.dir)) {
+            if !known.insert(f.to_path_buf()) {
+                break;
+            }
+        }
+        Ok(())
     }
-    paths
-        .par_iter()
-        .zip(files.par_iter())
-        .try_for_each(|(path, f)| {
-            std::fs::write(path, &f.bytes).with_context(|| format!("writing {}", path.display()))
-        })
+
+    /// How many files were put.
+    pub fn files(&self) -> usize {
+        self.written.load(Ordering::Relaxed) + self.linked.load(Ordering::Relaxed)
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    if f.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+        return false;
+    }
+    let mut old = Vec::with_capacity(bytes.len());
+    f.read_to_end(&mut old).is_ok() && old == bytes
+}
+
+/// Why [`write_atomic_with`] failed.
+#[derive(Debug)]
+pub enum StageError {
+    /// Writing the output failed (exit 2), or the target was refused.
+    Write(WriteError),
+    /// `fill` failed for a reason of its own (a template error).
+    Fill(anyhow::Error),
 }
 
 /// Write `files` into `target`, replacing what a previous build wrote
 /// there, all at once.
 pub fn write_atomic(target: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    check_target(target)?;
+    write_atomic_with(target, |staging| {
+        files
+            .par_iter()
+            .try_for_each(|f| staging.put(&f.path, &f.bytes))
+    })
+    .map(|_| ())
+    .map_err(|e| match e {
+        StageError::Write(w) => w,
+        StageError::Fill(e) => WriteError::Io(e),
+    })
+}
+
+/// Build a new output folder beside `target` with `fill`, which puts every
+/// file into the [`Staging`] folder, then swap it in, all at once. When
+/// `fill` fails, the staging folder is removed and `target` is untouched.
+/// Returns how many files were put.
+pub fn write_atomic_with(
+    target: &Path,
+    fill: impl FnOnce(&Staging) -> Result<()>,
+) -> Result<usize, StageError> {
+    let io = |e: anyhow::Error| StageError::Write(WriteError::Io(e));
+    check_target(target).map_err(StageError::Write)?;
     let name = target
         .file_name()
-        .ok_or_else(|| WriteError::Refused(format!("{} is not a folder name", target.display())))?
+        .ok_or_else(|| {
+            StageError::Write(WriteError::Refused(format!(
+                "{} is not a folder name",
+                target.display()
+            )))
+        })?
         .to_string_lossy()
         .into_owned();
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("creating {}", parent.display()))
+        .map_err(io)?;
     let pid = std::process::id();
     let fresh = parent.join(format!(".{name}.cadence-tmp-{pid}"));
     let old = parent.join(format!(".{name}.cadence-old-{pid}"));
@@ -130,24 +240,42 @@ pub fn write_atomic(target: &Path, files: &[OutputFile]) -> Result<(), WriteErro
         if leftover.exists() {
             if leftover.join(MARKER).is_file() {
                 std::fs::remove_dir_all(leftover)
-                    .with_context(|| format!("removing {}", leftover.display()))?;
+                    .with_context(|| format!("removing {}", leftover.display()))
+                    .map_err(io)?;
             } else {
-                return Err(WriteError::Refused(format!(
+                return Err(StageError::Write(WriteError::Refused(format!(
                     "{} is in the way and was not written by cadence; remove it",
                     leftover.display()
-                )));
+                ))));
             }
         }
     }
-    if let Err(e) = write_all(&fresh, files) {
+    std::fs::create_dir(&fresh)
+        .with_context(|| format!("creating {}", fresh.display()))
+        .map_err(io)?;
+    let previous = target.join(MARKER).is_file().then(|| target.to_path_buf());
+    let staging = Staging::new(fresh.clone(), previous);
+    let filled = std::fs::write(fresh.join(MARKER), MARKER_TEXT)
+        .with_context(|| format!("writing {}", fresh.join(MARKER).display()))
+        .map_err(io)
+        .and_then(|()| {
+            fill(&staging).map_err(|e| {
+                if staging.io_failed.load(Ordering::Relaxed) {
+                    io(e)
+                } else {
+                    StageError::Fill(e)
+                }
+            })
+        });
+    if let Err(e) = filled {
         let _ = std::fs::remove_dir_all(&fresh);
-        return Err(e.into());
+        return Err(e);
     }
     let had_old = target.exists();
     if had_old && let Err(e) = std::fs::rename(target, &old) {
         let _ = std::fs::remove_dir_all(&fresh);
-        return Err(WriteError::Io(
-            anyhow!(e).context(format!("moving {} aside", target.display())),
+        return Err(io(
+            anyhow!(e).context(format!("moving {} aside", target.display()))
         ));
     }
     if let Err(e) = std::fs::rename(&fresh, target) {
@@ -155,16 +283,17 @@ pub fn write_atomic(target: &Path, files: &[OutputFile]) -> Result<(), WriteErro
             let _ = std::fs::rename(&old, target);
         }
         let _ = std::fs::remove_dir_all(&fresh);
-        return Err(WriteError::Io(anyhow!(e).context(format!(
+        return Err(io(anyhow!(e).context(format!(
             "moving the new build into {}",
             target.display()
         ))));
     }
     if had_old {
         std::fs::remove_dir_all(&old)
-            .with_context(|| format!("removing the previous build {}", old.display()))?;
+            .with_context(|| format!("removing the previous build {}", old.display()))
+            .map_err(io)?;
     }
-    Ok(())
+    Ok(staging.files())
 }
 
 #[cfg(test)]
@@ -199,6 +328,50 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert_eq!(names, ["public"], "no temporary folder is left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_build() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let ino = |p: &str| std::fs::metadata(out.join(p)).unwrap().ino();
+        write_atomic(&out, &files()).unwrap();
+        let (home, deep) = (ino("index.html"), ino("a/b/index.html"));
+        let changed = [
+            OutputFile::new("index.html", "home"),
+            OutputFile::new("a/b/index.html", "changed"),
+        ];
+        write_atomic(&out, &changed).unwrap();
+        assert_eq!(ino("index.html"), home, "the same file, linked");
+        assert_ne!(ino("a/b/index.html"), deep, "a new file");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
+            "changed"
+        );
+        assert_eq!(
+            std::fs::metadata(out.join("index.html")).unwrap().nlink(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_failed_fill_leaves_the_target_and_no_staging_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &files()).unwrap();
+        let err = write_atomic_with(&out, |staging| {
+            staging.put("index.html", b"half")?;
+            anyhow::bail!("a template failed")
+        })
+        .unwrap_err();
+        assert!(matches!(err, StageError::Fill(_)), "{err:?}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "home"
+        );
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use super::theme::Theme;
 
 /// One page to render.
 #[derive(Debug, Clone)]
-enum Job {
+pub enum Job {
     Home,
     Model(String),
     Stream(String, String),
@@ -56,7 +56,8 @@ fn path_of(pages: &Pages, job: &Job) -> String {
     }
 }
 
-fn jobs(pages: &Pages) -> Vec<Job> {
+/// Every page of the site.
+pub fn jobs(pages: &Pages) -> Vec<Job> {
     let c = pages.catalog;
     let mut jobs = vec![Job::Home, Job::Schedule, Job::NotFound];
     jobs.extend(c.config.models.keys().cloned().map(Job::Model));
@@ -214,18 +215,47 @@ fn fingerprint(bytes: &[u8]) -> String {
 
 /// Every page, `sitemap.xml`, `robots.txt` and the static files.
 pub fn render(catalog: &Catalog, theme: &Theme, drafts: bool) -> Result<Vec<OutputFile>> {
-    render_pages(catalog, theme, drafts, &|_| true)
+    let out = std::sync::Mutex::new(Vec::new());
+    render_to(catalog, theme, drafts, &|f| {
+        out.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })?;
+    Ok(out.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
-/// Like [`render`], but only the pages whose site path (`""`,
-/// `granite-7b-lab/versioned/1.1.0/`, `404.html`) `keep` accepts; the
-/// sitemap, robots.txt and static files always (for `cadence serve`).
+/// Where [`render_jobs`] puts each page as soon as it is rendered.
+pub type Emit<'e> = dyn Fn(OutputFile) -> Result<()> + Sync + 'e;
+
+/// Every page, `sitemap.xml`, `robots.txt` and the static files, each
+/// passed to `emit` as soon as it is rendered.
+pub fn render_to(catalog: &Catalog, theme: &Theme, drafts: bool, emit: &Emit) -> Result<()> {
+    render_some(catalog, theme, drafts, &|_| true, emit)
+}
+
+/// Only the pages whose site path (`""`, `granite-7b-lab/versioned/1.1.0/`,
+/// `404.html`) `keep` accepts, and the sitemap, robots.txt and static files
+/// (for `cadence serve`, which re-renders what a change touches).
 pub fn render_pages(
     catalog: &Catalog,
     theme: &Theme,
     drafts: bool,
     keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<OutputFile>> {
+    let out = std::sync::Mutex::new(Vec::new());
+    render_some(catalog, theme, drafts, keep, &|f| {
+        out.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })?;
+    Ok(out.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+fn render_some(
+    catalog: &Catalog,
+    theme: &Theme,
+    drafts: bool,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+    emit: &Emit,
+) -> Result<()> {
     let style = theme.statics.get("style.css").map(|b| fingerprint(b));
     let base_path = catalog.config.base_path().to_string();
     let style_href = match style {
@@ -234,22 +264,12 @@ pub fn render_pages(
     };
     let pages = Pages::new(catalog, drafts, style_href);
     let jobs = jobs(&pages);
-
-    let rendered: Vec<Result<OutputFile>> = jobs
-        .par_iter()
-        .filter(|job| keep(&path_of(&pages, job)))
-        .map(|job| {
-            let (template, ctx) = context(&pages, job);
-            let ctx = tera::Context::from_value(Value::Object(ctx))
-                .map_err(|e| anyhow::anyhow!("building the context of {template}: {e}"))?;
-            let html = theme.render(template, &ctx)?;
-            Ok(OutputFile::new(output_path(&path_of(&pages, job)), html))
-        })
+    let selected: Vec<Job> = jobs
+        .iter()
+        .filter(|j| keep(&path_of(&pages, j)))
+        .cloned()
         .collect();
-    let mut out = Vec::with_capacity(rendered.len() + 8);
-    for r in rendered {
-        out.push(r?);
-    }
+    render_jobs(&pages, theme, &selected, emit)?;
 
     // sitemap.xml: every page but 404, with the date it last changed.
     let mut urls: Vec<Value> = Vec::new();
@@ -269,22 +289,38 @@ pub fn render_pages(
     urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
     let mut ctx = tera::Context::new();
     ctx.insert("urls", &urls);
-    out.push(OutputFile::new(
+    emit(OutputFile::new(
         "sitemap.xml",
         theme.render("sitemap.xml", &ctx)?,
-    ));
+    ))?;
     let mut ctx = tera::Context::new();
     ctx.insert("sitemap", &catalog.url("sitemap.xml"));
     ctx.insert("base_path", &base_path);
-    out.push(OutputFile::new(
+    emit(OutputFile::new(
         "robots.txt",
         theme.render("robots.txt", &ctx)?,
-    ));
+    ))?;
 
     for (path, bytes) in &theme.statics {
-        out.push(OutputFile::new(format!("static/{path}"), bytes.clone()));
+        emit(OutputFile::new(format!("static/{path}"), bytes.clone()))?;
     }
-    Ok(out)
+    Ok(())
+}
+
+/// Render `jobs` in parallel, each page passed to `emit` as soon as it is
+/// rendered; the first error in the order of `jobs` is returned.
+pub fn render_jobs(pages: &Pages, theme: &Theme, jobs: &[Job], emit: &Emit) -> Result<()> {
+    let results: Vec<Result<()>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (template, ctx) = context(pages, job);
+            let ctx = tera::Context::from_value(Value::Object(ctx))
+                .map_err(|e| anyhow::anyhow!("building the context of {template}: {e}"))?;
+            let html = theme.render(template, &ctx)?;
+            emit(OutputFile::new(output_path(&path_of(pages, job)), html))
+        })
+        .collect();
+    results.into_iter().collect()
 }
 
 /// Sort files by path (a leading `/` dropped) and refuse two files at one

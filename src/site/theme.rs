@@ -97,17 +97,24 @@ impl Theme {
 /// `&#x2F;`, which makes every URL and command in a page unreadable in its
 /// source and is not needed in text or quoted attributes.
 pub fn escape(input: &str) -> String {
+    let bytes = input.as_bytes();
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // The five are ASCII, so `i` is on a character boundary.
+        out.push_str(&input[start..i]);
+        out.push_str(rep);
+        start = i + 1;
     }
+    out.push_str(&input[start..]);
     out
 }
 
@@ -121,4 +128,17 @@ pub fn tera_error(e: &tera::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_the_five_and_nothing_else() {
+        assert_eq!(
+            super::escape(r#"a & <b> "c" 'd' /e/ é€"#),
+            "a &amp; &lt;b&gt; &quot;c&quot; &#39;d&#39; /e/ é€"
+        );
+        assert_eq!(super::escape(""), "");
+        assert_eq!(super::escape("plain"), "plain");
+    }
 }

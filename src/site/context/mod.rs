@@ -30,6 +30,10 @@ pub struct Pages<'c, 'a> {
     pub feeds: Vec<Feed>,
     feed_by_dir: HashMap<String, usize>,
     pub style_href: String,
+    /// What every page shares, built once: `site`, `nav`, each feed.
+    site: Value,
+    nav: Value,
+    feed_values: Vec<Value>,
 }
 
 /// A byte count as people read it: `4.08 GB`, `512 MB`, `900 B`.
@@ -107,14 +111,21 @@ impl<'c, 'a> Pages<'c, 'a> {
             .enumerate()
             .map(|(n, f)| (f.dir.clone(), n))
             .collect();
-        Pages {
+        let mut p = Pages {
             catalog,
             base_path: catalog.config.base_path().to_string(),
             pages,
             feeds,
             feed_by_dir,
             style_href,
-        }
+            site: Value::Null,
+            nav: Value::Null,
+            feed_values: Vec::new(),
+        };
+        p.site = p.site_json();
+        p.nav = p.nav_json();
+        p.feed_values = p.feeds.iter().map(|f| p.feed_json(f)).collect();
+        p
     }
 
     /// A link inside the site to a site path (`granite-7b-lab/`).
@@ -143,7 +154,7 @@ impl<'c, 'a> Pages<'c, 'a> {
             }
             seen.push(dir);
             if let Some(&n) = self.feed_by_dir.get(dir) {
-                out.push(self.feed_json(&self.feeds[n]));
+                out.push(self.feed_values[n].clone());
             }
         }
         Value::Array(out)
@@ -153,19 +164,29 @@ impl<'c, 'a> Pages<'c, 'a> {
     pub fn feed(&self, dir: &str) -> Value {
         self.feed_by_dir
             .get(dir)
-            .map_or(Value::Null, |&n| self.feed_json(&self.feeds[n]))
+            .map_or(Value::Null, |&n| self.feed_values[n].clone())
     }
 
-    /// What every page gets.
-    pub fn base(
-        &self,
-        path: &str,
-        title: &str,
-        description: &str,
-        feeds: Value,
-    ) -> Map<String, Value> {
+    /// `site`, the same on every page.
+    fn site_json(&self) -> Value {
         let c = self.catalog;
         let config = c.config;
+        json!({
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "base_url": config.base_url,
+            "base_path": self.base_path,
+            "notice": config.notice,
+            "author": {"name": config.author.name, "email": config.author.email},
+            "href": self.href(""),
+            "today": c.today.to_string(),
+        })
+    }
+
+    /// `nav`, the same on every page.
+    fn nav_json(&self) -> Value {
+        let config = self.catalog.config;
         let models: Vec<Value> = config
             .models
             .values()
@@ -181,30 +202,26 @@ impl<'c, 'a> Pages<'c, 'a> {
             .iter()
             .map(|p| json!({"slug": p.slug, "title": p.title, "path": format!("{}/", p.slug), "href": self.href(&format!("{}/", p.slug))}))
             .collect();
+        json!({
+            "models": models,
+            "channels": channels,
+            "pages": pages,
+            "schedule": {"path": "schedule/", "href": self.href("schedule/")},
+        })
+    }
+
+    /// What every page gets.
+    pub fn base(
+        &self,
+        path: &str,
+        title: &str,
+        description: &str,
+        feeds: Value,
+    ) -> Map<String, Value> {
+        let c = self.catalog;
         let mut m = Map::new();
-        m.insert(
-            "site".into(),
-            json!({
-                "title": config.title,
-                "description": config.description,
-                "language": config.language,
-                "base_url": config.base_url,
-                "base_path": self.base_path,
-                "notice": config.notice,
-                "author": {"name": config.author.name, "email": config.author.email},
-                "href": self.href(""),
-                "today": c.today.to_string(),
-            }),
-        );
-        m.insert(
-            "nav".into(),
-            json!({
-                "models": models,
-                "channels": channels,
-                "pages": pages,
-                "schedule": {"path": "schedule/", "href": self.href("schedule/")},
-            }),
-        );
+        m.insert("site".into(), self.site.clone());
+        m.insert("nav".into(), self.nav.clone());
         m.insert("feeds".into(), feeds);
         m.insert("title".into(), json!(title));
         m.insert("description".into(), json!(description));
@@ -214,7 +231,7 @@ impl<'c, 'a> Pages<'c, 'a> {
         m.insert("style_href".into(), json!(self.style_href));
         m.insert(
             "generator".into(),
-            json!(format!("cadence {}", env!("CARGO_PKG_VERSION"))),
+            json!(concat!("cadence ", env!("CARGO_PKG_VERSION"))),
         );
         m
     }
