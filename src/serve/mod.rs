@@ -182,7 +182,10 @@ impl Session {
                 replace(&mut self.files, files)
             }
         };
-        self.signatures = scope::signatures(&catalog);
+        match &scope {
+            Some(scope) => scope::update_signatures(&mut self.signatures, &catalog, &scope.streams),
+            None => self.signatures = scope::signatures(&catalog),
+        }
         stages.mark("swap");
         stages.print();
         Ok(Outcome {
@@ -425,7 +428,7 @@ pub fn run(ctx: &Context, args: &crate::cli::ServeArgs) -> Result<u8> {
     }
 
     while !stop.load(Ordering::SeqCst) {
-        let Some(change) = watcher.next(Duration::from_millis(200), Duration::from_millis(30))
+        let Some(change) = watcher.next(Duration::from_millis(200), Duration::from_millis(15))
         else {
             continue;
         };

@@ -17,9 +17,36 @@ use crate::site::catalog::Catalog;
 pub type Signatures = HashMap<String, Vec<String>>;
 
 pub fn signatures(catalog: &Catalog) -> Signatures {
+    let mut out = HashMap::with_capacity(catalog.site.releases.len());
+    add_signatures(&mut out, catalog, |_| true);
+    out
+}
+
+/// Recompute the signatures of the releases of `streams` only.
+pub fn update_signatures(
+    sigs: &mut Signatures,
+    catalog: &Catalog,
+    streams: &BTreeSet<(String, String)>,
+) {
+    let prefixes: Vec<String> = streams
+        .iter()
+        .map(|(m, c)| format!("releases/{m}/{c}/"))
+        .collect();
+    sigs.retain(|file, _| !prefixes.iter().any(|p| file.starts_with(p.as_str())));
+    add_signatures(sigs, catalog, |s| {
+        streams
+            .iter()
+            .any(|(m, c)| *m == s.model && *c == s.channel)
+    });
+}
+
+fn add_signatures(
+    out: &mut Signatures,
+    catalog: &Catalog,
+    which: impl Fn(&crate::site::catalog::Stream) -> bool,
+) {
     let releases = &catalog.site.releases;
-    let mut out = HashMap::with_capacity(releases.len());
-    for stream in catalog.streams.values() {
+    for stream in catalog.streams.values().filter(|s| which(s)) {
         let latest = stream.latest.map(|i| releases[i].file.clone());
         for &i in &stream.releases {
             let info = &catalog.info[i];
@@ -34,7 +61,6 @@ pub fn signatures(catalog: &Catalog) -> Signatures {
             out.insert(releases[i].file.clone(), sig);
         }
     }
-    out
 }
 
 /// The pages and feeds to render again.
@@ -86,14 +112,25 @@ pub fn of_change(catalog: &Catalog, old: &Signatures, changed: &BTreeSet<String>
             }
         }
     }
-    let new = signatures(catalog);
-    for (i, r) in catalog.site.releases.iter().enumerate() {
-        let sig = new.get(&r.file);
-        let stale = touched(&r.file)
-            || sig != old.get(&r.file)
-            || sig.is_some_and(|s| s.iter().any(|f| touched(f)));
-        if stale {
-            scope.pages.insert(catalog.info[i].path.clone());
+    let mut new = Signatures::new();
+    add_signatures(&mut new, catalog, |s| {
+        scope
+            .streams
+            .contains(&(s.model.clone(), s.channel.clone()))
+    });
+    for (model, channel) in &scope.streams {
+        let Some(stream) = catalog.stream(model, channel) else {
+            continue;
+        };
+        for &i in &stream.releases {
+            let r = &catalog.site.releases[i];
+            let sig = new.get(&r.file);
+            let stale = touched(&r.file)
+                || sig != old.get(&r.file)
+                || sig.is_some_and(|s| s.iter().any(|f| touched(f)));
+            if stale {
+                scope.pages.insert(catalog.info[i].path.clone());
+            }
         }
     }
     for s in &catalog.site.skips {
