@@ -156,14 +156,14 @@ impl Session {
         let changed = match &scope {
             Some(scope) => {
                 let keep = |p: &str| scope.pages.contains(p);
-                let mut files = pages::render_pages(&catalog, theme, self.drafts, &keep)
+                let mut files = pages::render_only(&catalog, theme, self.drafts, &keep)
                     .map_err(|e| failure(format!("{e:#}")))?;
                 stages.mark("pages");
                 files.extend(feeds::render_feeds(&catalog, &|d| scope.feeds.contains(d)));
                 stages.mark("feeds");
-                // The calendars and the JSON API cover the whole site and are
-                // not what an open page shows: they follow right after the
-                // pages are served (`finish`).
+                // The calendars, the JSON API and the sitemap cover the whole
+                // site and are not what an open page shows: they follow right
+                // after the pages are served (`finish`).
                 self.deferred = true;
                 let produced: HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
                 let gone = scope::gone(&catalog, scope, self.files.keys());
@@ -196,7 +196,8 @@ impl Session {
         })
     }
 
-    /// Render what a fast rebuild deferred: the calendars and the JSON API.
+    /// Render what a fast rebuild deferred: the calendars, the JSON API and
+    /// the sitemap.
     /// Returns how many files changed.
     pub fn finish(&mut self) -> usize {
         if !std::mem::take(&mut self.deferred) {
@@ -207,11 +208,14 @@ impl Session {
         };
         let catalog = Catalog::new(site, self.ctx.today);
         let (calendars, api) = rayon::join(|| calendar::render(&catalog), || api::render(&catalog));
-        patch(
-            &mut self.files,
-            calendars.into_iter().chain(api).collect(),
-            &[],
-        )
+        let mut files: Vec<OutputFile> = calendars.into_iter().chain(api).collect();
+        if let Some(theme) = &self.theme {
+            match pages::render_sitemap(&catalog, theme, self.drafts) {
+                Ok(f) => files.push(f),
+                Err(e) => eprintln!("error: {e:#}"),
+            }
+        }
+        patch(&mut self.files, files, &[])
     }
 }
 

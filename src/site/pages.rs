@@ -232,23 +232,6 @@ pub fn render_to(catalog: &Catalog, theme: &Theme, drafts: bool, emit: &Emit) ->
     render_some(catalog, theme, drafts, &|_| true, emit)
 }
 
-/// Only the pages whose site path (`""`, `granite-7b-lab/versioned/1.1.0/`,
-/// `404.html`) `keep` accepts, and the sitemap, robots.txt and static files
-/// (for `cadence serve`, which re-renders what a change touches).
-pub fn render_pages(
-    catalog: &Catalog,
-    theme: &Theme,
-    drafts: bool,
-    keep: &(dyn Fn(&str) -> bool + Sync),
-) -> Result<Vec<OutputFile>> {
-    let out = std::sync::Mutex::new(Vec::new());
-    render_some(catalog, theme, drafts, keep, &|f| {
-        out.lock().unwrap_or_else(|e| e.into_inner()).push(f);
-        Ok(())
-    })?;
-    Ok(out.into_inner().unwrap_or_else(|e| e.into_inner()))
-}
-
 fn render_some(
     catalog: &Catalog,
     theme: &Theme,
@@ -256,13 +239,7 @@ fn render_some(
     keep: &(dyn Fn(&str) -> bool + Sync),
     emit: &Emit,
 ) -> Result<()> {
-    let style = theme.statics.get("style.css").map(|b| fingerprint(b));
-    let base_path = catalog.config.base_path().to_string();
-    let style_href = match style {
-        Some(h) => format!("{base_path}static/style.css?v={h}"),
-        None => format!("{base_path}static/style.css"),
-    };
-    let pages = Pages::new(catalog, drafts, style_href);
+    let pages = pages_of(catalog, theme, drafts);
     let jobs = jobs(&pages);
     let selected: Vec<Job> = jobs
         .iter()
@@ -270,11 +247,53 @@ fn render_some(
         .cloned()
         .collect();
     render_jobs(&pages, theme, &selected, emit)?;
+    site_files(&pages, theme, &jobs, emit)
+}
 
-    // sitemap.xml: every page but 404, with the date it last changed.
+fn pages_of<'c, 'a>(catalog: &'c Catalog<'a>, theme: &Theme, drafts: bool) -> Pages<'c, 'a> {
+    let style = theme.statics.get("style.css").map(|b| fingerprint(b));
+    let base_path = catalog.config.base_path().to_string();
+    let style_href = match style {
+        Some(h) => format!("{base_path}static/style.css?v={h}"),
+        None => format!("{base_path}static/style.css"),
+    };
+    Pages::new(catalog, drafts, style_href)
+}
+
+/// Only the pages `keep` accepts, nothing else (for `cadence serve`, which
+/// re-renders what a change touches and the sitemap after it).
+pub fn render_only(
+    catalog: &Catalog,
+    theme: &Theme,
+    drafts: bool,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<OutputFile>> {
+    let pages = pages_of(catalog, theme, drafts);
+    let selected: Vec<Job> = jobs(&pages)
+        .into_iter()
+        .filter(|j| keep(&path_of(&pages, j)))
+        .collect();
+    let out = std::sync::Mutex::new(Vec::new());
+    render_jobs(&pages, theme, &selected, &|f| {
+        out.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })?;
+    Ok(out.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// `sitemap.xml` alone.
+pub fn render_sitemap(catalog: &Catalog, theme: &Theme, drafts: bool) -> Result<OutputFile> {
+    let pages = pages_of(catalog, theme, drafts);
+    let jobs = jobs(&pages);
+    sitemap(&pages, theme, &jobs)
+}
+
+/// `sitemap.xml`: every page but 404, with the date it last changed.
+fn sitemap(pages: &Pages, theme: &Theme, jobs: &[Job]) -> Result<OutputFile> {
+    let catalog = pages.catalog;
     let mut urls: Vec<Value> = Vec::new();
     for job in jobs.iter().filter(|j| !matches!(j, Job::NotFound)) {
-        let path = path_of(&pages, job);
+        let path = path_of(pages, job);
         let lastmod = match job {
             Job::Release(i) => Some(
                 catalog
@@ -289,10 +308,17 @@ fn render_some(
     urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
     let mut ctx = tera::Context::new();
     ctx.insert("urls", &urls);
-    emit(OutputFile::new(
+    Ok(OutputFile::new(
         "sitemap.xml",
         theme.render("sitemap.xml", &ctx)?,
-    ))?;
+    ))
+}
+
+/// The sitemap, robots.txt and the static files.
+fn site_files(pages: &Pages, theme: &Theme, jobs: &[Job], emit: &Emit) -> Result<()> {
+    let catalog = pages.catalog;
+    let base_path = catalog.config.base_path().to_string();
+    emit(sitemap(pages, theme, jobs)?)?;
     let mut ctx = tera::Context::new();
     ctx.insert("sitemap", &catalog.url("sitemap.xml"));
     ctx.insert("base_path", &base_path);
