@@ -182,16 +182,29 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// Where each field of a manifest was written, by path (`date`,
 /// `yanked.reason`, `artifacts.0.sha256`, `evaluations.mmlu`).
+///
+/// A list in the order the fields were read, searched from the end: a
+/// manifest has a few dozen fields and is asked for positions only when a
+/// rule has something to say, so a map per manifest (ten thousand of them
+/// in a large site) would cost more than it saves.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Positions(BTreeMap<String, Pos>);
+pub struct Positions(Vec<(Box<str>, Pos)>);
 
 impl Positions {
     /// The position of `field`, else of the document's first key.
     pub fn at(&self, field: &str) -> Option<Pos> {
-        self.0.get(field).or_else(|| self.0.get("")).copied()
+        self.get(field).or_else(|| self.get(""))
     }
+    fn get(&self, field: &str) -> Option<Pos> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(f, _)| &**f == field)
+            .map(|&(_, p)| p)
+    }
+    /// Where `field` is; a later position of the same field wins.
     fn set(&mut self, field: impl Into<String>, pos: Pos) {
-        self.0.insert(field.into(), pos);
+        self.0.push((field.into().into_boxed_str(), pos));
     }
 }
 
@@ -493,7 +506,7 @@ fn read_skip(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Option<
         slot: slot?,
         announced: announced?,
         reason: reason?,
-        pos: r.pos.clone(),
+        pos: std::mem::take(r.pos),
     }))
 }
 
@@ -634,7 +647,7 @@ fn read_release(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Opti
         ollama,
         evaluations,
         notes,
-        pos: r.pos.clone(),
+        pos: std::mem::take(r.pos),
     }))
 }
 

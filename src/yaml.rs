@@ -230,8 +230,8 @@ struct Frame {
     node: Node,
     anchor: usize,
     key: Option<Key>,
-    /// Key names of a mapping so far, so that finding a duplicate stays
-    /// linear in a mapping with tens of thousands of keys.
+    /// Key names of a large mapping so far, so that finding a duplicate
+    /// stays linear in a mapping with tens of thousands of keys.
     names: HashSet<String>,
 }
 
@@ -334,7 +334,17 @@ impl Builder {
                             });
                         }
                     };
-                    if !frame.names.insert(name.clone()) {
+                    // A scan of a small mapping; a set of its names once it
+                    // is large.
+                    let duplicate = if entries.len() < 32 {
+                        entries.iter().any(|(k, _)| k.name == name)
+                    } else {
+                        if frame.names.is_empty() {
+                            frame.names = entries.iter().map(|(k, _)| k.name.clone()).collect();
+                        }
+                        !frame.names.insert(name.clone())
+                    };
+                    if duplicate {
                         return Err(SyntaxError {
                             pos: node.pos,
                             message: format!("duplicate key `{name}`"),

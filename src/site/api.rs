@@ -9,6 +9,9 @@
 //! - `schema/manifest.schema.json`.
 //!
 //! Pretty-printed, with a trailing newline, keys in a fixed order.
+//! [`render`] makes them all in memory; a build writes `releases.json`
+//! with [`write_releases`] as it is made and the rest from
+//! [`render_rest`].
 
 use std::cmp::Reverse;
 
@@ -19,15 +22,34 @@ use serde_json::Value;
 use super::OutputFile;
 use super::catalog::Catalog;
 
+/// Where `releases.json` goes; [`write_releases`] writes it.
+pub const RELEASES: &str = "api/v1/releases.json";
+
+/// `releases.json`, written as it is made: it holds every release with its
+/// notes (370 MB for 100,000 releases), so it is never held whole.
+pub fn write_releases(catalog: &Catalog, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let file = ReleasesFile {
+        title: &catalog.config.title,
+        base_url: &catalog.config.base_url,
+        releases: Items(catalog, order(catalog)),
+    };
+    serde_json::to_writer_pretty(&mut *w, &file)?;
+    w.write_all(b"\n")
+}
+
+/// Every file of the API, in memory.
 pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
-    let mut out = vec![OutputFile::new(
-        "api/v1/releases.json",
-        pretty(&ReleasesFile {
-            title: &catalog.config.title,
-            base_url: &catalog.config.base_url,
-            releases: Items(catalog, order(catalog)),
-        }),
-    )];
+    let mut releases = Vec::new();
+    write_releases(catalog, &mut releases).expect("writing to memory cannot fail");
+    let mut out = vec![OutputFile::new(RELEASES, releases)];
+    out.extend(render_rest(catalog));
+    out
+}
+
+/// The API's files but `releases.json`: each `latest.json`,
+/// `schedule.json` and the manifest schema.
+pub fn render_rest(catalog: &Catalog) -> Vec<OutputFile> {
+    let mut out = Vec::new();
     // Every channel a model publishes on gets its `latest.json`, so a
     // script can fetch it without knowing whether the channel has shipped:
     // `null` says "nothing released yet", where a missing file (404) would

@@ -19,7 +19,18 @@ use super::{OutputFile, api, calendar, feeds, pages};
 /// Where rendered files go, from any thread, as soon as each is rendered.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<()>;
+
+    /// Put a large file as `write` makes it. By default it is made in
+    /// memory and put; a folder writes it straight to disk.
+    fn put_streamed(&self, path: &str, write: &mut Write) -> Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes).with_context(|| format!("making {path}"))?;
+        self.put(OutputFile::new(path, bytes))
+    }
 }
+
+/// What writes a streamed file.
+pub type Write<'w> = dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()> + 'w;
 
 /// Files kept in memory (`cadence serve`, tests).
 #[derive(Default)]
@@ -43,6 +54,10 @@ impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<()> {
         Staging::put(self, &file.path, &file.bytes)
     }
+
+    fn put_streamed(&self, path: &str, write: &mut Write) -> Result<()> {
+        Staging::put_streamed(self, path, write)
+    }
 }
 
 /// The paths a site was rendered to, so that content assets cannot
@@ -61,15 +76,26 @@ impl Checked<'_> {
         if file.path.starts_with('/') {
             file.path = file.path.trim_start_matches('/').to_string();
         }
+        self.claim(&file.path)?;
+        self.sink.put(file)
+    }
+
+    fn put_streamed(&self, path: &str, write: &mut Write) -> Result<()> {
+        let path = path.trim_start_matches('/');
+        self.claim(path)?;
+        self.sink.put_streamed(path, write)
+    }
+
+    fn claim(&self, path: &str) -> Result<()> {
         let fresh = self
             .paths
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(file.path.clone());
+            .insert(path.to_string());
         if !fresh {
-            bail!("two outputs would be written to {}", file.path);
+            bail!("two outputs would be written to {path}");
         }
-        self.sink.put(file)
+        Ok(())
     }
 }
 
@@ -102,7 +128,12 @@ pub fn render_site_to(
                 || {
                     rayon::join(
                         || put_all(calendar::render(catalog)),
-                        || put_all(api::render(catalog)),
+                        || {
+                            put_all(api::render_rest(catalog))?;
+                            out.put_streamed(api::RELEASES, &mut |w| {
+                                api::write_releases(catalog, w)
+                            })
+                        },
                     )
                 },
             )

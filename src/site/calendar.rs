@@ -213,20 +213,37 @@ pub fn text(value: &str) -> String {
 /// Fold a content line (RFC 5545 3.1): at most 75 octets a line, CRLF and
 /// a space before each continuation, never inside a UTF-8 character.
 pub fn fold(line: &str) -> String {
-    const LIMIT: usize = 75;
     let mut out = String::with_capacity(line.len() + line.len() / 60 * 3 + 2);
+    fold_into(&mut out, [line]);
+    out
+}
+
+/// [`fold`] the concatenation of `parts` onto the end of `out`.
+fn fold_into<'a>(out: &mut String, parts: impl IntoIterator<Item = &'a str>) {
+    const LIMIT: usize = 75;
     let mut used = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if used + n > LIMIT {
+    for part in parts {
+        let mut rest = part;
+        while !rest.is_empty() {
+            // The longest prefix that still fits, cut at a character
+            // boundary; a continuation line starts with a space.
+            let room = LIMIT - used;
+            if rest.len() <= room {
+                out.push_str(rest);
+                used += rest.len();
+                break;
+            }
+            let mut cut = room;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(&rest[..cut]);
             out.push_str("\r\n ");
             used = 1;
+            rest = &rest[cut..];
         }
-        out.push(c);
-        used += n;
     }
     out.push_str("\r\n");
-    out
 }
 
 #[derive(Default)]
@@ -237,7 +254,7 @@ struct Writer {
 impl Writer {
     /// `NAME[;PARAMS]:value`, folded; `value` already escaped.
     fn line(&mut self, name: &str, value: &str) {
-        self.out.push_str(&fold(&format!("{name}:{value}")));
+        fold_into(&mut self.out, [name, ":", value]);
     }
 }
 

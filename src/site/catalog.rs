@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use crate::config::{Config, Versioning};
 use crate::load::Site;
 use crate::manifest::{Artifact, Release, Skip, Status, Version};
-use crate::schedule::{Timeline, timelines};
+use crate::schedule::{Slot, Timeline, timelines};
 
 /// Where artifacts are downloaded from.
 pub const HF_ENDPOINT: &str = "https://huggingface.co";
@@ -84,6 +84,11 @@ pub struct Catalog<'a> {
     pub streams: BTreeMap<(String, String), Stream>,
     pub timelines: Vec<Timeline>,
     by_version: HashMap<(&'a str, &'a str, &'a str), usize>,
+    /// The slot (timeline, slot) each release fulfils or is planned for,
+    /// parallel to `site.releases`; and each skip's, parallel to
+    /// `site.skips`.
+    release_slots: Vec<Option<(usize, usize)>>,
+    skip_slots: Vec<Option<(usize, usize)>>,
 }
 
 /// Newest first: date, then version, then path.
@@ -274,14 +279,30 @@ impl<'a> Catalog<'a> {
             })
             .collect();
 
+        let timelines = timelines(config, releases, &site.skips, today, UPCOMING_SLOTS);
+        let mut release_slots = vec![None; releases.len()];
+        let mut skip_slots = vec![None; site.skips.len()];
+        for (t, timeline) in timelines.iter().enumerate() {
+            for (n, slot) in timeline.slots.iter().enumerate() {
+                if let Some(i) = slot.release {
+                    release_slots[i].get_or_insert((t, n));
+                }
+                if let Some(k) = slot.skip {
+                    skip_slots[k].get_or_insert((t, n));
+                }
+            }
+        }
+
         Catalog {
             site,
             config,
             today,
             info,
             streams,
-            timelines: timelines(config, releases, &site.skips, today, UPCOMING_SLOTS),
+            timelines,
             by_version,
+            release_slots,
+            skip_slots,
         }
     }
 
@@ -299,7 +320,20 @@ impl<'a> Catalog<'a> {
     }
 
     pub fn stream(&self, model: &str, channel: &str) -> Option<&Stream> {
-        self.streams.get(&(model.to_string(), channel.to_string()))
+        // A handful of streams: a scan allocates no key.
+        self.streams
+            .values()
+            .find(|s| s.model == model && s.channel == channel)
+    }
+
+    /// The slot a release fulfils or is planned for.
+    pub fn slot_of_release(&self, i: usize) -> Option<&Slot> {
+        self.release_slots[i].map(|(t, n)| &self.timelines[t].slots[n])
+    }
+
+    /// The slot a skip skips.
+    pub fn slot_of_skip(&self, k: usize) -> Option<&Slot> {
+        self.skip_slots[k].map(|(t, n)| &self.timelines[t].slots[n])
     }
 
     /// An absolute URL of a site path (`granite-7b-lab/` or `/schedule/`).
@@ -348,7 +382,7 @@ impl<'a> Catalog<'a> {
 }
 
 /// One entry of a feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Entry {
     Release(usize),
     Skip(usize),

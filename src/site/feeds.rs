@@ -7,10 +7,11 @@
 //! entry's, entry ids are the tag URIs of [`Catalog::entry_id`], and the
 //! output is byte-identical for the same site and `today`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use atom_syndication as atom;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use rayon::prelude::*;
 
 use super::OutputFile;
 use super::catalog::{Catalog, Entry, Feed};
@@ -24,25 +25,41 @@ pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
 
 /// Like [`render`], but only the feeds whose folder (`""`, `stream/`,
 /// `granite-7b-lab/versioned/1.x/`) `keep` accepts (for `cadence serve`).
-pub fn render_feeds(catalog: &Catalog, keep: &dyn Fn(&str) -> bool) -> Vec<OutputFile> {
+pub fn render_feeds(catalog: &Catalog, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<OutputFile> {
     let epoch = site_epoch(catalog);
-    let mut out = Vec::new();
-    for feed in catalog.feeds().into_iter().filter(|f| keep(&f.dir)) {
-        let items: Vec<Item> = feed
-            .entries
-            .iter()
-            .map(|&e| Item::new(catalog, e))
-            .collect();
-        out.push(OutputFile::new(
-            format!("{}atom.xml", feed.dir),
-            atom_feed(catalog, &feed, &items, epoch),
-        ));
-        out.push(OutputFile::new(
-            format!("{}rss.xml", feed.dir),
-            rss_channel(catalog, &feed, &items),
-        ));
-    }
-    out
+    let feeds: Vec<_> = catalog
+        .feeds()
+        .into_iter()
+        .filter(|f| keep(&f.dir))
+        .collect();
+    // An entry is in several feeds (everything, its channel, its model's
+    // channel, its major line): say what it says once.
+    let mut entries: Vec<Entry> = feeds
+        .iter()
+        .flat_map(|f| f.entries.iter().copied())
+        .collect();
+    entries.sort_unstable();
+    entries.dedup();
+    let items: HashMap<Entry, Item> = entries
+        .par_iter()
+        .map(|&e| (e, Item::new(catalog, e)))
+        .collect();
+    feeds
+        .par_iter()
+        .flat_map_iter(|feed| {
+            let items: Vec<&Item> = feed.entries.iter().map(|e| &items[e]).collect();
+            [
+                OutputFile::new(
+                    format!("{}atom.xml", feed.dir),
+                    atom_feed(catalog, feed, &items, epoch),
+                ),
+                OutputFile::new(
+                    format!("{}rss.xml", feed.dir),
+                    rss_channel(catalog, feed, &items),
+                ),
+            ]
+        })
+        .collect()
 }
 
 /// The earliest date of the site (a release's date or a skip's
@@ -230,11 +247,11 @@ fn rfc2822(day: NaiveDate) -> String {
 
 /// When the feed last changed: its newest entry's `updated` (entries are
 /// newest first, but take the maximum to be safe), else the site's epoch.
-fn feed_updated(items: &[Item], epoch: NaiveDate) -> NaiveDate {
+fn feed_updated(items: &[&Item], epoch: NaiveDate) -> NaiveDate {
     items.iter().map(|i| i.updated).max().unwrap_or(epoch)
 }
 
-fn atom_feed(catalog: &Catalog, feed: &Feed, items: &[Item], epoch: NaiveDate) -> Vec<u8> {
+fn atom_feed(catalog: &Catalog, feed: &Feed, items: &[&Item], epoch: NaiveDate) -> Vec<u8> {
     let config = catalog.config;
     let author = atom::Person {
         name: if config.author.name.trim().is_empty() {
@@ -306,7 +323,7 @@ fn atom_feed(catalog: &Catalog, feed: &Feed, items: &[Item], epoch: NaiveDate) -
     bytes
 }
 
-fn rss_channel(catalog: &Catalog, feed: &Feed, items: &[Item]) -> Vec<u8> {
+fn rss_channel(catalog: &Catalog, feed: &Feed, items: &[&Item]) -> Vec<u8> {
     let config = catalog.config;
     let self_link = rss::extension::Extension {
         name: "atom:link".into(),

@@ -144,6 +144,39 @@ impl Staging {
         Ok(())
     }
 
+    /// Write one file as `write` makes it, straight to disk (never linked
+    /// from the previous build: it is not held to compare).
+    pub fn put_streamed(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        self.put_streamed_inner(path, write).inspect_err(|_| {
+            self.io_failed.store(true, Ordering::Relaxed);
+        })
+    }
+
+    fn put_streamed_inner(
+        &self,
+        path: &str,
+        write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<()> {
+        use std::io::Write as _;
+        let rel = safe_relative(path)?;
+        let dest = self.dir.join(&rel);
+        if let Some(parent) = dest.parent() {
+            self.folder(parent)?;
+        }
+        let file =
+            std::fs::File::create(&dest).with_context(|| format!("writing {}", dest.display()))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut w)
+            .and_then(|()| w.flush())
+            .with_context(|| format!("writing {}", dest.display()))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Make sure a folder of the staging tree exists.
     fn folder(&self, folder: &Path) -> Result<()> {
         let lock = || self.folders.lock().unwrap_or_else(|e| e.into_inner());

@@ -121,25 +121,21 @@ impl Pages<'_, '_> {
             "ollama_run".into(),
             json!(r.ollama.as_ref().map(|o| format!("ollama run {o}"))),
         );
-        let artifacts: Vec<Value> = r
-            .artifacts
-            .iter()
-            .map(|a| {
-                let mut j = object(c.artifact_json(i, a));
-                let (repo, revision) = c.artifact_source(i, a);
-                j.insert(
-                    "download_command".into(),
-                    json!(format!(
-                        "huggingface-cli download {repo} {} --revision {revision}",
-                        a.file
-                    )),
+        // The API's artifacts (already in `m`), with what the page adds.
+        if let Some(Value::Array(items)) = m.get_mut("artifacts") {
+            for (item, a) in items.iter_mut().zip(&r.artifacts) {
+                let Value::Object(j) = item else { continue };
+                let command = format!(
+                    "huggingface-cli download {} {} --revision {}",
+                    j["repo"].as_str().unwrap_or_default(),
+                    a.file,
+                    j["revision"].as_str().unwrap_or_default()
                 );
+                j.insert("download_command".into(), json!(command));
                 j.insert("size_human".into(), json!(a.size.map(human_size)));
                 j.insert("gguf".into(), json!(a.format == Format::Gguf));
-                Value::Object(j)
-            })
-            .collect();
-        m.insert("artifacts".into(), Value::Array(artifacts));
+            }
+        }
         m.insert("scores".into(), self.scores(i));
         m.insert(
             "previous".into(),
@@ -163,10 +159,7 @@ impl Pages<'_, '_> {
         );
         m.insert("planned".into(), json!(r.status == Status::Planned));
         m.insert("is_yanked".into(), json!(r.status == Status::Yanked));
-        let slot = c
-            .timeline(&r.model, &r.channel)
-            .and_then(|t| t.slots.iter().find(|s| s.release == Some(i)))
-            .map_or(Value::Null, |s| self.slot(s));
+        let slot = c.slot_of_release(i).map_or(Value::Null, |s| self.slot(s));
         m.insert("slot".into(), slot);
         Value::Object(m)
     }
@@ -212,10 +205,7 @@ impl Pages<'_, '_> {
             "stream_href".into(),
             json!(self.href(&format!("{}/{}/", s.model, s.channel))),
         );
-        let timeline = c.timeline(&s.model, &s.channel);
-        let slot = timeline
-            .and_then(|t| t.slots.iter().find(|x| x.skip == Some(k)))
-            .map_or(Value::Null, |x| self.slot(x));
+        let slot = c.slot_of_skip(k).map_or(Value::Null, |x| self.slot(x));
         m.insert("window".into(), slot);
         m.insert("next_slot".into(), self.next_slot(&s.model, &s.channel));
         Value::Object(m)
