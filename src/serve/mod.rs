@@ -22,7 +22,7 @@ use crate::commands::Context;
 use crate::diagnostics::{self, Finding, Severity};
 use crate::load::{self, LoadError, Site};
 use crate::site::catalog::Catalog;
-use crate::site::theme::Theme;
+use crate::site::theme::{Theme, escape};
 use crate::site::{OutputFile, api, build, calendar, feeds, pages};
 use watch::Change;
 
@@ -296,13 +296,6 @@ fn failure(message: String) -> Outcome {
         failure: Some(message),
         ..Outcome::default()
     }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Inline style of code in the overlay, so that no theme's colours make it

@@ -17,6 +17,8 @@ use super::OutputFile;
 use super::catalog::{Catalog, Entry, Feed};
 use crate::manifest::Status;
 
+use super::theme::escape;
+
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
@@ -214,22 +216,6 @@ fn human_size(bytes: i64) -> String {
 /// Markdown to sanitised HTML, site-relative links under the base path.
 fn notes_html(md: &str, base_path: &str) -> String {
     super::markdown::render(md, base_path)
-}
-
-/// Escape text for HTML content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Midnight UTC of a day, as the crates want it.

@@ -186,7 +186,7 @@ impl Pages<'_, '_> {
                 "<section class=\"metric\" aria-labelledby=\"chart-{}-heading\">\n<h3 id=\"chart-{}-heading\">{}</h3>\n",
                 n + 1,
                 n + 1,
-                chart::escape(title)
+                crate::site::theme::escape(title)
             ));
             html.push_str(&chart::render(
                 &format!("chart-{}", n + 1),
