@@ -41,12 +41,7 @@ struct Reader<'a> {
 pub fn parse(source: &str) -> Option<Node> {
     // Tabs, CR and other control characters, and characters YAML does
     // not allow or treats specially, are yaml-rust2's to judge.
-    let odd = |c: char| {
-        (c < ' ' && c != '\n')
-            || ('\u{7f}'..='\u{9f}').contains(&c)
-            || matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
-    };
-    if !source.ends_with('\n') || source.chars().any(odd) {
+    if !source.ends_with('\n') || has_odd_characters(source.as_bytes()) {
         return None;
     }
     let mut lines = Vec::with_capacity(source.len() / 24);
@@ -74,6 +69,29 @@ pub fn parse(source: &str) -> Option<Node> {
     (r.i == r.lines.len()).then_some(root)
 }
 
+/// Control characters but `\n` (tabs and CR included), U+007F to U+009F,
+/// U+FEFF, U+FFFE and U+FFFF, found in the UTF-8 bytes.
+fn has_odd_characters(b: &[u8]) -> bool {
+    // Most manifests are printable ASCII: one quick pass says so.
+    if !b.iter().fold(false, |odd, &c| {
+        odd | ((c < 0x20 && c != b'\n') | (c >= 0x7F))
+    }) {
+        return false;
+    }
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'\n' => false,
+        0..0x20 | 0x7F => true,
+        // U+0080 to U+009F.
+        0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+        // U+FEFF, U+FFFE, U+FFFF.
+        0xEF => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0xBB), Some(0xBF)) | (Some(0xBF), Some(0xBE | 0xBF))
+        ),
+        _ => false,
+    })
+}
+
 /// Characters a plain scalar may not start with (YAML's indicators), and
 /// the space.
 const INDICATORS: &[u8] = b"-?:,[]{}#&*!|>'\"%@` ";
@@ -90,19 +108,25 @@ fn key_len(s: &str) -> Option<usize> {
 /// A one-line plain scalar and its length before a comment, or `None`
 /// when the text might mean anything else.
 fn plain(s: &str) -> Option<&str> {
-    let first = *s.as_bytes().first()?;
-    if INDICATORS.contains(&first) {
+    let b = s.as_bytes();
+    if INDICATORS.contains(b.first()?) {
         return None;
     }
-    let text = match s.find(" #") {
-        Some(at) => &s[..at],
-        None => s,
-    };
-    let text = text.trim_end_matches(' ');
-    if text.contains(": ") || text.ends_with(':') || text.contains(" #") {
-        return None;
+    // The text ends at ` #` (a comment); `: ` inside it, or a `:` at its
+    // end, would make it a mapping.
+    let mut end = b.len();
+    for i in 0..b.len() {
+        match b[i] {
+            b'#' if b[i - 1] == b' ' => {
+                end = i - 1;
+                break;
+            }
+            b':' if b.get(i + 1).is_none_or(|&n| n == b' ') => return None,
+            _ => {}
+        }
     }
-    Some(text)
+    let text = s[..end].trim_end_matches(' ');
+    (!text.ends_with(':')).then_some(text)
 }
 
 /// Nothing, or a comment, after a value.
