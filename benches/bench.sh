@@ -9,11 +9,20 @@
 #
 # Installs hyperfine and GNU time with apt-get when they are missing. Times
 # are medians of hyperfine runs (fewer runs for 100,000 releases); memory is
-# the peak resident set size of one run, from /usr/bin/time -v. Two build
-# figures: "build" into an empty folder (what CI does on a fresh checkout)
-# and "rebuild" into the folder a previous build wrote (what a maintainer
-# does locally; unchanged files are linked from the previous build). Not
-# run by CI: no test asserts a time.
+# the peak resident set size of one run, from /usr/bin/time -v. Three build
+# figures:
+#
+# - build: into a folder that does not exist yet, on the disk of BENCH_DIR
+#   (CI on a fresh checkout). Each run's output is moved aside, not
+#   deleted, before the next, and all are deleted at the end: on some
+#   file systems (ext4 without a journal) creating files right after
+#   deleting many is much slower, which is the rebuild's case, not this one.
+# - rebuild: over the folder the previous run wrote (a maintainer's loop):
+#   unchanged files are linked from the previous build, which is removed.
+# - memory disk: a build into /dev/shm (tmpfs), where writing costs little:
+#   the time of cadence's own work.
+#
+# Not run by CI: no test asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,7 +55,7 @@ models_for() {
     if [ "$1" -ge 100000 ]; then echo 10; else echo 4; fi
 }
 runs_for() {
-    if [ "$1" -ge 100000 ]; then echo 3; elif [ "$1" -ge 10000 ]; then echo 10; else echo 20; fi
+    if [ "$1" -ge 100000 ]; then echo 3; elif [ "$1" -ge 10000 ]; then echo 5; else echo 10; fi
 }
 
 # Peak resident set size of a command, in MB.
@@ -69,6 +78,7 @@ fmt_s() {
 }
 
 rows=()
+declare -A cells
 for n in $SIZES; do
     site="$BENCH_DIR/site-$n"
     out="$BENCH_DIR/out-$n"
@@ -85,27 +95,52 @@ for n in $SIZES; do
     hyperfine --style basic --warmup 1 --runs "$runs" -N \
         --export-json "$BENCH_DIR/check-$n.json" \
         "$CADENCE ${check[*]}" >&2
-    echo "== $n releases: build into an empty folder" >&2
+    echo "== $n releases: build into a new folder" >&2
+    trash="$BENCH_DIR/trash"
+    mkdir -p "$trash"
     hyperfine --style basic --warmup 1 --runs "$runs" \
-        --prepare "rm -rf '$out'" -N \
+        --prepare "if [ -e '$out' ]; then mv '$out' '$trash/'\$(date +%s%N); fi" \
         --export-json "$BENCH_DIR/build-$n.json" \
         "$CADENCE ${build[*]}" >&2
-    echo "== $n releases: rebuild over the previous build" >&2
-    hyperfine --style basic --warmup 1 --runs "$runs" \
-        --export-json "$BENCH_DIR/rebuild-$n.json" -N \
-        "$CADENCE ${build[*]}" >&2
+    shm=n/a
+    if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+        echo "== $n releases: build on a memory disk" >&2
+        mem="/dev/shm/cadence-bench-out-$n"
+        hyperfine --style basic --warmup 1 --runs "$runs" \
+            --prepare "rm -rf '$mem'" \
+            --export-json "$BENCH_DIR/shm-$n.json" \
+            "$CADENCE --root $site --today $TODAY build --out $mem -q" >&2
+        rm -rf "$mem"
+        shm="$(fmt_s "$(median "$BENCH_DIR/shm-$n.json")")"
+    fi
 
     check_mb="$(peak_mb "$CADENCE" "${check[@]}")"
-    rm -rf "$out"
+    mv "$out" "$trash/$(date +%s%N)"
     build_mb="$(peak_mb "$CADENCE" "${build[@]}")"
     files="$(find "$out" -type f ! -name .cadence-build | wc -l)"
     pages="$(find "$out" -type f -name '*.html' | wc -l)"
     c="$(median "$BENCH_DIR/check-$n.json")"
     b="$(median "$BENCH_DIR/build-$n.json")"
-    r="$(median "$BENCH_DIR/rebuild-$n.json")"
     pps="$(awk -v p="$pages" -v s="$b" 'BEGIN { printf "%.0f", p / s }')"
-    rows+=("| $(thousands "$n") | $(thousands "$files") / $(thousands "$pages") | $(fmt_s "$c") | $(fmt_s "$b") | $(fmt_s "$r") | $(thousands "$pps") | $check_mb MB / $build_mb MB |")
+    cells["$n"]="| $(thousands "$n") | $(thousands "$files") / $(thousands "$pages") | $(fmt_s "$c") | $(fmt_s "$b") | REBUILD | $shm | $(thousands "$pps") | $check_mb MB / $build_mb MB |"
 done
+
+# Rebuilds last: each removes the previous build, and the builds above are
+# measured on a disk where nothing was just removed.
+for n in $SIZES; do
+    site="$BENCH_DIR/site-$n"
+    out="$BENCH_DIR/out-$n"
+    runs="$(runs_for "$n")"
+    build=(--root "$site" --today "$TODAY" build --out "$out" -q)
+    echo "== $n releases: rebuild over the previous build" >&2
+    hyperfine --style basic --warmup 1 --runs "$runs" \
+        --export-json "$BENCH_DIR/rebuild-$n.json" -N \
+        "$CADENCE ${build[*]}" >&2
+    r="$(median "$BENCH_DIR/rebuild-$n.json")"
+    rows+=("${cells[$n]/REBUILD/$(fmt_s "$r")}")
+done
+echo "removing the outputs moved aside" >&2
+rm -rf "$BENCH_DIR/trash"
 
 disk="$(df -h "$BENCH_DIR" | awk 'NR == 2 {print $1 ", " $2}')"
 fstype="$(findmnt -n -o FSTYPE --target "$BENCH_DIR" 2>/dev/null || echo '?')"
@@ -113,8 +148,8 @@ cat <<EOF
 
 Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)), $(free -g | awk '/^Mem:/ {print $2}') GB of memory, output on $fstype ($disk); cadence $("$CADENCE" --version | awk '{print $2}'), synthetic sites of \`examples/synth.rs\` (seed $SEED, --today $TODAY).
 
-| releases | files / HTML pages | check | build | rebuild | pages/s (build) | peak memory (check / build) |
-|---:|---:|---:|---:|---:|---:|---:|
+| releases | files / HTML pages | check | build | rebuild | build, memory disk | pages/s (build) | peak memory (check / build) |
+|---:|---:|---:|---:|---:|---:|---:|---:|
 EOF
 printf '%s\n' "${rows[@]}"
 echo

@@ -171,17 +171,47 @@ impl Config {
 impl Channel {
     /// The Hugging Face tag of a release of this channel.
     pub fn render_tag(&self, version: &str) -> String {
-        let sem = semver::Version::parse(version).ok();
-        let part = |f: fn(&semver::Version) -> u64| {
-            sem.as_ref().map(|v| f(v).to_string()).unwrap_or_default()
-        };
-        self.tag
-            .replace("{version}", version)
-            .replace("{compact}", &version.replace('-', ""))
-            .replace("{major}", &part(|v| v.major))
-            .replace("{minor}", &part(|v| v.minor))
-            .replace("{patch}", &part(|v| v.patch))
+        // The placeholders in turn, as `str::replace` would, but only those
+        // the text still holds (most templates have one): this runs twice
+        // for every release of a site.
+        let mut tag = self.tag.clone();
+        let mut sem: Option<Option<semver::Version>> = None;
+        for (name, value) in [
+            ("{version}", Part::Version),
+            ("{compact}", Part::Compact),
+            ("{major}", Part::Major),
+            ("{minor}", Part::Minor),
+            ("{patch}", Part::Patch),
+        ] {
+            if !tag.contains(name) {
+                continue;
+            }
+            let number = |f: fn(&semver::Version) -> u64, sem: &mut Option<Option<_>>| {
+                sem.get_or_insert_with(|| semver::Version::parse(version).ok())
+                    .as_ref()
+                    .map(|v| f(v).to_string())
+                    .unwrap_or_default()
+            };
+            let value = match value {
+                Part::Version => version.to_string(),
+                Part::Compact => version.replace('-', ""),
+                Part::Major => number(|v| v.major, &mut sem),
+                Part::Minor => number(|v| v.minor, &mut sem),
+                Part::Patch => number(|v| v.patch, &mut sem),
+            };
+            tag = tag.replace(name, &value);
+        }
+        tag
     }
+}
+
+/// A placeholder of a tag template.
+enum Part {
+    Version,
+    Compact,
+    Major,
+    Minor,
+    Patch,
 }
 
 /// Whether `tag` is a valid git ref name component for a tag: only
@@ -783,5 +813,52 @@ versioned = "o/m"
                 .message
                 .contains("did you mean `versioned`")
         );
+    }
+
+    #[test]
+    fn tags_fill_every_placeholder_as_replace_would() {
+        let naive = |tag: &str, version: &str| {
+            let sem = semver::Version::parse(version).ok();
+            let part = |f: fn(&semver::Version) -> u64| {
+                sem.as_ref().map(|v| f(v).to_string()).unwrap_or_default()
+            };
+            tag.replace("{version}", version)
+                .replace("{compact}", &version.replace('-', ""))
+                .replace("{major}", &part(|v| v.major))
+                .replace("{minor}", &part(|v| v.minor))
+                .replace("{patch}", &part(|v| v.patch))
+        };
+        for tag in [
+            "v{version}",
+            "release-{compact}",
+            "{major}.{minor}.{patch}-{major}",
+            "plain",
+            "{version}{compact}{major}{minor}{patch}",
+        ] {
+            let channel = Channel {
+                name: "c".into(),
+                title: "C".into(),
+                description: String::new(),
+                versioning: Versioning::Semver,
+                tag: tag.into(),
+                retention: None,
+                schedule: None,
+                candidates: None,
+                gates: BTreeMap::new(),
+            };
+            for version in [
+                "1.2.3",
+                "1.2.3-rc.4",
+                "2024-09-12.2",
+                "{major}",
+                "x{compact}",
+            ] {
+                assert_eq!(
+                    channel.render_tag(version),
+                    naive(tag, version),
+                    "{tag} {version}"
+                );
+            }
+        }
     }
 }

@@ -15,6 +15,8 @@ use std::collections::HashSet;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
+mod simple;
+
 /// Deepest nesting a manifest may have; real manifests need four levels.
 pub const MAX_DEPTH: usize = 64;
 /// Most nodes a document may expand to, aliases included.
@@ -177,6 +179,14 @@ impl Node {
 /// is `Ok(None)`.
 pub fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if let Some(node) = simple::parse(source) {
+        return Ok(Some(node));
+    }
+    parse_events(source)
+}
+
+/// [`parse`] with yaml-rust2's event parser.
+fn parse_events(source: &str) -> Result<Option<Node>, SyntaxError> {
     let mut parser = Parser::new_from_str(source);
     let mut builder = Builder::default();
     let mut documents = 0;

@@ -213,6 +213,29 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     f.read_to_end(&mut old).is_ok() && old == bytes
 }
 
+/// Remove a folder and everything in it, the subfolders of its subfolders
+/// in parallel: removing the ten thousand folders of a large build is the
+/// kernel's work, and one thread left the other core idle.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let mut parts = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            for inner in std::fs::read_dir(entry.path())? {
+                parts.push(inner?.path());
+            }
+        }
+    }
+    parts.par_iter().try_for_each(|p| {
+        if std::fs::symlink_metadata(p)?.is_dir() {
+            std::fs::remove_dir_all(p)
+        } else {
+            std::fs::remove_file(p)
+        }
+    })?;
+    std::fs::remove_dir_all(dir)
+}
+
 /// Why [`write_atomic_with`] failed.
 #[derive(Debug)]
 pub enum StageError {
@@ -322,7 +345,7 @@ pub fn write_atomic_with(
         ))));
     }
     if had_old {
-        std::fs::remove_dir_all(&old)
+        remove_tree(&old)
             .with_context(|| format!("removing the previous build {}", old.display()))
             .map_err(io)?;
     }
