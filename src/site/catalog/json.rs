@@ -161,26 +161,29 @@ impl Catalog<'_> {
         value(self.skip_shape(k))
     }
 
+    /// One slot as `schedule.json` shows it: `{"model", "channel", "date",
+    /// "window_start", "window_end", "state", "version"}`.
+    pub fn slot_json(&self, s: &crate::schedule::Slot) -> Value {
+        json!({
+            "model": s.model,
+            "channel": s.channel,
+            "date": s.date.to_string(),
+            "window_start": s.window_start.to_string(),
+            "window_end": s.window_end.to_string(),
+            "state": s.state.as_str(),
+            "version": s.release.map(|i| self.release(i).version.clone()),
+        })
+    }
+
     /// Slots with state, as `schedule.json` and `cadence schedule --format
-    /// json` show them: `{"slots": [{"model", "channel", "date",
-    /// "window_start", "window_end", "state", "version"}]}`.
+    /// json` show them: `{"slots": [...]}` of [`Catalog::slot_json`].
     pub fn schedule_json(&self, model: Option<&str>) -> Value {
         let slots: Vec<Value> = self
             .timelines
             .iter()
             .filter(|t| model.is_none_or(|m| t.model == m))
             .flat_map(|t| t.slots.iter())
-            .map(|s| {
-                json!({
-                    "model": s.model,
-                    "channel": s.channel,
-                    "date": s.date.to_string(),
-                    "window_start": s.window_start.to_string(),
-                    "window_end": s.window_end.to_string(),
-                    "state": s.state.as_str(),
-                    "version": s.release.map(|i| self.release(i).version.clone()),
-                })
-            })
+            .map(|s| self.slot_json(s))
             .collect();
         json!({ "slots": slots })
     }

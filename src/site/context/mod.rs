@@ -274,20 +274,20 @@ impl<'c, 'a> Pages<'c, 'a> {
         })
     }
 
+    /// A slot as `schedule.json` shows it, with what a page needs besides.
     pub fn slot(&self, s: &Slot) -> Value {
         let today = self.catalog.today;
-        json!({
-            "model": s.model,
-            "channel": s.channel,
-            "date": s.date.to_string(),
-            "window_start": s.window_start.to_string(),
-            "window_end": s.window_end.to_string(),
-            "state": s.state.as_str(),
-            "closed": s.closed(today),
-            "open_now": s.window_start <= today && !s.closed(today),
-            "release": s.release.map(|i| self.brief(i)),
-            "skip": s.skip.map(|k| self.skip_brief(k)),
-        })
+        let mut v = self.catalog.slot_json(s);
+        if let Value::Object(m) = &mut v {
+            m.insert("closed".into(), json!(s.closed(today)));
+            m.insert(
+                "open_now".into(),
+                json!(s.window_start <= today && !s.closed(today)),
+            );
+            m.insert("release".into(), json!(s.release.map(|i| self.brief(i))));
+            m.insert("skip".into(), json!(s.skip.map(|k| self.skip_brief(k))));
+        }
+        v
     }
 
     fn next_slot(&self, model: &str, channel: &str) -> Value {
