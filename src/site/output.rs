@@ -200,15 +200,18 @@ impl Staging {
     }
 }
 
-/// Whether the file at `path` holds exactly `bytes`.
+/// Whether the file at `path` is a regular file (not a link to one: a
+/// hard link to a symbolic link would copy the link) holding exactly
+/// `bytes`.
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
+        _ => return false,
+    }
     let Ok(mut f) = std::fs::File::open(path) else {
         return false;
     };
-    if f.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
-        return false;
-    }
     let mut old = Vec::with_capacity(bytes.len());
     f.read_to_end(&mut old).is_ok() && old == bytes
 }
@@ -410,6 +413,20 @@ mod tests {
             std::fs::metadata(out.join("index.html")).unwrap().nlink(),
             1
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_in_the_previous_build_is_not_linked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &files()).unwrap();
+        std::fs::write(tmp.path().join("elsewhere"), "home").unwrap();
+        std::fs::remove_file(out.join("index.html")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("elsewhere"), out.join("index.html")).unwrap();
+        write_atomic(&out, &files()).unwrap();
+        let meta = std::fs::symlink_metadata(out.join("index.html")).unwrap();
+        assert!(meta.is_file(), "a file of its own, not the link");
     }
 
     #[test]
