@@ -16,18 +16,9 @@ pub fn fixture_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+#[path = "../support/copy_dir.rs"]
+mod copy;
+pub use copy::copy_dir;
 
 /// A copy of `tests/fixtures/<name>` in a fresh temp dir: (guard, site root).
 pub fn site(name: &str) -> (tempfile::TempDir, PathBuf) {

@@ -21,18 +21,9 @@ pub fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+#[path = "../support/copy_dir.rs"]
+mod copy;
+use copy::copy_dir;
 
 /// The fixture with `edit` applied to its `cadence.toml`.
 pub fn site_with(edit: impl FnOnce(String) -> String) -> (TempDir, Site) {
