@@ -340,9 +340,7 @@ pub fn render_jobs(pages: &Pages, theme: &Theme, jobs: &[Job], emit: &Emit) -> R
         .par_iter()
         .map(|job| {
             let (template, ctx) = context(pages, job);
-            let ctx = tera::Context::from_value(Value::Object(ctx))
-                .map_err(|e| anyhow::anyhow!("building the context of {template}: {e}"))?;
-            let html = theme.render(template, &ctx)?;
+            let html = theme.render_page(template, ctx)?;
             emit(OutputFile::new(output_path(&path_of(pages, job)), html))
         })
         .collect();

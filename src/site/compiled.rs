@@ -1,0 +1,981 @@
+//! The default theme's most rendered templates, compiled: `release.html`,
+//! `stream.html` and `channel.html` with `base.html` and `macros.html`,
+//! written as Rust that reads the same context tera would.
+//!
+//! A 10,000-release site is 10,000 release pages; tera interprets each
+//! template node by node and looks every `{{ release.x }}` up by splitting
+//! and allocating its path, which was half of a build's work. These
+//! functions write the very bytes tera writes from the same context (a
+//! test renders every page of the test sites both ways and compares them),
+//! with tera's rules: `{% if %}` truthiness, value rendering, autoescape
+//! with [`super::theme::escape`], and the whitespace control of the
+//! templates. A site that overrides one of these templates, or `base.html`
+//! or `macros.html`, gets tera for the pages that use them
+//! ([`super::theme::Theme::compiled`]).
+//!
+//! Whoever edits one of these templates in `themes/default/templates/`
+//! edits the function here too; the test fails until both agree.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+/// The templates compiled here.
+pub const TEMPLATES: [&str; 3] = ["release.html", "stream.html", "channel.html"];
+
+/// What a compiled template includes besides itself.
+pub const SHARED: [&str; 2] = ["base.html", "macros.html"];
+
+/// Render a compiled template, or `None` when `template` is not one.
+pub fn render(template: &str, ctx: &Map<String, Value>) -> Option<String> {
+    let main: fn(&mut Html, &Map<String, Value>) = match template {
+        "release.html" => release,
+        "stream.html" => stream,
+        "channel.html" => channel,
+        _ => return None,
+    };
+    let mut h = Html(String::with_capacity(16 * 1024));
+    base(&mut h, ctx, main);
+    Some(h.0)
+}
+
+static NULL: Value = Value::Null;
+
+/// `v.key`, null when absent (tera's lookup, one segment).
+fn at<'v>(v: &'v Value, key: &str) -> &'v Value {
+    match v {
+        Value::Object(m) => m.get(key).unwrap_or(&NULL),
+        _ => &NULL,
+    }
+}
+
+fn var<'v>(ctx: &'v Map<String, Value>, key: &str) -> &'v Value {
+    ctx.get(key).unwrap_or(&NULL)
+}
+
+/// `{% if v %}`, as tera decides it.
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i != 0
+            } else if let Some(u) = n.as_u64() {
+                u != 0
+            } else {
+                n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan())
+            }
+        }
+        Value::Bool(b) => *b,
+        Value::Null => false,
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+fn items(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(a) => a,
+        _ => &[],
+    }
+}
+
+fn str_of(v: &Value) -> Option<&str> {
+    v.as_str()
+}
+
+/// The page being written.
+struct Html(String);
+
+impl Html {
+    /// Template text, as is.
+    fn s(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+
+    /// `{{ v }}`: tera's rendering of the value, escaped.
+    fn v(&mut self, v: &Value) {
+        match v {
+            Value::String(s) => super::theme::escape_into(&mut self.0, s),
+            Value::Null => {}
+            other => {
+                let mut raw = String::new();
+                plain(&mut raw, other);
+                super::theme::escape_into(&mut self.0, &raw);
+            }
+        }
+    }
+
+    /// `{{ v | safe }}`.
+    fn safe(&mut self, v: &Value) {
+        plain(&mut self.0, v);
+    }
+}
+
+/// A value as tera writes it (its `ValueRender`): numbers as integers when
+/// they are, `[a, b]` for arrays, `[object]` for objects, nothing for null.
+fn plain(out: &mut String, v: &Value) {
+    match v {
+        Value::String(s) => out.push_str(s),
+        Value::Null => {}
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                let _ = write!(out, "{i}");
+            } else if let Some(u) = n.as_u64() {
+                let _ = write!(out, "{u}");
+            } else if let Some(f) = n.as_f64() {
+                let _ = write!(out, "{f}");
+            }
+        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Array(a) => {
+            out.push('[');
+            for (n, item) in a.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                plain(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(_) => out.push_str("[object]"),
+    }
+}
+
+/// `base.html` with the page's `main` block.
+fn base(h: &mut Html, ctx: &Map<String, Value>, main: fn(&mut Html, &Map<String, Value>)) {
+    let site = var(ctx, "site");
+    let path = var(ctx, "path");
+    let home = path.as_str() == Some("");
+    let description = var(ctx, "description");
+    h.s("<!DOCTYPE html>\n<html lang=\"");
+    h.v(at(site, "language"));
+    h.s("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    if home {
+        h.v(at(site, "title"));
+    } else {
+        h.v(var(ctx, "title"));
+        h.s(" · ");
+        h.v(at(site, "title"));
+    }
+    h.s("</title>\n");
+    if truthy(description) {
+        h.s("<meta name=\"description\" content=\"");
+        h.v(description);
+        h.s("\">\n");
+    }
+    h.s("<meta name=\"generator\" content=\"");
+    h.v(var(ctx, "generator"));
+    h.s(
+        "\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<link rel=\"canonical\" href=\"",
+    );
+    h.v(var(ctx, "url"));
+    h.s("\">\n<meta property=\"og:type\" content=\"website\">\n<meta property=\"og:site_name\" content=\"");
+    h.v(at(site, "title"));
+    h.s("\">\n<meta property=\"og:title\" content=\"");
+    h.v(var(ctx, "title"));
+    h.s("\">\n<meta property=\"og:url\" content=\"");
+    h.v(var(ctx, "url"));
+    h.s("\">\n");
+    if truthy(description) {
+        h.s("<meta property=\"og:description\" content=\"");
+        h.v(description);
+        h.s("\">\n");
+    }
+    h.s("<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"");
+    h.v(var(ctx, "style_href"));
+    h.s("\">\n");
+    let feeds = items(var(ctx, "feeds"));
+    for f in feeds {
+        h.s("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
+        h.v(at(f, "title"));
+        h.s(" — Atom\" href=\"");
+        h.v(at(f, "atom"));
+        h.s("\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\"");
+        h.v(at(f, "title"));
+        h.s(" — RSS\" href=\"");
+        h.v(at(f, "rss"));
+        h.s("\">\n");
+    }
+    h.s("</head>\n<body>\n<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n<header class=\"site-header\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\"");
+    h.v(at(site, "href"));
+    h.s("\"");
+    if home {
+        h.s(" aria-current=\"page\"");
+    }
+    h.s(">");
+    h.v(at(site, "title"));
+    h.s("</a>\n<nav class=\"site-nav\" aria-label=\"Site\">\n<ul>\n");
+    let nav = var(ctx, "nav");
+    let path_str = path.as_str();
+    for m in items(at(nav, "models")) {
+        h.s("<li><a href=\"");
+        h.v(at(m, "href"));
+        h.s("\"");
+        let mp = at(m, "path");
+        if path == mp {
+            h.s(" aria-current=\"page\"");
+        } else if let (Some(p), Some(mp)) = (path_str, mp.as_str())
+            && p.starts_with(mp)
+        {
+            h.s(" class=\"here\"");
+        }
+        h.s(">");
+        h.v(at(m, "title"));
+        h.s("</a></li>\n");
+    }
+    for c in items(at(nav, "channels")) {
+        nav_item(h, path, c, at(c, "title"));
+    }
+    let schedule = at(nav, "schedule");
+    nav_item(h, path, schedule, &Value::String("Schedule".into()));
+    for p in items(at(nav, "pages")) {
+        nav_item(h, path, p, at(p, "title"));
+    }
+    h.s("</ul>\n</nav>\n</div>\n</header>\n");
+    let notice = at(site, "notice");
+    if truthy(notice) {
+        h.s("<div class=\"notice\" role=\"note\"><div class=\"wrap\"><p>");
+        h.v(notice);
+        h.s("</p></div></div>\n");
+    }
+    h.s("<main id=\"main\" class=\"wrap\">\n");
+    main(h, ctx);
+    h.s("\n</main>\n<footer class=\"site-footer\">\n<div class=\"wrap\">\n<p>");
+    h.v(at(site, "title"));
+    let site_description = at(site, "description");
+    if truthy(site_description) {
+        h.s(": ");
+        h.v(site_description);
+    }
+    h.s("</p>\n");
+    let all = feeds.last().unwrap_or(&NULL);
+    if truthy(all) {
+        h.s("<p>Everything, as a feed: <a href=\"");
+        h.v(at(all, "atom"));
+        h.s("\">Atom</a> · <a href=\"");
+        h.v(at(all, "rss"));
+        h.s("\">RSS</a> · <a href=\"");
+        h.v(at(site, "href"));
+        h.s("schedule/\">release calendar</a></p>\n");
+    }
+    let href = at(site, "href");
+    h.s("<p><a href=\"");
+    h.v(href);
+    h.s("api/v1/releases.json\">JSON API</a> · <a href=\"");
+    h.v(href);
+    h.s("schema/manifest.schema.json\">Manifest schema</a> · <a href=\"");
+    h.v(href);
+    h.s(
+        "sitemap.xml\">Sitemap</a> · Built with cadence</p>\n</div>\n</footer>\n</body>\n</html>\n",
+    );
+}
+
+/// A nav link that is `aria-current` on its own page.
+fn nav_item(h: &mut Html, path: &Value, item: &Value, title: &Value) {
+    h.s("<li><a href=\"");
+    h.v(at(item, "href"));
+    h.s("\"");
+    if path == at(item, "path") {
+        h.s(" aria-current=\"page\"");
+    }
+    h.s(">");
+    h.v(title);
+    h.s("</a></li>\n");
+}
+
+/// `m::badges(r)`.
+fn badges(h: &mut Html, r: &Value) {
+    match str_of(at(r, "status")) {
+        Some("yanked") => h.s(" <span class=\"badge yanked\">yanked</span>"),
+        Some("planned") => h.s(" <span class=\"badge planned\">upcoming</span>"),
+        _ => {}
+    }
+    if truthy(at(r, "candidate")) {
+        h.s(" <span class=\"badge candidate\">candidate</span>");
+    }
+    if truthy(at(r, "retired")) {
+        h.s(" <span class=\"badge retired\">retired</span>");
+    }
+}
+
+/// `m::state(s)`.
+fn state(h: &mut Html, s: &Value) {
+    h.s("<span class=\"badge state-");
+    h.v(at(s, "state"));
+    h.s("\">");
+    h.v(at(s, "state"));
+    h.s("</span>");
+}
+
+/// `m::feed_links(f)`.
+fn feed_links(h: &mut Html, f: &Value) {
+    if truthy(f) {
+        h.s("<a class=\"feed\" href=\"");
+        h.v(at(f, "atom"));
+        h.s("\">Atom</a> <a class=\"feed\" href=\"");
+        h.v(at(f, "rss"));
+        h.s("\">RSS</a>");
+    }
+}
+
+/// `<time datetime="d">d</time>`.
+fn time(h: &mut Html, d: &Value) {
+    h.s("<time datetime=\"");
+    h.v(d);
+    h.s("\">");
+    h.v(d);
+    h.s("</time>");
+}
+
+/// `m::release_item(r)`.
+fn release_item(h: &mut Html, r: &Value) {
+    let (version, date) = (at(r, "version"), at(r, "date"));
+    h.s("<a class=\"version\" href=\"");
+    h.v(at(r, "href"));
+    h.s("\">");
+    if version == date {
+        h.s("<time datetime=\"");
+        h.v(date);
+        h.s("\">");
+        h.v(version);
+        h.s("</time></a>");
+    } else {
+        h.v(version);
+        h.s("</a> ");
+        time(h, date);
+    }
+    badges(h, r);
+    h.s(" <span class=\"summary\">");
+    h.v(at(r, "summary"));
+    h.s("</span>");
+}
+
+/// `m::release_rows(releases, dates)`.
+fn release_rows(h: &mut Html, releases: &Value, dates: bool) {
+    h.s("<div class=\"table-wrap\">\n<table class=\"releases\">\n<thead><tr><th scope=\"col\">Version</th>");
+    if dates {
+        h.s("<th scope=\"col\">Date</th>");
+    }
+    h.s("<th scope=\"col\">Summary</th></tr></thead>\n<tbody>\n");
+    for r in items(releases) {
+        h.s("<tr");
+        let status = at(r, "status");
+        if status.as_str() != Some("released") {
+            h.s(" class=\"");
+            h.v(status);
+            h.s("\"");
+        }
+        h.s("><td><a class=\"version\" href=\"");
+        h.v(at(r, "href"));
+        h.s("\">");
+        if dates {
+            h.v(at(r, "version"));
+            h.s("</a>");
+        } else {
+            h.s("<time datetime=\"");
+            h.v(at(r, "date"));
+            h.s("\">");
+            h.v(at(r, "version"));
+            h.s("</time></a>");
+        }
+        badges(h, r);
+        h.s("</td>");
+        if dates {
+            h.s("<td>");
+            time(h, at(r, "date"));
+            h.s("</td>");
+        }
+        h.s("<td>");
+        h.v(at(r, "summary"));
+        h.s("</td></tr>\n");
+    }
+    h.s("</tbody>\n</table>\n</div>");
+}
+
+/// `m::slot_rows(slots)`.
+fn slot_rows(h: &mut Html, slots: &Value) {
+    h.s("<div class=\"table-wrap\">\n<table class=\"slots\">\n<thead><tr><th scope=\"col\">Slot</th><th scope=\"col\">Window</th><th scope=\"col\">State</th><th scope=\"col\">Release</th></tr></thead>\n<tbody>\n");
+    for s in items(slots) {
+        h.s("<tr><td>");
+        time(h, at(s, "date"));
+        h.s("</td><td>");
+        time(h, at(s, "window_start"));
+        h.s(" – ");
+        time(h, at(s, "window_end"));
+        h.s("</td><td>");
+        state(h, s);
+        if truthy(at(s, "open_now")) {
+            h.s(" <span class=\"badge now\">window open</span>");
+        }
+        h.s("</td><td>");
+        let (release, skip) = (at(s, "release"), at(s, "skip"));
+        if truthy(release) {
+            h.s("<a class=\"version\" href=\"");
+            h.v(at(release, "href"));
+            h.s("\">");
+            h.v(at(release, "version"));
+            h.s("</a>");
+            badges(h, release);
+        } else if truthy(skip) {
+            h.s("<a href=\"");
+            h.v(at(skip, "href"));
+            h.s("\">skip announced ");
+            time(h, at(skip, "announced"));
+            h.s("</a>");
+        } else {
+            h.s("<span class=\"muted\">none</span>");
+        }
+        h.s("</td></tr>\n");
+    }
+    h.s("</tbody>\n</table>\n</div>");
+}
+
+/// `release.html`'s `main` block.
+fn release(h: &mut Html, ctx: &Map<String, Value>) {
+    let r = var(ctx, "release");
+    let (model, channel) = (at(r, "model"), at(r, "channel"));
+    let stream_href = at(r, "stream_href");
+    let planned = truthy(at(r, "planned"));
+    let previous = at(r, "previous");
+    let has_previous = truthy(previous);
+    h.s("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"");
+    h.v(at(model, "href"));
+    h.s("\">");
+    h.v(at(model, "title"));
+    h.s("</a></li><li><a href=\"");
+    h.v(stream_href);
+    h.s("\">");
+    h.v(at(channel, "title"));
+    h.s("</a></li><li><a href=\"");
+    h.v(at(r, "href"));
+    h.s("\" aria-current=\"page\">");
+    h.v(at(r, "version"));
+    h.s("</a></li></ol></nav>\n<header class=\"release-head\">\n<h1>");
+    h.v(at(r, "title"));
+    h.s("</h1>\n<p class=\"meta\">");
+    time(h, at(r, "date"));
+    h.s(" · ");
+    h.v(at(channel, "title"));
+    badges(h, r);
+    h.s("</p>\n<p class=\"lead\">");
+    h.v(at(r, "summary"));
+    h.s("</p>\n");
+    let latest = at(r, "latest");
+    if truthy(latest) {
+        h.s("<p class=\"muted\">The latest ");
+        h.v(at(channel, "title"));
+        h.s(" release is <a class=\"version\" href=\"");
+        h.v(at(latest, "href"));
+        h.s("\">");
+        h.v(at(latest, "version"));
+        h.s("</a>, from ");
+        time(h, at(latest, "date"));
+        h.s(".</p>\n");
+    }
+    h.s("</header>\n");
+    let yanked = at(r, "yanked");
+    if truthy(yanked) {
+        h.s("<div class=\"banner yanked\" role=\"note\"><p><strong>Yanked</strong> on ");
+        time(h, at(yanked, "date"));
+        h.s(": ");
+        h.v(at(yanked, "reason"));
+        h.s("</p>\n<p>Do not use this release");
+        if truthy(at(channel, "semver")) {
+            h.s("; pick another from the <a href=\"");
+            h.v(stream_href);
+            h.s("\">release history</a>");
+        }
+        h.s(".</p></div>\n");
+    }
+    if planned {
+        h.s("<div class=\"banner planned\" role=\"note\"><p><strong>Upcoming.</strong> This release is planned for ");
+        time(h, at(r, "date"));
+        h.s(" and is not published yet.</p></div>\n");
+    }
+    if truthy(at(r, "retired")) {
+        h.s("<div class=\"banner retired\" role=\"note\"><p><strong>Retired.</strong> This build is older than the newest ");
+        h.v(at(channel, "retention"));
+        h.s(" builds of the channel; its files may no longer be downloadable. <a href=\"");
+        h.v(stream_href);
+        h.s("\">See newer builds</a>.</p></div>\n");
+    }
+    let final_release = at(r, "final");
+    if truthy(final_release) {
+        h.s("<p class=\"banner candidate\">A release candidate of <a href=\"");
+        h.v(at(final_release, "href"));
+        h.s("\">");
+        h.v(at(final_release, "version"));
+        h.s("</a>.</p>\n");
+    } else if truthy(at(r, "candidate")) {
+        h.s("<p class=\"banner candidate\">A release candidate for testers; its final is not released yet.</p>\n");
+    }
+    let notes = at(r, "notes_html");
+    if truthy(notes) {
+        h.s("<section aria-labelledby=\"notes\">\n<h2 id=\"notes\">What changed</h2>\n<div class=\"prose\">\n");
+        h.safe(notes);
+        h.s("\n</div>\n</section>\n");
+    }
+    h.s("<section aria-labelledby=\"downloads\">\n<h2 id=\"downloads\">Download</h2>\n");
+    if planned {
+        h.s("<p class=\"muted\">Nothing to download before the release.</p>\n");
+    } else {
+        downloads(h, r);
+    }
+    h.s("\n</section>\n");
+    let scores = at(r, "scores");
+    if truthy(scores) {
+        evaluations(h, r, scores, previous);
+    }
+    let candidates = at(r, "candidates");
+    if truthy(candidates) {
+        h.s("<section aria-labelledby=\"candidates\">\n<h2 id=\"candidates\">Release candidates</h2>\n<ul class=\"history\">\n");
+        for c in items(candidates) {
+            h.s("<li>");
+            release_item(h, c);
+            h.s("</li>\n");
+        }
+        h.s("</ul>\n</section>\n");
+    }
+    h.s("<section aria-labelledby=\"provenance\">\n<h2 id=\"provenance\">Where it came from</h2>\n<dl class=\"facts\">\n<dt>Repository</dt><dd><a href=\"");
+    h.v(at(r, "repo_url"));
+    h.s("\">");
+    h.v(at(r, "repo"));
+    h.s("</a></dd>\n");
+    let revision = at(r, "revision");
+    if truthy(revision) {
+        h.s("<dt>Revision</dt><dd><a href=\"");
+        h.v(at(r, "revision_url"));
+        h.s("\"><code class=\"hash\">");
+        h.v(revision);
+        h.s("</code></a></dd>\n");
+    }
+    h.s("<dt>Tag</dt><dd>");
+    if planned {
+        h.s("<code>");
+        h.v(at(r, "tag"));
+        h.s("</code>");
+    } else {
+        h.s("<a href=\"");
+        h.v(at(r, "tag_url"));
+        h.s("\"><code>");
+        h.v(at(r, "tag"));
+        h.s("</code></a>");
+    }
+    h.s("</dd>\n");
+    let taxonomy = at(r, "taxonomy");
+    if truthy(taxonomy) {
+        h.s("<dt>Taxonomy branch</dt><dd><code>");
+        h.v(taxonomy);
+        h.s("</code></dd>\n");
+    }
+    let taxonomy_commit = at(r, "taxonomy_commit");
+    if truthy(taxonomy_commit) {
+        h.s("<dt>Taxonomy commit</dt><dd><code>");
+        h.v(taxonomy_commit);
+        h.s("</code></dd>\n");
+    }
+    let slot = at(r, "slot");
+    if truthy(slot) {
+        h.s("<dt>Schedule slot</dt><dd>");
+        time(h, at(slot, "date"));
+        h.s(" ");
+        state(h, slot);
+        h.s("</dd>\n");
+    }
+    if has_previous {
+        h.s("<dt>Previous</dt><dd><a class=\"version\" href=\"");
+        h.v(at(previous, "href"));
+        h.s("\">");
+        h.v(at(previous, "version"));
+        h.s("</a> ");
+        time(h, at(previous, "date"));
+        h.s("</dd>\n");
+    }
+    h.s("</dl>\n</section>\n");
+}
+
+/// The release page's download commands and artifacts.
+fn downloads(h: &mut Html, r: &Value) {
+    let command = at(r, "download_command");
+    if truthy(command) {
+        h.s("<p>The model at this release's revision:</p>\n<pre class=\"command\"><code>");
+        h.v(command);
+        h.s("</code></pre>\n");
+    }
+    let ollama = at(r, "ollama_run");
+    if truthy(ollama) {
+        h.s("<p>With Ollama:</p>\n<pre class=\"command\"><code>");
+        h.v(ollama);
+        h.s("</code></pre>\n");
+    }
+    for a in items(at(r, "artifacts")) {
+        let file = at(a, "file");
+        h.s("<article class=\"artifact\" aria-label=\"");
+        h.v(file);
+        h.s("\">\n<h3><code>");
+        h.v(file);
+        h.s("</code></h3>\n<dl>\n<dt>Format</dt><dd>");
+        h.v(at(a, "format"));
+        let quantization = at(a, "quantization");
+        if truthy(quantization) {
+            h.s(", ");
+            h.v(quantization);
+        }
+        h.s("</dd>\n");
+        let size_human = at(a, "size_human");
+        if truthy(size_human) {
+            h.s("<dt>Size</dt><dd><data value=\"");
+            h.v(at(a, "size"));
+            h.s("\">");
+            h.v(size_human);
+            h.s("</data> (");
+            h.v(at(a, "size"));
+            h.s(" bytes)</dd>\n");
+        }
+        let sha = at(a, "sha256");
+        if truthy(sha) {
+            h.s("<dt>SHA-256</dt><dd><code class=\"hash\">");
+            h.v(sha);
+            h.s("</code></dd>\n");
+        }
+        h.s("<dt>Source</dt><dd><a href=\"");
+        h.v(at(a, "url"));
+        h.s("\">");
+        h.v(at(a, "repo"));
+        h.s(" at ");
+        h.v(at(a, "revision"));
+        h.s("</a></dd>\n</dl>\n<pre class=\"command\"><code>");
+        h.v(at(a, "download_command"));
+        h.s("</code></pre>\n");
+        let ollama = at(a, "ollama_command");
+        if truthy(ollama) {
+            h.s("<pre class=\"command\"><code>");
+            h.v(ollama);
+            h.s("</code></pre>\n");
+        }
+        h.s("</article>\n");
+    }
+}
+
+/// The release page's evaluations table.
+fn evaluations(h: &mut Html, r: &Value, scores: &Value, previous: &Value) {
+    let has_previous = truthy(previous);
+    h.s("<section aria-labelledby=\"evaluations\">\n<h2 id=\"evaluations\">Evaluations</h2>\n");
+    if has_previous {
+        h.s("<p>Compared with <a href=\"");
+        h.v(at(previous, "href"));
+        h.s("\">");
+        h.v(at(previous, "version"));
+        h.s("</a>, the previous ");
+        if truthy(at(r, "candidate")) {
+            h.s("candidate of this release");
+        } else if truthy(at(at(r, "channel"), "semver")) {
+            h.s("final release");
+        } else {
+            h.s("build");
+        }
+        h.s(".</p>\n");
+    }
+    h.s("<div class=\"table-wrap\">\n<table class=\"scores\">\n<thead><tr><th scope=\"col\">Metric</th><th scope=\"col\" class=\"num\">Score</th>");
+    if has_previous {
+        h.s("<th scope=\"col\" class=\"num\">");
+        h.v(at(previous, "version"));
+        h.s("</th><th scope=\"col\" class=\"num\">Change</th>");
+    }
+    h.s("<th scope=\"col\">Gate</th></tr></thead>\n<tbody>\n");
+    for s in items(scores) {
+        h.s("<tr><th scope=\"row\">");
+        h.v(at(s, "title"));
+        h.s("</th><td class=\"num\">");
+        let value = at(s, "value");
+        if truthy(value) {
+            h.v(value);
+        } else {
+            h.s("<span class=\"muted\">missing</span>");
+        }
+        h.s("</td>");
+        if has_previous {
+            h.s("<td class=\"num\">");
+            let before = at(s, "previous");
+            if truthy(before) {
+                h.v(before);
+            } else {
+                h.s("<span class=\"muted\">–</span>");
+            }
+            h.s("</td><td class=\"num\">");
+            let change = at(s, "change");
+            if truthy(change) {
+                h.s("<span class=\"trend-");
+                h.v(at(s, "trend"));
+                h.s("\">");
+                h.v(change);
+                h.s("</span>");
+            } else {
+                h.s("<span class=\"muted\">–</span>");
+            }
+            h.s("</td>");
+        }
+        h.s("<td>");
+        let gate = at(s, "gate");
+        if truthy(gate) {
+            h.v(gate);
+            h.s(" ");
+            if truthy(at(s, "passes")) {
+                h.s("<span class=\"badge pass\">passes</span>");
+            } else {
+                h.s("<span class=\"badge fail\">misses</span>");
+            }
+        } else {
+            h.s("<span class=\"muted\">none</span>");
+        }
+        h.s("</td></tr>\n");
+    }
+    h.s("</tbody>\n</table>\n</div>\n</section>\n");
+}
+
+/// `stream.html`'s `main` block.
+fn stream(h: &mut Html, ctx: &Map<String, Value>) {
+    let st = var(ctx, "stream");
+    let model = at(st, "model");
+    h.s("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"");
+    h.v(at(model, "href"));
+    h.s("\">");
+    h.v(at(model, "title"));
+    h.s("</a></li><li><a href=\"");
+    h.v(at(st, "href"));
+    h.s("\" aria-current=\"page\">");
+    h.v(at(st, "channel_title"));
+    h.s("</a></li></ol></nav>\n<h1>");
+    h.v(at(model, "title"));
+    h.s(" <span class=\"channel-name\">");
+    h.v(at(st, "channel_title"));
+    h.s("</span></h1>\n");
+    let description = at(st, "channel_description");
+    if truthy(description) {
+        h.s("<p class=\"lead\">");
+        h.v(description);
+        h.s("</p>\n");
+    }
+    h.s("<dl class=\"facts\">\n<dt>Hugging Face</dt><dd><a href=\"");
+    h.v(at(st, "repo_url"));
+    h.s("\">");
+    h.v(at(st, "repo"));
+    h.s("</a></dd>\n");
+    let latest = at(st, "latest");
+    if truthy(latest) {
+        h.s("<dt>Latest</dt><dd><a class=\"version\" href=\"");
+        h.v(at(latest, "href"));
+        h.s("\">");
+        h.v(at(latest, "version"));
+        h.s("</a> ");
+        time(h, at(latest, "date"));
+        h.s("</dd>\n");
+    }
+    h.s("<dt>Subscribe</dt><dd>");
+    feed_links(h, at(st, "feed"));
+    for f in items(at(st, "major_feeds")) {
+        h.s(" · only ");
+        h.v(at(f, "major"));
+        h.s(".x: ");
+        feed_links(h, f);
+    }
+    h.s("</dd>\n</dl>\n");
+    let retention = at(st, "retention");
+    if truthy(retention) {
+        h.s("<p class=\"muted\">Only the newest ");
+        h.v(retention);
+        h.s(" released builds stay downloadable; older builds are marked retired.</p>\n");
+    }
+    let next_slots = at(st, "next_slots");
+    if truthy(next_slots) {
+        h.s("<section aria-labelledby=\"upcoming\">\n<h2 id=\"upcoming\">Next slots</h2>\n");
+        slot_rows(h, next_slots);
+        h.s("\n</section>\n");
+    }
+    h.s("<section aria-labelledby=\"history\">\n<h2 id=\"history\">History</h2>\n");
+    let releases = at(st, "releases");
+    if releases_len(releases) == Some(0) {
+        h.s("<p class=\"muted\">No release yet.</p>\n");
+    } else if truthy(at(st, "semver")) {
+        h.s("\n");
+        for line in items(at(st, "lines")) {
+            h.s("\n<section class=\"line\" aria-labelledby=\"");
+            h.v(at(line, "id"));
+            h.s("\">\n<h3 id=\"");
+            h.v(at(line, "id"));
+            h.s("\">");
+            h.v(at(line, "name"));
+            h.s("</h3>\n<ul class=\"history\">\n");
+            for r in items(at(line, "pending")) {
+                h.s("<li class=\"release pending\">");
+                release_item(h, r);
+                h.s(" <span class=\"muted\">(for an upcoming final)</span></li>\n");
+            }
+            for r in items(at(line, "finals")) {
+                h.s("<li class=\"release\">");
+                release_item(h, r);
+                h.s("\n");
+                let candidates = at(r, "candidates");
+                if truthy(candidates) {
+                    h.s("<ul class=\"candidates\" aria-label=\"Release candidates of ");
+                    h.v(at(r, "version"));
+                    h.s("\">\n");
+                    for c in items(candidates) {
+                        h.s("<li>");
+                        release_item(h, c);
+                        h.s("</li>\n");
+                    }
+                    h.s("</ul>\n");
+                }
+                h.s("</li>\n");
+            }
+            h.s("</ul>\n</section>\n");
+        }
+        h.s("\n");
+    } else {
+        h.s("\n");
+        release_rows(h, releases, false);
+        h.s("\n");
+    }
+    h.s("\n</section>\n");
+    let skips = at(st, "skips");
+    if truthy(skips) {
+        h.s("<section aria-labelledby=\"skips\">\n<h2 id=\"skips\">Skipped slots</h2>\n<ul class=\"history\">\n");
+        for s in items(skips) {
+            h.s("<li><a href=\"");
+            h.v(at(s, "href"));
+            h.s("\">Slot ");
+            time(h, at(s, "slot"));
+            h.s("</a> <span class=\"badge state-skipped\">skipped</span> <span class=\"summary\">");
+            h.v(at(s, "reason"));
+            h.s("</span></li>\n");
+        }
+        h.s("</ul>\n</section>\n");
+    }
+}
+
+/// `v | length`, for what the templates measure (arrays and strings).
+fn releases_len(v: &Value) -> Option<usize> {
+    match v {
+        Value::Array(a) => Some(a.len()),
+        Value::String(s) => Some(s.chars().count()),
+        Value::Object(o) => Some(o.len()),
+        _ => None,
+    }
+}
+
+/// `channel.html`'s `main` block.
+fn channel(h: &mut Html, ctx: &Map<String, Value>) {
+    let ch = var(ctx, "channel");
+    let semver = truthy(at(ch, "semver"));
+    h.s("\n<h1>");
+    h.v(at(ch, "title"));
+    h.s("</h1>\n");
+    let description = at(ch, "description");
+    if truthy(description) {
+        h.s("<p class=\"lead\">");
+        h.v(description);
+        h.s("</p>\n");
+    }
+    h.s("<dl class=\"facts\">\n<dt>Versions</dt><dd>");
+    h.s(if semver {
+        "semantic versions, tagged <code>"
+    } else {
+        "dated builds, tagged <code>"
+    });
+    h.v(at(ch, "tag"));
+    h.s("</code></dd>\n");
+    let schedule = at(ch, "schedule");
+    if truthy(schedule) {
+        h.s("<dt>Schedule</dt><dd>every ");
+        h.v(at(schedule, "every"));
+        h.s(" from ");
+        time(h, at(schedule, "start"));
+        h.s(", within ");
+        h.v(at(schedule, "window_days"));
+        h.s(" days of each slot (<a href=\"");
+        h.v(at(var(ctx, "site"), "href"));
+        h.s("schedule/\">schedule</a>)</dd>\n");
+    }
+    let candidates = at(ch, "candidates");
+    if truthy(candidates) {
+        h.s("<dt>Candidates</dt><dd>");
+        h.s(if truthy(at(candidates, "required")) {
+            "every final is promoted from a release candidate"
+        } else {
+            "finals may have release candidates"
+        });
+        let soak = at(candidates, "soak_days");
+        if truthy(soak) {
+            h.s(", tested for at least ");
+            h.v(soak);
+            h.s(" days");
+        }
+        h.s("</dd>\n");
+    }
+    let gates = items(at(ch, "gates"));
+    if !gates.is_empty() {
+        h.s("<dt>Gates</dt><dd>");
+        for (n, g) in gates.iter().enumerate() {
+            h.v(at(g, "title"));
+            h.s(" ");
+            h.v(at(g, "gate"));
+            if n + 1 < gates.len() {
+                h.s("; ");
+            }
+        }
+        h.s("</dd>\n");
+    }
+    let retention = at(ch, "retention");
+    if truthy(retention) {
+        h.s("<dt>Retention</dt><dd>the newest ");
+        h.v(retention);
+        h.s(" builds stay downloadable</dd>\n");
+    }
+    h.s("<dt>Subscribe</dt><dd>");
+    feed_links(h, at(ch, "feed"));
+    h.s("</dd>\n</dl>\n");
+    for s in items(at(ch, "models")) {
+        h.s("\n<section aria-labelledby=\"model-");
+        h.v(at(s, "model"));
+        h.s("\">\n<h2 id=\"model-");
+        h.v(at(s, "model"));
+        h.s("\"><a href=\"");
+        h.v(at(s, "model_href"));
+        h.s("\">");
+        h.v(at(s, "model_title"));
+        h.s("</a></h2>\n<p>");
+        let latest = at(s, "latest");
+        if truthy(latest) {
+            h.s("Latest: ");
+            release_item(h, latest);
+        } else {
+            h.s("<span class=\"muted\">No release yet.</span>");
+        }
+        h.s("</p>\n");
+        let next = at(s, "next_slot");
+        if truthy(next) {
+            h.s("<p class=\"next-slot\">Next slot: ");
+            time(h, at(next, "date"));
+            h.s(" ");
+            state(h, next);
+            h.s("</p>\n");
+        }
+        let finals = at(s, "finals");
+        if truthy(finals) {
+            release_rows(h, finals, semver);
+            h.s("\n");
+        }
+        h.s("<p><a href=\"");
+        h.v(at(s, "href"));
+        h.s("\">Full history");
+        if semver {
+            h.s(", with release candidates");
+        }
+        h.s("</a> · ");
+        feed_links(h, at(s, "feed"));
+        h.s("</p>\n</section>\n");
+    }
+    h.s("\n");
+}
