@@ -16,5 +16,6 @@ pub mod schedule;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod stages;
 pub mod workflow;
 pub mod yaml;

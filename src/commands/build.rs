@@ -14,6 +14,7 @@ use crate::site::catalog::Catalog;
 use crate::site::output::{self, StageError, WriteError};
 use crate::site::theme::Theme;
 use crate::site::{OutputFile, build};
+use crate::stages::Stages;
 
 /// What a build renders from.
 struct Prepared {
@@ -24,8 +25,8 @@ struct Prepared {
 }
 
 /// Load and check the site, load its theme and read its content assets.
-fn prepare(ctx: &Context, base_url: Option<&str>) -> Result<Prepared, u8> {
-    let (mut site, findings) = ctx.load_checked()?;
+fn prepare(ctx: &Context, base_url: Option<&str>, stages: &mut Stages) -> Result<Prepared, u8> {
+    let (mut site, findings) = ctx.load_checked_timed(stages)?;
     if !findings.is_empty() && !ctx.quiet {
         ctx.report(&findings, Format::Human, true);
     }
@@ -69,10 +70,12 @@ fn prepare(ctx: &Context, base_url: Option<&str>) -> Result<Prepared, u8> {
 /// whole), then swap it in.
 pub fn run(ctx: &Context, args: &BuildArgs) -> Result<u8> {
     let started = Instant::now();
-    let prepared = match prepare(ctx, args.base_url.as_deref()) {
+    let mut stages = Stages::new(ctx.verbose, "build");
+    let prepared = match prepare(ctx, args.base_url.as_deref(), &mut stages) {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
+    stages.mark("theme and assets");
     let target = if args.out.is_absolute() {
         args.out.clone()
     } else {
@@ -84,10 +87,13 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> Result<u8> {
         assets,
     } = prepared;
     let catalog = Catalog::new(&site, ctx.today);
+    stages.mark("catalog");
     let written = output::write_atomic_with(&target, |staging| {
         let rendered = build::render_site_to(&catalog, &theme, args.drafts, staging)?;
         build::put_assets(assets, &rendered, staging)
     });
+    stages.mark("render, write and swap");
+    stages.print();
     let files = match written {
         Ok(n) => n,
         Err(StageError::Fill(e)) => {

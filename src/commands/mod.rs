@@ -70,8 +70,18 @@ impl Context {
     /// Load and check; `Err` carries the exit status when the site has
     /// errors (findings printed to stderr).
     pub fn load_checked(&self) -> Result<(Site, Vec<Finding>), u8> {
+        self.load_checked_timed(&mut crate::stages::Stages::new(false, ""))
+    }
+
+    /// [`Context::load_checked`], marking its stages.
+    pub fn load_checked_timed(
+        &self,
+        stages: &mut crate::stages::Stages,
+    ) -> Result<(Site, Vec<Finding>), u8> {
         let site = self.load(Format::Human)?;
+        stages.mark("load");
         let findings = crate::rules::check(&site, self.today);
+        stages.mark("rules");
         let (errors, _) = diagnostics::counts(&findings);
         if errors > 0 {
             self.report(&findings, Format::Human, true);

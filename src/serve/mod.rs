@@ -24,6 +24,7 @@ use crate::load::{self, LoadError, Site};
 use crate::site::catalog::Catalog;
 use crate::site::theme::{Theme, escape};
 use crate::site::{OutputFile, api, build, calendar, feeds, pages};
+use crate::stages::Stages;
 use watch::Change;
 
 /// The loaded site and its last good output.
@@ -130,7 +131,7 @@ impl Session {
             }
         }
         let site = self.site.as_ref().expect("loaded above");
-        let mut stages = Stages::new(self.ctx.verbose);
+        let mut stages = Stages::new(self.ctx.verbose, "rebuild");
         stages.mark("load");
         let findings = crate::rules::check(site, self.ctx.today);
         stages.mark("rules");
@@ -216,38 +217,6 @@ impl Session {
             }
         }
         patch(&mut self.files, files, &[])
-    }
-}
-
-/// Stage timings of a rebuild, printed with `-v`.
-struct Stages {
-    on: bool,
-    last: Instant,
-    marks: Vec<(&'static str, Duration)>,
-}
-
-impl Stages {
-    fn new(on: bool) -> Stages {
-        Stages {
-            on,
-            last: Instant::now(),
-            marks: Vec::new(),
-        }
-    }
-    fn mark(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.marks.push((stage, now - self.last));
-        self.last = now;
-    }
-    fn print(&self) {
-        if self.on {
-            let parts: Vec<String> = self
-                .marks
-                .iter()
-                .map(|(s, d)| format!("{s} {:.1} ms", d.as_secs_f64() * 1000.0))
-                .collect();
-            eprintln!("rebuild stages: {}", parts.join(", "));
-        }
     }
 }
 
