@@ -19,10 +19,19 @@ use crate::manifest::Release;
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     let groups = groups(&site.releases);
     let mut findings = site.findings.clone();
-    findings.extend(fields::check(site, today));
-    findings.extend(order::check(site, &groups));
-    findings.extend(candidates::check(site, &groups));
-    findings.extend(slots::check(site, today));
+    // The families are independent; they run side by side.
+    let ((a, b), (c, d)) = rayon::join(
+        || rayon::join(|| fields::check(site, today), || slots::check(site, today)),
+        || {
+            rayon::join(
+                || order::check(site, &groups),
+                || candidates::check(site, &groups),
+            )
+        },
+    );
+    for mut f in [a, b, c, d] {
+        findings.append(&mut f);
+    }
     findings.sort();
     findings.dedup();
     findings

@@ -8,6 +8,7 @@
 //! sub-path; `url` is absolute.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
@@ -34,6 +35,10 @@ pub struct Pages<'c, 'a> {
     site: Value,
     nav: Value,
     feed_values: Vec<Value>,
+    /// Each release's [`Pages::brief`], made the first time a page asks
+    /// (a release appears on its neighbours' pages, its stream's pages and
+    /// as every page's `latest`).
+    briefs: Vec<OnceLock<Value>>,
 }
 
 /// A byte count as people read it: `4.08 GB`, `512 MB`, `900 B`.
@@ -121,6 +126,9 @@ impl<'c, 'a> Pages<'c, 'a> {
             site: Value::Null,
             nav: Value::Null,
             feed_values: Vec::new(),
+            briefs: (0..catalog.site.releases.len())
+                .map(|_| OnceLock::new())
+                .collect(),
         };
         p.site = p.site_json();
         p.nav = p.nav_json();
@@ -238,6 +246,10 @@ impl<'c, 'a> Pages<'c, 'a> {
 
     /// A release in lists: enough to show a row and link to its page.
     pub fn brief(&self, i: usize) -> Value {
+        self.briefs[i].get_or_init(|| self.make_brief(i)).clone()
+    }
+
+    fn make_brief(&self, i: usize) -> Value {
         let c = self.catalog;
         let r = c.release(i);
         let info = &c.info[i];
