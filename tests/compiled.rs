@@ -110,6 +110,34 @@ fn compiled_templates_write_what_tera_writes() {
     assert!(pending.releases.len() < before);
     pages.extend(compare(&pending, "2025-05-20", "pending"));
 
+    // A stream longer than a channel page lists.
+    let long = tempfile::tempdir().unwrap();
+    copy::copy_dir(&root().join("tests/fixtures/site"), long.path());
+    for day in 1..=30 {
+        std::fs::write(
+            long.path()
+                .join(format!("releases/granite-7b-lab/stream/2024-08-{day:02}.yaml")),
+            format!(
+                "version: 2024-08-{day:02}\ndate: 2024-08-{day:02}\nsummary: Build of August {day}.\n\
+                 revision: {day:040x}\n"
+            ),
+        )
+        .unwrap();
+    }
+    pages.extend(compare(&load_site(long.path()), "2025-05-20", "long"));
+    // The channel page lists each model's newest 25 and points to the rest.
+    let channel = &pages["long:stream/index.html"];
+    assert!(
+        channel.contains("The newest 25 of 35 releases; 10 older ones are in the full history."),
+        "{channel}"
+    );
+    assert!(channel.contains("granite-7b-lab/stream/2025-01-20/"));
+    assert!(channel.contains("granite-7b-lab/stream/2024-08-11/"));
+    assert!(!channel.contains("granite-7b-lab/stream/2024-08-10/"));
+    // The model's channel page keeps the whole history.
+    let history = &pages["long:granite-7b-lab/stream/index.html"];
+    assert!(history.contains("granite-7b-lab/stream/2024-08-01/"));
+
     // Every branch of the compiled templates is taken by some page.
     let html: Vec<&String> = pages.values().collect();
     let missing = [
@@ -161,6 +189,7 @@ fn compiled_templates_write_what_tera_writes() {
         " · only ",
         "<p class=\"next-slot\">",
         "<p class=\"lead\">",
+        "older ones are in the full history",
     ]
     .into_iter()
     .filter(|m| !html.iter().any(|p| p.contains(m)))

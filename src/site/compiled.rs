@@ -967,6 +967,16 @@ fn channel(h: &mut Html, ctx: &Map<String, Value>) {
             release_rows(h, finals, semver);
             h.s("\n");
         }
+        let older = at(s, "older");
+        if truthy(older) {
+            h.s("<p class=\"muted\">The newest ");
+            h.v(&Value::from(items(finals).len()));
+            h.s(" of ");
+            h.v(at(s, "finals_total"));
+            h.s(" releases; ");
+            h.v(older);
+            h.s(" older ones are in the full history.</p>\n");
+        }
         h.s("<p><a href=\"");
         h.v(at(s, "href"));
         h.s("\">Full history");

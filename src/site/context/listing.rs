@@ -9,6 +9,11 @@ use crate::manifest::Status;
 use crate::site::catalog::HF_ENDPOINT;
 use crate::site::chart::{self, Point, Series, Style, Threshold};
 
+/// How many finals of each model a channel page lists, newest first: a
+/// stream channel of daily builds would otherwise list its whole history
+/// on one page, which the model's channel page already does.
+pub const CHANNEL_RECENT: usize = 25;
+
 impl Pages<'_, '_> {
     /// One model on one channel, as the model, home and channel pages show it.
     pub fn stream_summary(&self, model: &str, channel: &str) -> Value {
@@ -226,6 +231,9 @@ impl Pages<'_, '_> {
     }
 
     /// The channel page's `channel`: one channel across models.
+    /// The channel page: each model's summary and its newest
+    /// [`CHANNEL_RECENT`] finals (`finals`, of `finals_total`; `older` are
+    /// left to the model's channel page, which has the whole history).
     pub fn channel(&self, name: &str) -> Value {
         let c = self.catalog;
         let ch = &c.config.channels[name];
@@ -235,14 +243,17 @@ impl Pages<'_, '_> {
             .map(|m| {
                 let mut s = object(self.stream_summary(&m.id, name));
                 let st = c.stream(&m.id, name).expect("a stream of the catalog");
-                let finals: Vec<Value> = st
+                let all = st
                     .releases
                     .iter()
                     .copied()
-                    .filter(|&i| c.release(i).is_final())
-                    .map(|i| self.brief(i))
-                    .collect();
+                    .filter(|&i| c.release(i).is_final());
+                let total = all.clone().count();
+                let finals: Vec<Value> = all.take(CHANNEL_RECENT).map(|i| self.brief(i)).collect();
+                let older = total - finals.len();
                 s.insert("finals".into(), Value::Array(finals));
+                s.insert("finals_total".into(), json!(total));
+                s.insert("older".into(), json!(older));
                 s.insert("model_href".into(), json!(self.href(&format!("{}/", m.id))));
                 Value::Object(s)
             })
