@@ -37,7 +37,12 @@ fn load_site(dir: &Path) -> Site {
 fn compare(site: &Site, today: &str, label: &str) -> BTreeMap<String, String> {
     let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
     let theme = Theme::load(&site.root, &site.config.theme).unwrap();
-    for t in ["release.html", "stream.html", "channel.html"] {
+    for t in [
+        "release.html",
+        "stream.html",
+        "channel.html",
+        "schedule.html",
+    ] {
         assert!(theme.is_compiled(t), "{t} is not compiled");
     }
     let catalog = Catalog::new(site, today);
@@ -109,6 +114,14 @@ fn compiled_templates_write_what_tera_writes() {
     pending.releases.retain(|r| r.version != "1.1.0");
     assert!(pending.releases.len() < before);
     pages.extend(compare(&pending, "2025-05-20", "pending"));
+
+    // No schedule at all.
+    let mut unscheduled = load_site(&root().join("tests/fixtures/site"));
+    unscheduled.skips.clear();
+    for c in unscheduled.config.channels.values_mut() {
+        c.schedule = None;
+    }
+    pages.extend(compare(&unscheduled, "2025-05-20", "unscheduled"));
 
     // A stream longer than a channel page lists.
     let long = tempfile::tempdir().unwrap();
@@ -190,6 +203,8 @@ fn compiled_templates_write_what_tera_writes() {
         "<p class=\"next-slot\">",
         "<p class=\"lead\">",
         "older ones are in the full history",
+        "No channel has a release schedule.",
+        "<h3>Past slots</h3>",
     ]
     .into_iter()
     .filter(|m| !html.iter().any(|p| p.contains(m)))
@@ -214,10 +229,15 @@ fn an_overridden_template_is_rendered_by_tera() {
     let render = |dir: &Path| {
         let site = load_site(dir);
         let theme = Theme::load(dir, "default").unwrap();
-        let compiled: Vec<bool> = ["release.html", "stream.html", "channel.html"]
-            .iter()
-            .map(|t| theme.is_compiled(t))
-            .collect();
+        let compiled: Vec<bool> = [
+            "release.html",
+            "stream.html",
+            "channel.html",
+            "schedule.html",
+        ]
+        .iter()
+        .map(|t| theme.is_compiled(t))
+        .collect();
         let today = NaiveDate::from_ymd_opt(2025, 5, 20).unwrap();
         let files = build::render_site(&Catalog::new(&site, today), &theme, false).unwrap();
         let page = |path: &str| {
@@ -232,7 +252,7 @@ fn an_overridden_template_is_rendered_by_tera() {
     };
 
     let (compiled, release, channel) = render(dir.path());
-    assert_eq!(compiled, [false, true, true]);
+    assert_eq!(compiled, [false, true, true, true]);
     assert!(release.contains("<p>custom 1.1.0</p>"), "{release}");
     assert!(channel.contains("<h1>Stream</h1>"));
 
@@ -243,7 +263,7 @@ fn an_overridden_template_is_rendered_by_tera() {
     )
     .unwrap();
     let (compiled, release, channel) = render(dir.path());
-    assert_eq!(compiled, [false, false, false]);
+    assert_eq!(compiled, [false, false, false, false]);
     assert!(release.contains("<p>custom 1.1.0</p>"));
     assert!(channel.ends_with("<footer>my base</footer>"), "{channel}");
 }

@@ -133,8 +133,14 @@ impl Session {
         let site = self.site.as_ref().expect("loaded above");
         let mut stages = Stages::new(self.ctx.verbose, "rebuild");
         stages.mark("load");
-        let findings = crate::rules::check(site, self.ctx.today);
-        stages.mark("rules");
+        // The rules and the catalog both read the site: side by side. The
+        // catalog is dropped if the rules find an error.
+        let today = self.ctx.today;
+        let (findings, catalog) = rayon::join(
+            || crate::rules::check(site, today),
+            || Catalog::new(site, today),
+        );
+        stages.mark("rules and catalog");
         if findings.iter().any(|f| f.severity == Severity::Error) {
             return Err(Outcome {
                 findings,
@@ -147,8 +153,6 @@ impl Session {
             self.theme = Some(theme);
         }
         let theme = self.theme.as_ref().expect("loaded above");
-        let catalog = Catalog::new(site, self.ctx.today);
-        stages.mark("catalog");
         // Only manifests changed, and the last build is good: render what
         // they touch. Anything else renders everything.
         let scope = change
@@ -157,11 +161,13 @@ impl Session {
         let changed = match &scope {
             Some(scope) => {
                 let keep = |p: &str| scope.pages.contains(p);
-                let mut files = pages::render_only(&catalog, theme, self.drafts, &keep)
-                    .map_err(|e| failure(format!("{e:#}")))?;
-                stages.mark("pages");
-                files.extend(feeds::render_feeds(&catalog, &|d| scope.feeds.contains(d)));
-                stages.mark("feeds");
+                let (files, feed_files) = rayon::join(
+                    || pages::render_only(&catalog, theme, self.drafts, &keep),
+                    || feeds::render_feeds(&catalog, &|d| scope.feeds.contains(d)),
+                );
+                let mut files = files.map_err(|e| failure(format!("{e:#}")))?;
+                files.extend(feed_files);
+                stages.mark("pages and feeds");
                 // The calendars, the JSON API and the sitemap cover the whole
                 // site and are not what an open page shows: they follow right
                 // after the pages are served (`finish`).

@@ -1,5 +1,6 @@
 //! The default theme's most rendered templates, compiled: `release.html`,
-//! `stream.html` and `channel.html` with `base.html` and `macros.html`,
+//! `stream.html`, `channel.html` and `schedule.html` with `base.html` and
+//! `macros.html`,
 //! written as Rust that reads the same context tera would.
 //!
 //! A 10,000-release site is 10,000 release pages; tera interprets each
@@ -21,7 +22,12 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 /// The templates compiled here.
-pub const TEMPLATES: [&str; 3] = ["release.html", "stream.html", "channel.html"];
+pub const TEMPLATES: [&str; 4] = [
+    "release.html",
+    "stream.html",
+    "channel.html",
+    "schedule.html",
+];
 
 /// What a compiled template includes besides itself.
 pub const SHARED: [&str; 2] = ["base.html", "macros.html"];
@@ -32,6 +38,7 @@ pub fn render(template: &str, ctx: &Map<String, Value>) -> Option<String> {
         "release.html" => release,
         "stream.html" => stream,
         "channel.html" => channel,
+        "schedule.html" => schedule,
         _ => return None,
     };
     let mut h = Html(String::with_capacity(16 * 1024));
@@ -986,6 +993,61 @@ fn channel(h: &mut Html, ctx: &Map<String, Value>) {
         h.s("</a> · ");
         feed_links(h, at(s, "feed"));
         h.s("</p>\n</section>\n");
+    }
+    h.s("\n");
+}
+
+/// `schedule.html`'s `main` block.
+fn schedule(h: &mut Html, ctx: &Map<String, Value>) {
+    let calendars = var(ctx, "calendars");
+    let site = at(calendars, "site");
+    h.s("\n<h1>Schedule</h1>\n<p class=\"lead\">Every release slot, its state and the release that fulfils it.</p>\n<section aria-labelledby=\"calendars\">\n<h2 id=\"calendars\">Calendars</h2>\n<ul class=\"subscribe-list\">\n<li>Every model: <a href=\"");
+    h.v(at(site, "webcal"));
+    h.s("\">subscribe</a> (<a href=\"");
+    h.v(at(site, "url"));
+    h.s("\">.ics</a>)</li>\n");
+    for c in items(at(calendars, "models")) {
+        h.s("<li>");
+        h.v(at(c, "title"));
+        h.s(": <a href=\"");
+        h.v(at(c, "webcal"));
+        h.s("\">subscribe</a> (<a href=\"");
+        h.v(at(c, "url"));
+        h.s("\">.ics</a>)</li>\n");
+    }
+    h.s("</ul>\n</section>\n");
+    let timelines = var(ctx, "timelines");
+    if releases_len(timelines) == Some(0) {
+        h.s("<p class=\"muted\">No channel has a release schedule.</p>\n");
+    }
+    for t in items(timelines) {
+        let id = at(t, "id");
+        h.s("\n<section aria-labelledby=\"");
+        h.v(id);
+        h.s("\">\n<h2 id=\"");
+        h.v(id);
+        h.s("\"><a href=\"");
+        h.v(at(t, "href"));
+        h.s("\">");
+        h.v(at(t, "model_title"));
+        h.s(" (");
+        h.v(at(t, "channel_title"));
+        h.s(")</a></h2>\n<p class=\"muted\">A release every ");
+        h.v(at(t, "every"));
+        h.s(", within ");
+        h.v(at(t, "window_days"));
+        h.s(" days of its slot; a skip is announced at least ");
+        h.v(at(t, "skip_notice_days"));
+        h.s(" days ahead.</p>\n<h3>Next slots</h3>\n");
+        slot_rows(h, at(t, "next"));
+        h.s("\n");
+        let past = at(t, "past");
+        if truthy(past) {
+            h.s("<h3>Past slots</h3>\n");
+            slot_rows(h, past);
+            h.s("\n");
+        }
+        h.s("</section>\n");
     }
     h.s("\n");
 }
