@@ -126,13 +126,16 @@ fn compiled_templates_write_what_tera_writes() {
     // A stream longer than a channel page lists.
     let long = tempfile::tempdir().unwrap();
     copy::copy_dir(&root().join("tests/fixtures/site"), long.path());
-    for day in 1..=30 {
+    let first = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    for n in 0..205u64 {
+        let day = first + chrono::Days::new(n);
         std::fs::write(
             long.path()
-                .join(format!("releases/granite-7b-lab/stream/2024-08-{day:02}.yaml")),
+                .join(format!("releases/granite-7b-lab/stream/{day}.yaml")),
             format!(
-                "version: 2024-08-{day:02}\ndate: 2024-08-{day:02}\nsummary: Build of August {day}.\n\
-                 revision: {day:040x}\n"
+                "version: {day}\ndate: {day}\nsummary: Build {n}.\nrevision: {:040x}\n\
+                 evaluations:\n  mt_bench: 7.{n}\n",
+                n + 1000
             ),
         )
         .unwrap();
@@ -141,15 +144,24 @@ fn compiled_templates_write_what_tera_writes() {
     // The channel page lists each model's newest 25 and points to the rest.
     let channel = &pages["long:stream/index.html"];
     assert!(
-        channel.contains("The newest 25 of 35 releases; 10 older ones are in the full history."),
+        channel.contains("The newest 25 of 210 releases; 185 older ones are in the full history."),
         "{channel}"
     );
+    // The fixture's five builds, then 2024-07-23 back to 2024-07-04.
     assert!(channel.contains("granite-7b-lab/stream/2025-01-20/"));
-    assert!(channel.contains("granite-7b-lab/stream/2024-08-11/"));
-    assert!(!channel.contains("granite-7b-lab/stream/2024-08-10/"));
+    assert!(channel.contains("granite-7b-lab/stream/2024-07-04/"));
+    assert!(!channel.contains("granite-7b-lab/stream/2024-07-03/"));
     // The model's channel page keeps the whole history.
     let history = &pages["long:granite-7b-lab/stream/index.html"];
-    assert!(history.contains("granite-7b-lab/stream/2024-08-01/"));
+    assert!(history.contains("granite-7b-lab/stream/2024-01-01/"));
+    // The model page charts the newest 200 builds and says so.
+    let model = &pages["long:granite-7b-lab/index.html"];
+    assert!(
+        model.contains("Stream (builds): the newest 200 of 210 are charted; the <a href=\"/cmb/granite-7b-lab/stream/\">Stream page</a> lists them all."),
+        "{model}"
+    );
+    assert!(model.contains("granite-7b-lab/stream/2024-01-11/"));
+    assert!(!model.contains("granite-7b-lab/stream/2024-01-10/"));
 
     // Every branch of the compiled templates is taken by some page.
     let html: Vec<&String> = pages.values().collect();

@@ -406,6 +406,7 @@ pub fn run(ctx: &Context, args: &crate::cli::ServeArgs) -> Result<u8> {
         };
         let outcome = session.rebuild(Some(&change));
         report(ctx, &outcome);
+        let settled = std::time::Instant::now();
         let generation = {
             let mut state = shared.state.write().expect("no panics hold this lock");
             if !outcome.failed() {
@@ -416,6 +417,15 @@ pub fn run(ctx: &Context, args: &crate::cli::ServeArgs) -> Result<u8> {
             state.generation
         };
         shared.reload(generation);
+        if ctx.verbose
+            && let Some(since) = change.since
+        {
+            eprintln!(
+                "served {:.1} ms after the first event (publish {:.1} ms)",
+                since.elapsed().as_secs_f64() * 1000.0,
+                settled.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         if outcome.deferred && session.finish() > 0 {
             let mut state = shared.state.write().expect("no panics hold this lock");
             state.files = session.files().clone();

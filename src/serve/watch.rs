@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use notify::{RecursiveMode, Watcher};
@@ -41,6 +41,8 @@ pub struct Change {
     pub content: bool,
     /// Changed manifest files, relative to the root (`releases/m/c/1.0.0.yaml`).
     pub manifests: BTreeSet<String>,
+    /// When the first event of the change arrived.
+    pub since: Option<Instant>,
 }
 
 impl Change {
@@ -106,7 +108,10 @@ impl SourceWatcher {
             Ok(e) => e,
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
         };
-        let mut change = Change::default();
+        let mut change = Change {
+            since: Some(Instant::now()),
+            ..Change::default()
+        };
         let mut take = |e: notify::Result<notify::Event>| {
             if let Ok(event) = e {
                 if matches!(event.kind, notify::EventKind::Access(_)) {

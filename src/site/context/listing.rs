@@ -1,6 +1,7 @@
 //! The data of the pages that list releases: home, model (with its
 //! charts), model-channel, channel and schedule.
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::{Pages, gate_label, object, webcal};
@@ -13,6 +14,11 @@ use crate::site::chart::{self, Point, Series, Style, Threshold};
 /// stream channel of daily builds would otherwise list its whole history
 /// on one page, which the model's channel page already does.
 pub const CHANNEL_RECENT: usize = 25;
+
+/// How many of a channel's newest released finals a model page's chart
+/// shows per metric: years of daily builds would make the page megabytes
+/// of points that no one can tell apart.
+pub const CHART_RECENT: usize = 200;
 
 impl Pages<'_, '_> {
     /// One model on one channel, as the model, home and channel pages show it.
@@ -66,9 +72,10 @@ impl Pages<'_, '_> {
         let c = self.catalog;
         let st = c.stream(model, channel).expect("a stream of the catalog");
         let mut m = object(self.stream_summary(model, channel));
+        // Listings of thousands of releases: built in parallel.
         let lines: Vec<Value> = st
             .lines
-            .iter()
+            .par_iter()
             .map(|l| {
                 let finals: Vec<Value> = l
                     .finals
@@ -99,7 +106,7 @@ impl Pages<'_, '_> {
         m.insert("lines".into(), Value::Array(lines));
         m.insert(
             "releases".into(),
-            Value::Array(st.releases.iter().map(|&i| self.brief(i)).collect()),
+            Value::Array(st.releases.par_iter().map(|&i| self.brief(i)).collect()),
         );
         m.insert(
             "skips".into(),
@@ -140,42 +147,69 @@ impl Pages<'_, '_> {
             .collect();
         metrics.sort_unstable();
         metrics.dedup();
+        let charts: Vec<String> = metrics
+            .par_iter()
+            .enumerate()
+            .map(|(n, metric)| self.chart(&streams, n, metric))
+            .collect();
+        charts.concat()
+    }
+
+    /// The chart of one metric, the `n`th of the model page.
+    fn chart(&self, streams: &[&crate::site::catalog::Stream], n: usize, metric: &str) -> String {
+        let c = self.catalog;
         let mut html = String::new();
-        for (n, metric) in metrics.iter().enumerate() {
+        {
             let mut series = Vec::new();
             let mut thresholds = Vec::new();
+            let mut cut = Vec::new();
             for (color, st) in streams.iter().enumerate() {
                 let ch = &c.config.channels[&st.channel];
                 let semver = ch.versioning == Versioning::Semver;
-                let points: Vec<Point> = st
-                    .releases
-                    .iter()
-                    .rev()
-                    .copied()
-                    .filter(|&i| c.release(i).is_final() && c.release(i).status == Status::Released)
-                    .filter_map(|i| {
+                // Newest first, at most CHART_RECENT, then in date order.
+                let measured = st.releases.iter().copied().filter(|&i| {
+                    let r = c.release(i);
+                    r.is_final()
+                        && r.status == Status::Released
+                        && r.evaluations.contains_key(metric)
+                });
+                let total = measured.clone().count();
+                let mut points: Vec<Point> = measured
+                    .take(CHART_RECENT)
+                    .map(|i| {
                         let r = c.release(i);
-                        r.evaluations.get(*metric).map(|&value| Point {
+                        Point {
                             date: r.date,
-                            value,
+                            value: r.evaluations[metric],
                             label: r.version.clone(),
                             href: self.href(&c.info[i].path),
-                        })
+                        }
                     })
                     .collect();
+                points.reverse();
+                let name = format!(
+                    "{} ({})",
+                    ch.title,
+                    if semver { "finals" } else { "builds" }
+                );
+                if total > points.len() {
+                    cut.push(format!(
+                        "<p class=\"muted\">{}: the newest {} of {total} are charted; the <a href=\"{}\">{} page</a> lists them all.</p>\n",
+                        crate::site::theme::escape(&name),
+                        points.len(),
+                        crate::site::theme::escape(&self.href(&format!("{}/{}/", st.model, st.channel))),
+                        crate::site::theme::escape(&ch.title),
+                    ));
+                }
                 if !points.is_empty() {
                     series.push(Series {
-                        name: format!(
-                            "{} ({})",
-                            ch.title,
-                            if semver { "finals" } else { "builds" }
-                        ),
+                        name,
                         style: if semver { Style::Line } else { Style::Points },
                         color,
                         points,
                     });
                 }
-                if let Some(g) = ch.gates.get(*metric) {
+                if let Some(g) = ch.gates.get(metric) {
                     for (v, sign) in [(g.min, "≥"), (g.max, "≤")] {
                         if let Some(v) = v {
                             thresholds.push(Threshold {
@@ -199,6 +233,9 @@ impl Pages<'_, '_> {
                 &series,
                 &thresholds,
             ));
+            for note in cut {
+                html.push_str(&note);
+            }
             html.push_str("</section>\n");
         }
         html
@@ -289,7 +326,7 @@ impl Pages<'_, '_> {
         let today = c.today;
         let timelines: Vec<Value> = c
             .timelines
-            .iter()
+            .par_iter()
             .map(|t| {
                 let ch = &c.config.channels[&t.channel];
                 let rule = ch.schedule.as_ref();
