@@ -15,8 +15,8 @@
 
 use std::cmp::Reverse;
 
+use rayon::prelude::*;
 use serde::Serialize;
-use serde::ser::SerializeSeq;
 use serde_json::Value;
 
 use super::OutputFile;
@@ -28,13 +28,65 @@ pub const RELEASES: &str = "api/v1/releases.json";
 /// `releases.json`, written as it is made: it holds every release with its
 /// notes (370 MB for 100,000 releases), so it is never held whole.
 pub fn write_releases(catalog: &Catalog, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let file = ReleasesFile {
-        title: &catalog.config.title,
-        base_url: &catalog.config.base_url,
-        releases: Items(catalog, order(catalog)),
-    };
-    serde_json::to_writer_pretty(&mut *w, &file)?;
-    w.write_all(b"\n")
+    write_releases_in(catalog, w, 4096, 64)
+}
+
+/// [`write_releases`], serialising `batch` items at a time in parallel
+/// pieces of `piece`. Each item is pretty-printed on its own and indented
+/// to its depth in the file (a JSON string holds no raw newline, so every
+/// newline of an item's text is a line break of the layout), which gives
+/// the very bytes `serde_json::to_writer_pretty` gives for the whole file,
+/// in parallel and with one batch in memory at a time.
+fn write_releases_in(
+    catalog: &Catalog,
+    w: &mut dyn std::io::Write,
+    batch: usize,
+    piece: usize,
+) -> std::io::Result<()> {
+    const ITEM_BREAK: &[u8] = b",\n    ";
+    let items = order(catalog);
+    w.write_all(b"{\n  \"title\": ")?;
+    serde_json::to_writer(&mut *w, &catalog.config.title)?;
+    w.write_all(b",\n  \"base_url\": ")?;
+    serde_json::to_writer(&mut *w, &catalog.config.base_url)?;
+    if items.is_empty() {
+        return w.write_all(b",\n  \"releases\": []\n}\n");
+    }
+    w.write_all(b",\n  \"releases\": [\n    ")?;
+    for (n, group) in items.chunks(batch.max(1)).enumerate() {
+        let parts: Vec<std::io::Result<Vec<u8>>> = group
+            .par_chunks(piece.max(1))
+            .map(|chunk| {
+                let mut out = Vec::with_capacity(chunk.len() * 4096);
+                let mut one = Vec::with_capacity(8192);
+                for (k, &(i, skip)) in chunk.iter().enumerate() {
+                    if k > 0 {
+                        out.extend_from_slice(ITEM_BREAK);
+                    }
+                    one.clear();
+                    if skip {
+                        serde_json::to_writer_pretty(&mut one, &catalog.skip_shape(i))?;
+                    } else {
+                        serde_json::to_writer_pretty(&mut one, &catalog.release_shape(i))?;
+                    }
+                    for line in one.split_inclusive(|&b| b == b'\n') {
+                        out.extend_from_slice(line);
+                        if line.ends_with(b"\n") {
+                            out.extend_from_slice(b"    ");
+                        }
+                    }
+                }
+                Ok(out)
+            })
+            .collect();
+        for (k, part) in parts.into_iter().enumerate() {
+            if n > 0 || k > 0 {
+                w.write_all(ITEM_BREAK)?;
+            }
+            w.write_all(&part?)?;
+        }
+    }
+    w.write_all(b"\n  ]\n}\n")
 }
 
 /// Every file of the API, in memory.
@@ -74,32 +126,6 @@ pub fn render_rest(catalog: &Catalog) -> Vec<OutputFile> {
         ))),
     ));
     out
-}
-
-/// `releases.json`, written without building the whole file's tree.
-#[derive(Serialize)]
-struct ReleasesFile<'a> {
-    title: &'a str,
-    base_url: &'a str,
-    releases: Items<'a>,
-}
-
-/// The items of `releases.json` in [`order`], each serialised as it is
-/// made.
-struct Items<'a>(&'a Catalog<'a>, Vec<(usize, bool)>);
-
-impl Serialize for Items<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.1.len()))?;
-        for &(i, skip) in &self.1 {
-            if skip {
-                seq.serialize_element(&self.0.skip_shape(i))?;
-            } else {
-                seq.serialize_element(&self.0.release_shape(i))?;
-            }
-        }
-        seq.end()
-    }
 }
 
 /// Every release and skip (`(index, is a skip)`), newest first: by date (a
@@ -145,4 +171,85 @@ fn pretty(value: &impl Serialize) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("JSON values serialise");
     bytes.push(b'\n');
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::ser::SerializeSeq;
+
+    /// `releases.json`, written without building the whole file's tree.
+    #[derive(Serialize)]
+    struct ReleasesFile<'a> {
+        title: &'a str,
+        base_url: &'a str,
+        releases: Items<'a>,
+    }
+
+    /// The items of `releases.json` in [`order`], each serialised as it is
+    /// made.
+    struct Items<'a>(&'a Catalog<'a>, Vec<(usize, bool)>);
+
+    impl Serialize for Items<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(Some(self.1.len()))?;
+            for &(i, skip) in &self.1 {
+                if skip {
+                    seq.serialize_element(&self.0.skip_shape(i))?;
+                } else {
+                    seq.serialize_element(&self.0.release_shape(i))?;
+                }
+            }
+            seq.end()
+        }
+    }
+
+    /// The whole file in one `to_writer_pretty`, as it was written before
+    /// the items were serialised in parallel.
+    fn reference(catalog: &Catalog) -> Vec<u8> {
+        let file = ReleasesFile {
+            title: &catalog.config.title,
+            base_url: &catalog.config.base_url,
+            releases: Items(catalog, order(catalog)),
+        };
+        let mut out = serde_json::to_vec_pretty(&file).unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    fn fixture() -> crate::load::Site {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+        crate::load::load(&root).unwrap()
+    }
+
+    #[test]
+    fn parallel_releases_json_is_byte_for_byte_serde_pretty() {
+        let site = fixture();
+        let today = chrono::NaiveDate::from_ymd_opt(2025, 5, 20).unwrap();
+        let catalog = Catalog::new(&site, today);
+        let want = reference(&catalog);
+        assert!(catalog.site.releases.len() + catalog.site.skips.len() > 10);
+        // Batches and pieces of every size: one item, uneven, all at once.
+        for (batch, piece) in [(1, 1), (3, 2), (5, 64), (4096, 3), (4096, 64)] {
+            let mut got = Vec::new();
+            write_releases_in(&catalog, &mut got, batch, piece).unwrap();
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                String::from_utf8(want.clone()).unwrap(),
+                "batch {batch}, piece {piece}"
+            );
+        }
+    }
+
+    #[test]
+    fn empty_releases_json_is_serde_pretty() {
+        let mut site = fixture();
+        site.releases.clear();
+        site.skips.clear();
+        let today = chrono::NaiveDate::from_ymd_opt(2025, 5, 20).unwrap();
+        let catalog = Catalog::new(&site, today);
+        let mut got = Vec::new();
+        write_releases(&catalog, &mut got).unwrap();
+        assert_eq!(got, reference(&catalog));
+    }
 }

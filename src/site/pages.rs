@@ -246,8 +246,14 @@ fn render_some(
         .filter(|j| keep(&path_of(&pages, j)))
         .cloned()
         .collect();
-    render_jobs(&pages, theme, &selected, emit)?;
-    site_files(&pages, theme, &jobs, emit)
+    // The sitemap lists every page (100,000 URLs on a large site): made
+    // beside the pages, not after them.
+    let (rendered, site) = rayon::join(
+        || render_jobs(&pages, theme, &selected, emit),
+        || site_files(&pages, theme, &jobs, emit),
+    );
+    rendered?;
+    site
 }
 
 fn pages_of<'c, 'a>(catalog: &'c Catalog<'a>, theme: &Theme, drafts: bool) -> Pages<'c, 'a> {
