@@ -7,6 +7,7 @@ mod common;
 
 use std::path::Path;
 
+use cadence_site::site::catalog::Catalog;
 use cadence_site::{config, load, manifest, rules};
 use chrono::NaiveDate;
 use proptest::prelude::*;
@@ -218,7 +219,33 @@ fn load_and_check(channel: &str, name: &str, bytes: &[u8]) -> Result<(), TestCas
     );
     // Findings are deterministic.
     prop_assert_eq!(&findings, &rules::check(&site, today()));
+    // `cadence serve` derives the catalog while the rules run, so from a
+    // site with errors too: it must not panic.
+    let catalog = Catalog::new(&site, today());
+    prop_assert!(catalog.info.len() == site.releases.len());
     Ok(())
+}
+
+/// Every rule fixture is a site with the error of its rule; the catalog of
+/// each is derived without a panic, as `cadence serve` does before it
+/// knows what the rules found.
+#[test]
+fn the_catalog_of_every_broken_fixture_site_derives() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut derived = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.join("cadence.toml").is_file() {
+            continue;
+        }
+        let Ok(site) = load::load(&dir) else { continue };
+        for day in [today(), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()] {
+            let catalog = Catalog::new(&site, day);
+            assert_eq!(catalog.info.len(), site.releases.len(), "{}", dir.display());
+        }
+        derived += 1;
+    }
+    assert!(derived > 20, "only {derived} fixture sites");
 }
 
 proptest! {

@@ -87,10 +87,6 @@ fn items(v: &Value) -> &[Value] {
     }
 }
 
-fn str_of(v: &Value) -> Option<&str> {
-    v.as_str()
-}
-
 /// The page being written.
 struct Html(String);
 
@@ -293,7 +289,7 @@ fn nav_item(h: &mut Html, path: &Value, item: &Value, title: &Value) {
 
 /// `m::badges(r)`.
 fn badges(h: &mut Html, r: &Value) {
-    match str_of(at(r, "status")) {
+    match at(r, "status").as_str() {
         Some("yanked") => h.s(" <span class=\"badge yanked\">yanked</span>"),
         Some("planned") => h.s(" <span class=\"badge planned\">upcoming</span>"),
         _ => {}
@@ -802,7 +798,7 @@ fn stream(h: &mut Html, ctx: &Map<String, Value>) {
     }
     h.s("<section aria-labelledby=\"history\">\n<h2 id=\"history\">History</h2>\n");
     let releases = at(st, "releases");
-    if releases_len(releases) == Some(0) {
+    if length(releases) == Some(0) {
         h.s("<p class=\"muted\">No release yet.</p>\n");
     } else if truthy(at(st, "semver")) {
         h.s("\n");
@@ -862,8 +858,8 @@ fn stream(h: &mut Html, ctx: &Map<String, Value>) {
     }
 }
 
-/// `v | length`, for what the templates measure (arrays and strings).
-fn releases_len(v: &Value) -> Option<usize> {
+/// `v | length` (arrays, strings, objects; `None` where tera would fail).
+fn length(v: &Value) -> Option<usize> {
     match v {
         Value::Array(a) => Some(a.len()),
         Value::String(s) => Some(s.chars().count()),
@@ -1017,7 +1013,7 @@ fn schedule(h: &mut Html, ctx: &Map<String, Value>) {
     }
     h.s("</ul>\n</section>\n");
     let timelines = var(ctx, "timelines");
-    if releases_len(timelines) == Some(0) {
+    if length(timelines) == Some(0) {
         h.s("<p class=\"muted\">No channel has a release schedule.</p>\n");
     }
     for t in items(timelines) {
