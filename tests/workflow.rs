@@ -125,6 +125,14 @@ fn fill(text: &str, key: &str, value: &str) -> String {
     out.join("\n") + "\n"
 }
 
+/// [`fill`] for each `(key, value)` in turn: the blanks of a scaffold, in
+/// the order they appear.
+fn fill_all(text: &str, blanks: &[(&str, &str)]) -> String {
+    blanks
+        .iter()
+        .fold(text.to_string(), |t, (key, value)| fill(&t, key, value))
+}
+
 fn check_codes(site: &Site) -> (i32, Vec<(String, String, Option<u64>)>) {
     let run = site.run(&["check", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -317,27 +325,23 @@ fn new_candidate_has_blanks_that_check_reports_until_filled() {
         .collect();
     assert_eq!(lines, [9, 12, 13, 14, 19, 21, 22, 25, 26], "{errors:?}");
 
-    let mut text = fill(&text, "summary", "Second candidate of 1.1.0.");
-    text = fill(
+    let text = fill_all(
         &text,
-        "revision",
-        "6666666666666666666666666666666666666666",
+        &[
+            ("summary", "Second candidate of 1.1.0."),
+            ("revision", "6666666666666666666666666666666666666666"),
+            ("taxonomy", "cmb-run-2025-05-20"),
+            ("taxonomy_commit", "abcdef12"),
+            ("revision", "7777777777777777777777777777777777777777"),
+            ("size", "4080218932"),
+            (
+                "sha256",
+                "9edeaad8c048b35ea54562c55e454cc32c63118a32c7b8152cf706b290611487",
+            ),
+            ("mmlu", "0.54"),
+            ("mt_bench", "7.4"),
+        ],
     );
-    text = fill(&text, "taxonomy", "cmb-run-2025-05-20");
-    text = fill(&text, "taxonomy_commit", "abcdef12");
-    text = fill(
-        &text,
-        "revision",
-        "7777777777777777777777777777777777777777",
-    );
-    text = fill(&text, "size", "4080218932");
-    text = fill(
-        &text,
-        "sha256",
-        "9edeaad8c048b35ea54562c55e454cc32c63118a32c7b8152cf706b290611487",
-    );
-    text = fill(&text, "mmlu", "0.54");
-    text = fill(&text, "mt_bench", "7.4");
     site.write(&rel, &text);
     let (code, errors) = check_codes(&site);
     assert_eq!((code, errors), (0, vec![]), "{text}");
@@ -379,18 +383,18 @@ fn new_stream_build_is_today_or_the_next_build_of_the_day() {
     site.remove(&rel3);
 
     // Filled in, the .2 build passes check.
-    let mut text = fill(&text, "summary", "Second build of the day.");
-    text = fill(
+    let text = fill_all(
         &text,
-        "revision",
-        "8888888888888888888888888888888888888888",
-    );
-    text = fill(&text, "taxonomy", "cmb-run-2025-05-19");
-    text = fill(&text, "size", "4080218000");
-    text = fill(
-        &text,
-        "sha256",
-        "0fdeaad8c048b35ea54562c55e454cc32c63118a32c7b8152cf706b290611487",
+        &[
+            ("summary", "Second build of the day."),
+            ("revision", "8888888888888888888888888888888888888888"),
+            ("taxonomy", "cmb-run-2025-05-19"),
+            ("size", "4080218000"),
+            (
+                "sha256",
+                "0fdeaad8c048b35ea54562c55e454cc32c63118a32c7b8152cf706b290611487",
+            ),
+        ],
     );
     site.write(&rel, &text);
     site.remove(&format!("{STREAM}/{TODAY}.yaml"));
