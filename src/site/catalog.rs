@@ -23,7 +23,7 @@ pub const HF_ENDPOINT: &str = "https://huggingface.co";
 /// How many slots dated today or later a timeline holds (SPEC 7: "the next four").
 pub const UPCOMING_SLOTS: usize = 4;
 
-mod json;
+pub mod json;
 
 /// Derived facts about one release.
 #[derive(Debug, Clone, PartialEq)]

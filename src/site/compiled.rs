@@ -19,7 +19,9 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::context::{Base, Main, PageContext, ReleaseView};
 
 /// The templates compiled here.
 pub const TEMPLATES: [&str; 4] = [
@@ -33,16 +35,16 @@ pub const TEMPLATES: [&str; 4] = [
 pub const SHARED: [&str; 2] = ["base.html", "macros.html"];
 
 /// Render a compiled template, or `None` when `template` is not one.
-pub fn render(template: &str, ctx: &Map<String, Value>) -> Option<String> {
-    let main: fn(&mut Html, &Map<String, Value>) = match template {
-        "release.html" => release,
-        "stream.html" => stream,
-        "channel.html" => channel,
-        "schedule.html" => schedule,
-        _ => return None,
-    };
+pub fn render(template: &str, ctx: &PageContext) -> Option<String> {
     let mut h = Html(String::with_capacity(16 * 1024));
-    base(&mut h, ctx, main);
+    let b = &ctx.base;
+    match (template, &ctx.main) {
+        ("release.html", Main::Release(r)) => base(&mut h, b, |h| release(h, r)),
+        ("stream.html", Main::Values(_)) => base(&mut h, b, |h| stream(h, ctx)),
+        ("channel.html", Main::Values(_)) => base(&mut h, b, |h| channel(h, ctx)),
+        ("schedule.html", Main::Values(_)) => base(&mut h, b, |h| schedule(h, ctx)),
+        _ => return None,
+    }
     Some(h.0)
 }
 
@@ -56,8 +58,18 @@ fn at<'v>(v: &'v Value, key: &str) -> &'v Value {
     }
 }
 
-fn var<'v>(ctx: &'v Map<String, Value>, key: &str) -> &'v Value {
-    ctx.get(key).unwrap_or(&NULL)
+fn var<'v>(ctx: &'v PageContext, key: &str) -> &'v Value {
+    ctx.value(key)
+}
+
+/// An optional value as the template sees it: null when absent.
+fn or_null(v: Option<&Value>) -> &Value {
+    v.unwrap_or(&NULL)
+}
+
+/// A string the template tests with `{% if %}`: absent or empty is false.
+fn filled(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.is_empty())
 }
 
 /// `{% if v %}`, as tera decides it.
@@ -109,9 +121,14 @@ impl Html {
         }
     }
 
-    /// `{{ v | safe }}`.
-    fn safe(&mut self, v: &Value) {
-        plain(&mut self.0, v);
+    /// `{{ s }}` of a string.
+    fn t(&mut self, s: &str) {
+        super::theme::escape_into(&mut self.0, s);
+    }
+
+    /// `{{ n }}` of an integer.
+    fn n(&mut self, n: impl std::fmt::Display) {
+        let _ = write!(self.0, "{n}");
     }
 }
 
@@ -146,49 +163,49 @@ fn plain(out: &mut String, v: &Value) {
 }
 
 /// `base.html` with the page's `main` block.
-fn base(h: &mut Html, ctx: &Map<String, Value>, main: fn(&mut Html, &Map<String, Value>)) {
-    let site = var(ctx, "site");
-    let path = var(ctx, "path");
-    let home = path.as_str() == Some("");
-    let description = var(ctx, "description");
+fn base(h: &mut Html, b: &Base, main: impl FnOnce(&mut Html)) {
+    let site = b.site;
+    let path = b.path.as_str();
+    let home = path.is_empty();
+    let description = filled(Some(&b.description));
     h.s("<!DOCTYPE html>\n<html lang=\"");
     h.v(at(site, "language"));
     h.s("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     if home {
         h.v(at(site, "title"));
     } else {
-        h.v(var(ctx, "title"));
+        h.t(&b.title);
         h.s(" · ");
         h.v(at(site, "title"));
     }
     h.s("</title>\n");
-    if truthy(description) {
+    if let Some(description) = description {
         h.s("<meta name=\"description\" content=\"");
-        h.v(description);
+        h.t(description);
         h.s("\">\n");
     }
     h.s("<meta name=\"generator\" content=\"");
-    h.v(var(ctx, "generator"));
+    h.t(b.generator);
     h.s(
         "\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<link rel=\"canonical\" href=\"",
     );
-    h.v(var(ctx, "url"));
+    h.t(&b.url);
     h.s("\">\n<meta property=\"og:type\" content=\"website\">\n<meta property=\"og:site_name\" content=\"");
     h.v(at(site, "title"));
     h.s("\">\n<meta property=\"og:title\" content=\"");
-    h.v(var(ctx, "title"));
+    h.t(&b.title);
     h.s("\">\n<meta property=\"og:url\" content=\"");
-    h.v(var(ctx, "url"));
+    h.t(&b.url);
     h.s("\">\n");
-    if truthy(description) {
+    if let Some(description) = description {
         h.s("<meta property=\"og:description\" content=\"");
-        h.v(description);
+        h.t(description);
         h.s("\">\n");
     }
     h.s("<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"");
-    h.v(var(ctx, "style_href"));
+    h.t(b.style_href);
     h.s("\">\n");
-    let feeds = items(var(ctx, "feeds"));
+    let feeds = items(&b.feeds);
     for f in feeds {
         h.s("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
         h.v(at(f, "title"));
@@ -209,17 +226,16 @@ fn base(h: &mut Html, ctx: &Map<String, Value>, main: fn(&mut Html, &Map<String,
     h.s(">");
     h.v(at(site, "title"));
     h.s("</a>\n<nav class=\"site-nav\" aria-label=\"Site\">\n<ul>\n");
-    let nav = var(ctx, "nav");
-    let path_str = path.as_str();
+    let nav = b.nav;
     for m in items(at(nav, "models")) {
         h.s("<li><a href=\"");
         h.v(at(m, "href"));
         h.s("\"");
         let mp = at(m, "path");
-        if path == mp {
+        if mp.as_str() == Some(path) {
             h.s(" aria-current=\"page\"");
-        } else if let (Some(p), Some(mp)) = (path_str, mp.as_str())
-            && p.starts_with(mp)
+        } else if let Some(mp) = mp.as_str()
+            && path.starts_with(mp)
         {
             h.s(" class=\"here\"");
         }
@@ -243,7 +259,7 @@ fn base(h: &mut Html, ctx: &Map<String, Value>, main: fn(&mut Html, &Map<String,
         h.s("</p></div></div>\n");
     }
     h.s("<main id=\"main\" class=\"wrap\">\n");
-    main(h, ctx);
+    main(h);
     h.s("\n</main>\n<footer class=\"site-footer\">\n<div class=\"wrap\">\n<p>");
     h.v(at(site, "title"));
     let site_description = at(site, "description");
@@ -275,11 +291,11 @@ fn base(h: &mut Html, ctx: &Map<String, Value>, main: fn(&mut Html, &Map<String,
 }
 
 /// A nav link that is `aria-current` on its own page.
-fn nav_item(h: &mut Html, path: &Value, item: &Value, title: &Value) {
+fn nav_item(h: &mut Html, path: &str, item: &Value, title: &Value) {
     h.s("<li><a href=\"");
     h.v(at(item, "href"));
     h.s("\"");
-    if path == at(item, "path") {
+    if at(item, "path").as_str() == Some(path) {
         h.s(" aria-current=\"page\"");
     }
     h.s(">");
@@ -289,15 +305,25 @@ fn nav_item(h: &mut Html, path: &Value, item: &Value, title: &Value) {
 
 /// `m::badges(r)`.
 fn badges(h: &mut Html, r: &Value) {
-    match at(r, "status").as_str() {
+    badge_marks(
+        h,
+        at(r, "status").as_str(),
+        truthy(at(r, "candidate")),
+        truthy(at(r, "retired")),
+    );
+}
+
+/// `m::badges(r)` of a release's status and flags.
+fn badge_marks(h: &mut Html, status: Option<&str>, candidate: bool, retired: bool) {
+    match status {
         Some("yanked") => h.s(" <span class=\"badge yanked\">yanked</span>"),
         Some("planned") => h.s(" <span class=\"badge planned\">upcoming</span>"),
         _ => {}
     }
-    if truthy(at(r, "candidate")) {
+    if candidate {
         h.s(" <span class=\"badge candidate\">candidate</span>");
     }
-    if truthy(at(r, "retired")) {
+    if retired {
         h.s(" <span class=\"badge retired\">retired</span>");
     }
 }
@@ -328,6 +354,15 @@ fn time(h: &mut Html, d: &Value) {
     h.v(d);
     h.s("\">");
     h.v(d);
+    h.s("</time>");
+}
+
+/// `<time datetime="d">d</time>` of a date string.
+fn time_s(h: &mut Html, d: &str) {
+    h.s("<time datetime=\"");
+    h.t(d);
+    h.s("\">");
+    h.t(d);
     h.s("</time>");
 }
 
@@ -435,39 +470,38 @@ fn slot_rows(h: &mut Html, slots: &Value) {
 }
 
 /// `release.html`'s `main` block.
-fn release(h: &mut Html, ctx: &Map<String, Value>) {
-    let r = var(ctx, "release");
-    let (model, channel) = (at(r, "model"), at(r, "channel"));
-    let stream_href = at(r, "stream_href");
-    let planned = truthy(at(r, "planned"));
-    let previous = at(r, "previous");
+fn release(h: &mut Html, r: &ReleaseView) {
+    let (model, channel) = (&r.model, &r.channel);
+    let stream_href = r.stream_href.as_str();
+    let planned = r.planned;
+    let previous = or_null(r.previous);
     let has_previous = truthy(previous);
     h.s("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"");
-    h.v(at(model, "href"));
+    h.t(&model.href);
     h.s("\">");
-    h.v(at(model, "title"));
+    h.t(model.title);
     h.s("</a></li><li><a href=\"");
-    h.v(stream_href);
+    h.t(stream_href);
     h.s("\">");
-    h.v(at(channel, "title"));
+    h.t(channel.title);
     h.s("</a></li><li><a href=\"");
-    h.v(at(r, "href"));
+    h.t(&r.href);
     h.s("\" aria-current=\"page\">");
-    h.v(at(r, "version"));
+    h.t(r.version);
     h.s("</a></li></ol></nav>\n<header class=\"release-head\">\n<h1>");
-    h.v(at(r, "title"));
+    h.t(&r.title);
     h.s("</h1>\n<p class=\"meta\">");
-    time(h, at(r, "date"));
+    time_s(h, &r.date);
     h.s(" · ");
-    h.v(at(channel, "title"));
-    badges(h, r);
+    h.t(channel.title);
+    badge_marks(h, Some(r.status), r.candidate, r.retired);
     h.s("</p>\n<p class=\"lead\">");
-    h.v(at(r, "summary"));
+    h.t(r.summary);
     h.s("</p>\n");
-    let latest = at(r, "latest");
+    let latest = or_null(r.latest);
     if truthy(latest) {
         h.s("<p class=\"muted\">The latest ");
-        h.v(at(channel, "title"));
+        h.t(channel.title);
         h.s(" release is <a class=\"version\" href=\"");
         h.v(at(latest, "href"));
         h.s("\">");
@@ -477,46 +511,46 @@ fn release(h: &mut Html, ctx: &Map<String, Value>) {
         h.s(".</p>\n");
     }
     h.s("</header>\n");
-    let yanked = at(r, "yanked");
-    if truthy(yanked) {
+    if let Some(yanked) = &r.yanked {
         h.s("<div class=\"banner yanked\" role=\"note\"><p><strong>Yanked</strong> on ");
-        time(h, at(yanked, "date"));
+        time_s(h, &yanked.date);
         h.s(": ");
-        h.v(at(yanked, "reason"));
+        h.t(yanked.reason);
         h.s("</p>\n<p>Do not use this release");
-        if truthy(at(channel, "semver")) {
+        if channel.semver {
             h.s("; pick another from the <a href=\"");
-            h.v(stream_href);
+            h.t(stream_href);
             h.s("\">release history</a>");
         }
         h.s(".</p></div>\n");
     }
     if planned {
         h.s("<div class=\"banner planned\" role=\"note\"><p><strong>Upcoming.</strong> This release is planned for ");
-        time(h, at(r, "date"));
+        time_s(h, &r.date);
         h.s(" and is not published yet.</p></div>\n");
     }
-    if truthy(at(r, "retired")) {
+    if r.retired {
         h.s("<div class=\"banner retired\" role=\"note\"><p><strong>Retired.</strong> This build is older than the newest ");
-        h.v(at(channel, "retention"));
+        if let Some(n) = channel.retention {
+            h.n(n);
+        }
         h.s(" builds of the channel; its files may no longer be downloadable. <a href=\"");
-        h.v(stream_href);
+        h.t(stream_href);
         h.s("\">See newer builds</a>.</p></div>\n");
     }
-    let final_release = at(r, "final");
+    let final_release = or_null(r.final_release);
     if truthy(final_release) {
         h.s("<p class=\"banner candidate\">A release candidate of <a href=\"");
         h.v(at(final_release, "href"));
         h.s("\">");
         h.v(at(final_release, "version"));
         h.s("</a>.</p>\n");
-    } else if truthy(at(r, "candidate")) {
+    } else if r.candidate {
         h.s("<p class=\"banner candidate\">A release candidate for testers; its final is not released yet.</p>\n");
     }
-    let notes = at(r, "notes_html");
-    if truthy(notes) {
+    if let Some(notes) = filled(r.notes_html.as_deref()) {
         h.s("<section aria-labelledby=\"notes\">\n<h2 id=\"notes\">What changed</h2>\n<div class=\"prose\">\n");
-        h.safe(notes);
+        h.s(notes);
         h.s("\n</div>\n</section>\n");
     }
     h.s("<section aria-labelledby=\"downloads\">\n<h2 id=\"downloads\">Download</h2>\n");
@@ -526,14 +560,12 @@ fn release(h: &mut Html, ctx: &Map<String, Value>) {
         downloads(h, r);
     }
     h.s("\n</section>\n");
-    let scores = at(r, "scores");
-    if truthy(scores) {
-        evaluations(h, r, scores, previous);
+    if !r.scores.is_empty() {
+        evaluations(h, r, previous);
     }
-    let candidates = at(r, "candidates");
-    if truthy(candidates) {
+    if !r.candidates.is_empty() {
         h.s("<section aria-labelledby=\"candidates\">\n<h2 id=\"candidates\">Release candidates</h2>\n<ul class=\"history\">\n");
-        for c in items(candidates) {
+        for c in &r.candidates {
             h.s("<li>");
             release_item(h, c);
             h.s("</li>\n");
@@ -541,44 +573,41 @@ fn release(h: &mut Html, ctx: &Map<String, Value>) {
         h.s("</ul>\n</section>\n");
     }
     h.s("<section aria-labelledby=\"provenance\">\n<h2 id=\"provenance\">Where it came from</h2>\n<dl class=\"facts\">\n<dt>Repository</dt><dd><a href=\"");
-    h.v(at(r, "repo_url"));
+    h.t(&r.repo_url);
     h.s("\">");
-    h.v(at(r, "repo"));
+    h.t(r.repo);
     h.s("</a></dd>\n");
-    let revision = at(r, "revision");
-    if truthy(revision) {
+    if let Some(revision) = filled(r.revision) {
         h.s("<dt>Revision</dt><dd><a href=\"");
-        h.v(at(r, "revision_url"));
+        h.t(r.revision_url.as_deref().unwrap_or_default());
         h.s("\"><code class=\"hash\">");
-        h.v(revision);
+        h.t(revision);
         h.s("</code></a></dd>\n");
     }
     h.s("<dt>Tag</dt><dd>");
     if planned {
         h.s("<code>");
-        h.v(at(r, "tag"));
+        h.t(r.tag);
         h.s("</code>");
     } else {
         h.s("<a href=\"");
-        h.v(at(r, "tag_url"));
+        h.t(&r.tag_url);
         h.s("\"><code>");
-        h.v(at(r, "tag"));
+        h.t(r.tag);
         h.s("</code></a>");
     }
     h.s("</dd>\n");
-    let taxonomy = at(r, "taxonomy");
-    if truthy(taxonomy) {
+    if let Some(taxonomy) = filled(r.taxonomy) {
         h.s("<dt>Taxonomy branch</dt><dd><code>");
-        h.v(taxonomy);
+        h.t(taxonomy);
         h.s("</code></dd>\n");
     }
-    let taxonomy_commit = at(r, "taxonomy_commit");
-    if truthy(taxonomy_commit) {
+    if let Some(commit) = filled(r.taxonomy_commit) {
         h.s("<dt>Taxonomy commit</dt><dd><code>");
-        h.v(taxonomy_commit);
+        h.t(commit);
         h.s("</code></dd>\n");
     }
-    let slot = at(r, "slot");
+    let slot = or_null(r.slot.as_ref());
     if truthy(slot) {
         h.s("<dt>Schedule slot</dt><dd>");
         time(h, at(slot, "date"));
@@ -599,62 +628,60 @@ fn release(h: &mut Html, ctx: &Map<String, Value>) {
 }
 
 /// The release page's download commands and artifacts.
-fn downloads(h: &mut Html, r: &Value) {
-    let command = at(r, "download_command");
-    if truthy(command) {
+fn downloads(h: &mut Html, r: &ReleaseView) {
+    if let Some(command) = filled(r.download_command.as_deref()) {
         h.s("<p>The model at this release's revision:</p>\n<pre class=\"command\"><code>");
-        h.v(command);
+        h.t(command);
         h.s("</code></pre>\n");
     }
-    let ollama = at(r, "ollama_run");
-    if truthy(ollama) {
+    if let Some(ollama) = filled(r.ollama_run.as_deref()) {
         h.s("<p>With Ollama:</p>\n<pre class=\"command\"><code>");
-        h.v(ollama);
+        h.t(ollama);
         h.s("</code></pre>\n");
     }
-    for a in items(at(r, "artifacts")) {
-        let file = at(a, "file");
+    for a in &r.artifacts {
+        let j = &a.api;
         h.s("<article class=\"artifact\" aria-label=\"");
-        h.v(file);
+        h.t(j.file);
         h.s("\">\n<h3><code>");
-        h.v(file);
+        h.t(j.file);
         h.s("</code></h3>\n<dl>\n<dt>Format</dt><dd>");
-        h.v(at(a, "format"));
-        let quantization = at(a, "quantization");
-        if truthy(quantization) {
+        h.t(j.format);
+        if let Some(quantization) = filled(j.quantization) {
             h.s(", ");
-            h.v(quantization);
+            h.t(quantization);
         }
         h.s("</dd>\n");
-        let size_human = at(a, "size_human");
-        if truthy(size_human) {
+        if let Some(size_human) = filled(a.size_human.as_deref()) {
             h.s("<dt>Size</dt><dd><data value=\"");
-            h.v(at(a, "size"));
+            if let Some(size) = j.size {
+                h.n(size);
+            }
             h.s("\">");
-            h.v(size_human);
+            h.t(size_human);
             h.s("</data> (");
-            h.v(at(a, "size"));
+            if let Some(size) = j.size {
+                h.n(size);
+            }
             h.s(" bytes)</dd>\n");
         }
-        let sha = at(a, "sha256");
-        if truthy(sha) {
+        if let Some(sha) = filled(j.sha256) {
             h.s("<dt>SHA-256</dt><dd><code class=\"hash\">");
-            h.v(sha);
+            h.t(sha);
             h.s("</code></dd>\n");
         }
         h.s("<dt>Source</dt><dd><a href=\"");
-        h.v(at(a, "url"));
+        h.t(&j.url);
         h.s("\">");
-        h.v(at(a, "repo"));
+        h.t(&j.repo);
         h.s(" at ");
-        h.v(at(a, "revision"));
+        h.t(&j.revision);
         h.s("</a></dd>\n</dl>\n<pre class=\"command\"><code>");
-        h.v(at(a, "download_command"));
+        h.t(&a.download_command);
         h.s("</code></pre>\n");
-        let ollama = at(a, "ollama_command");
-        if truthy(ollama) {
+        if let Some(ollama) = filled(j.ollama_command.as_deref()) {
             h.s("<pre class=\"command\"><code>");
-            h.v(ollama);
+            h.t(ollama);
             h.s("</code></pre>\n");
         }
         h.s("</article>\n");
@@ -662,7 +689,7 @@ fn downloads(h: &mut Html, r: &Value) {
 }
 
 /// The release page's evaluations table.
-fn evaluations(h: &mut Html, r: &Value, scores: &Value, previous: &Value) {
+fn evaluations(h: &mut Html, r: &ReleaseView, previous: &Value) {
     let has_previous = truthy(previous);
     h.s("<section aria-labelledby=\"evaluations\">\n<h2 id=\"evaluations\">Evaluations</h2>\n");
     if has_previous {
@@ -671,9 +698,9 @@ fn evaluations(h: &mut Html, r: &Value, scores: &Value, previous: &Value) {
         h.s("\">");
         h.v(at(previous, "version"));
         h.s("</a>, the previous ");
-        if truthy(at(r, "candidate")) {
+        if r.candidate {
             h.s("candidate of this release");
-        } else if truthy(at(at(r, "channel"), "semver")) {
+        } else if r.channel.semver {
             h.s("final release");
         } else {
             h.s("build");
@@ -687,50 +714,46 @@ fn evaluations(h: &mut Html, r: &Value, scores: &Value, previous: &Value) {
         h.s("</th><th scope=\"col\" class=\"num\">Change</th>");
     }
     h.s("<th scope=\"col\">Gate</th></tr></thead>\n<tbody>\n");
-    for s in items(scores) {
+    for s in &r.scores {
         h.s("<tr><th scope=\"row\">");
-        h.v(at(s, "title"));
+        h.t(s.title);
         h.s("</th><td class=\"num\">");
-        let value = at(s, "value");
-        if truthy(value) {
-            h.v(value);
-        } else {
-            h.s("<span class=\"muted\">missing</span>");
+        match filled(s.value.as_deref()) {
+            Some(value) => h.t(value),
+            None => h.s("<span class=\"muted\">missing</span>"),
         }
         h.s("</td>");
         if has_previous {
             h.s("<td class=\"num\">");
-            let before = at(s, "previous");
-            if truthy(before) {
-                h.v(before);
-            } else {
-                h.s("<span class=\"muted\">–</span>");
+            match filled(s.previous.as_deref()) {
+                Some(before) => h.t(before),
+                None => h.s("<span class=\"muted\">–</span>"),
             }
             h.s("</td><td class=\"num\">");
-            let change = at(s, "change");
-            if truthy(change) {
-                h.s("<span class=\"trend-");
-                h.v(at(s, "trend"));
-                h.s("\">");
-                h.v(change);
-                h.s("</span>");
-            } else {
-                h.s("<span class=\"muted\">–</span>");
+            match filled(s.change.as_deref()) {
+                Some(change) => {
+                    h.s("<span class=\"trend-");
+                    h.t(s.trend.unwrap_or_default());
+                    h.s("\">");
+                    h.t(change);
+                    h.s("</span>");
+                }
+                None => h.s("<span class=\"muted\">–</span>"),
             }
             h.s("</td>");
         }
         h.s("<td>");
-        let gate = at(s, "gate");
-        if truthy(gate) {
-            h.v(gate);
-            h.s(" ");
-            if truthy(at(s, "passes")) {
-                h.s("<span class=\"badge pass\">passes</span>");
-            } else {
-                h.s("<span class=\"badge fail\">misses</span>");
+        match filled(s.gate.as_deref()) {
+            Some(gate) => {
+                h.t(gate);
+                h.s(" ");
+                if s.passes == Some(true) {
+                    h.s("<span class=\"badge pass\">passes</span>");
+                } else {
+                    h.s("<span class=\"badge fail\">misses</span>");
+                }
             }
-        } else {
-            h.s("<span class=\"muted\">none</span>");
+            None => h.s("<span class=\"muted\">none</span>"),
         }
         h.s("</td></tr>\n");
     }
@@ -738,7 +761,7 @@ fn evaluations(h: &mut Html, r: &Value, scores: &Value, previous: &Value) {
 }
 
 /// `stream.html`'s `main` block.
-fn stream(h: &mut Html, ctx: &Map<String, Value>) {
+fn stream(h: &mut Html, ctx: &PageContext) {
     let st = var(ctx, "stream");
     let model = at(st, "model");
     h.s("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"");
@@ -869,7 +892,7 @@ fn length(v: &Value) -> Option<usize> {
 }
 
 /// `channel.html`'s `main` block.
-fn channel(h: &mut Html, ctx: &Map<String, Value>) {
+fn channel(h: &mut Html, ctx: &PageContext) {
     let ch = var(ctx, "channel");
     let semver = truthy(at(ch, "semver"));
     h.s("\n<h1>");
@@ -898,7 +921,7 @@ fn channel(h: &mut Html, ctx: &Map<String, Value>) {
         h.s(", within ");
         h.v(at(schedule, "window_days"));
         h.s(" days of each slot (<a href=\"");
-        h.v(at(var(ctx, "site"), "href"));
+        h.v(at(ctx.base.site, "href"));
         h.s("schedule/\">schedule</a>)</dd>\n");
     }
     let candidates = at(ch, "candidates");
@@ -994,7 +1017,7 @@ fn channel(h: &mut Html, ctx: &Map<String, Value>) {
 }
 
 /// `schedule.html`'s `main` block.
-fn schedule(h: &mut Html, ctx: &Map<String, Value>) {
+fn schedule(h: &mut Html, ctx: &PageContext) {
     let calendars = var(ctx, "calendars");
     let site = at(calendars, "site");
     h.s("\n<h1>Schedule</h1>\n<p class=\"lead\">Every release slot, its state and the release that fulfils it.</p>\n<section aria-labelledby=\"calendars\">\n<h2 id=\"calendars\">Calendars</h2>\n<ul class=\"subscribe-list\">\n<li>Every model: <a href=\"");

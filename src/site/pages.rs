@@ -17,12 +17,12 @@
 
 use anyhow::{Result, bail};
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::OutputFile;
 use super::catalog::Catalog;
-use super::context::Pages;
+use super::context::{Main, PageContext, Pages};
 use super::markdown;
 use super::theme::Theme;
 
@@ -74,27 +74,29 @@ pub fn jobs(pages: &Pages) -> Vec<Job> {
 }
 
 /// The template and the context of one page.
-fn context(pages: &Pages, job: &Job) -> (&'static str, Map<String, Value>) {
+fn context<'p>(pages: &'p Pages, job: &Job) -> (&'static str, PageContext<'p>) {
     let c = pages.catalog;
     let config = c.config;
     let path = path_of(pages, job);
     match job {
         Job::Home => {
             let intro = c.site.index.as_ref();
-            let mut m = pages.base(
+            let base = pages.base(
                 &path,
                 &config.title,
                 &config.description,
                 pages.feeds_for(&[]),
             );
-            m.insert(
-                "intro_html".into(),
-                json!(intro.map(|p| markdown::render(&p.body, &pages.base_path))),
-            );
-            m.insert("models".into(), pages.home());
-            m.insert("channel_feeds".into(), pages.channel_feeds());
-            m.insert("calendars".into(), pages.calendars());
-            ("index.html", m)
+            let values = vec![
+                (
+                    "intro_html",
+                    json!(intro.map(|p| markdown::render(&p.body, &pages.base_path))),
+                ),
+                ("models", pages.home()),
+                ("channel_feeds", pages.channel_feeds()),
+                ("calendars", pages.calendars()),
+            ];
+            ("index.html", page(base, values))
         }
         Job::Model(id) => {
             let model = &config.models[id];
@@ -105,9 +107,8 @@ fn context(pages: &Pages, job: &Job) -> (&'static str, Map<String, Value>) {
                 .description
                 .clone()
                 .unwrap_or_else(|| format!("Releases of {}", model.title));
-            let mut m = pages.base(&path, &model.title, &description, pages.feeds_for(&dirs));
-            m.insert("model".into(), pages.model(id));
-            ("model.html", m)
+            let base = pages.base(&path, &model.title, &description, pages.feeds_for(&dirs));
+            ("model.html", page(base, vec![("model", pages.model(id))]))
         }
         Job::Stream(model, channel) => {
             let title = format!(
@@ -123,15 +124,17 @@ fn context(pages: &Pages, job: &Job) -> (&'static str, Map<String, Value>) {
                 "Every {} release of {}, newest first.",
                 config.channels[channel].title, config.models[model].title
             );
-            let mut m = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
-            m.insert("stream".into(), pages.stream(model, channel));
-            ("stream.html", m)
+            let base = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
+            (
+                "stream.html",
+                page(base, vec![("stream", pages.stream(model, channel))]),
+            )
         }
         Job::Release(i) => {
             let r = c.release(*i);
-            let mut m = pages.base(&path, &c.title(r), &r.summary, pages.release_feeds(*i));
-            m.insert("release".into(), pages.release(*i));
-            ("release.html", m)
+            let base = pages.base(&path, &c.title(r), &r.summary, pages.release_feeds(*i));
+            let main = Main::Release(Box::new(pages.release_view(*i)));
+            ("release.html", PageContext { base, main })
         }
         Job::Skip(k) => {
             let s = c.skip(*k);
@@ -144,58 +147,65 @@ fn context(pages: &Pages, job: &Job) -> (&'static str, Map<String, Value>) {
                 format!("{}/", s.channel),
             ];
             let description = markdown::plain_text(&s.reason);
-            let mut m = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
-            m.insert("skip".into(), pages.skip(*k));
-            ("skip.html", m)
+            let base = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
+            ("skip.html", page(base, vec![("skip", pages.skip(*k))]))
         }
         Job::Channel(name) => {
             let ch = &config.channels[name];
-            let mut m = pages.base(
+            let base = pages.base(
                 &path,
                 &ch.title,
                 &ch.description,
                 pages.feeds_for(std::slice::from_ref(&path)),
             );
-            m.insert("channel".into(), pages.channel(name));
-            ("channel.html", m)
+            (
+                "channel.html",
+                page(base, vec![("channel", pages.channel(name))]),
+            )
         }
         Job::Schedule => {
-            let mut m = pages.base(
+            let base = pages.base(
                 &path,
                 "Schedule",
                 "Every release slot, its state and the release that fulfils it.",
                 pages.feeds_for(&[]),
             );
-            m.insert("timelines".into(), pages.schedule());
-            m.insert("calendars".into(), pages.calendars());
-            ("schedule.html", m)
+            let values = vec![
+                ("timelines", pages.schedule()),
+                ("calendars", pages.calendars()),
+            ];
+            ("schedule.html", page(base, values))
         }
         Job::Content(n) => {
             let p = pages.pages[*n];
             let description = p.description.clone().unwrap_or_default();
-            let mut m = pages.base(&path, &p.title, &description, pages.feeds_for(&[]));
-            m.insert(
-                "page".into(),
-                json!({
+            let base = pages.base(&path, &p.title, &description, pages.feeds_for(&[]));
+            let value = json!({
                     "slug": p.slug,
                     "title": p.title,
                     "description": p.description,
                     "weight": p.weight,
                     "draft": p.draft,
-                    "html": markdown::render(&p.body, &pages.base_path),
-                }),
-            );
-            ("page.html", m)
+                "html": markdown::render(&p.body, &pages.base_path),
+            });
+            ("page.html", page(base, vec![("page", value)]))
         }
         Job::NotFound => {
-            let m = pages.base(
+            let base = pages.base(
                 &path,
                 "Page not found",
                 "There is no page at this address.",
                 pages.feeds_for(&[]),
             );
-            ("404.html", m)
+            ("404.html", page(base, Vec::new()))
         }
+    }
+}
+
+fn page<'p>(base: super::context::Base<'p>, values: Vec<(&'static str, Value)>) -> PageContext<'p> {
+    PageContext {
+        base,
+        main: Main::Values(values),
     }
 }
 
@@ -346,7 +356,7 @@ pub fn render_jobs(pages: &Pages, theme: &Theme, jobs: &[Job], emit: &Emit) -> R
         .par_iter()
         .map(|job| {
             let (template, ctx) = context(pages, job);
-            let html = theme.render_page(template, ctx)?;
+            let html = theme.render_page(template, &ctx)?;
             emit(OutputFile::new(output_path(&path_of(pages, job)), html))
         })
         .collect();

@@ -123,14 +123,14 @@ impl Theme {
     pub fn render_page(
         &self,
         template: &str,
-        context: serde_json::Map<String, serde_json::Value>,
+        context: &super::context::PageContext,
     ) -> Result<String> {
         if self.is_compiled(template)
-            && let Some(html) = super::compiled::render(template, &context)
+            && let Some(html) = super::compiled::render(template, context)
         {
             return Ok(html);
         }
-        let ctx = tera::Context::from_value(serde_json::Value::Object(context))
+        let ctx = tera::Context::from_value(serde_json::Value::Object(context.to_map()))
             .map_err(|e| anyhow::anyhow!("building the context of {template}: {e}"))?;
         self.render(template, &ctx)
     }

@@ -15,47 +15,47 @@ use crate::manifest::{Artifact, Format};
 /// An artifact as the JSON API shows it, derived fields included.
 #[derive(Serialize)]
 pub struct ArtifactJson<'a> {
-    format: &'static str,
-    file: &'a str,
-    repo: String,
-    revision: String,
-    quantization: Option<&'a str>,
-    size: Option<i64>,
-    sha256: Option<&'a str>,
-    url: String,
-    ollama_command: Option<String>,
+    pub format: &'static str,
+    pub file: &'a str,
+    pub repo: String,
+    pub revision: String,
+    pub quantization: Option<&'a str>,
+    pub size: Option<i64>,
+    pub sha256: Option<&'a str>,
+    pub url: String,
+    pub ollama_command: Option<String>,
 }
 
 #[derive(Serialize)]
 pub struct YankJson<'a> {
-    date: String,
-    reason: &'a str,
+    pub date: String,
+    pub reason: &'a str,
 }
 
 /// A release as `releases.json` and `latest.json` show it (SPEC 7).
 #[derive(Serialize)]
 pub struct ReleaseJson<'a> {
-    kind: &'static str,
-    model: &'a str,
-    channel: &'a str,
-    version: &'a str,
-    date: String,
-    status: &'static str,
-    candidate: bool,
-    title: String,
-    summary: &'a str,
-    url: String,
-    repo: &'a str,
-    revision: Option<&'a str>,
-    tag: &'a str,
-    taxonomy: Option<&'a str>,
-    taxonomy_commit: Option<&'a str>,
-    ollama: Option<&'a str>,
-    evaluations: Option<&'a BTreeMap<String, f64>>,
-    artifacts: Vec<ArtifactJson<'a>>,
-    retired: bool,
-    yanked: Option<YankJson<'a>>,
-    notes: Option<&'a str>,
+    pub kind: &'static str,
+    pub model: &'a str,
+    pub channel: &'a str,
+    pub version: &'a str,
+    pub date: String,
+    pub status: &'static str,
+    pub candidate: bool,
+    pub title: String,
+    pub summary: &'a str,
+    pub url: String,
+    pub repo: &'a str,
+    pub revision: Option<&'a str>,
+    pub tag: &'a str,
+    pub taxonomy: Option<&'a str>,
+    pub taxonomy_commit: Option<&'a str>,
+    pub ollama: Option<&'a str>,
+    pub evaluations: Option<&'a BTreeMap<String, f64>>,
+    pub artifacts: Vec<ArtifactJson<'a>>,
+    pub retired: bool,
+    pub yanked: Option<YankJson<'a>>,
+    pub notes: Option<&'a str>,
 }
 
 /// A skip as `releases.json` shows it.

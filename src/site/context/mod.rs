@@ -10,10 +10,13 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 mod listing;
 mod release;
+
+pub use release::{ArtifactView, ReleaseView, ScoreView};
 
 use super::catalog::{Catalog, Feed};
 use super::chart;
@@ -91,6 +94,70 @@ pub fn delta(now: f64, before: f64) -> (String, &'static str) {
         (format!("+{text}"), "up")
     } else {
         (format!("−{text}"), "down")
+    }
+}
+
+/// What every page gets (see [`Pages::base`]); serialises to the map a
+/// template sees, in this order.
+#[derive(Serialize)]
+pub struct Base<'p> {
+    pub site: &'p Value,
+    pub nav: &'p Value,
+    pub feeds: Value,
+    pub title: String,
+    pub description: String,
+    pub path: String,
+    pub url: String,
+    pub href: String,
+    pub style_href: &'p str,
+    pub generator: &'static str,
+}
+
+/// A page's own data beside [`Base`].
+pub enum Main<'p> {
+    /// `release.html`'s `release`, typed: the compiled template reads it
+    /// without a JSON tree (it is most of a large site's pages).
+    Release(Box<ReleaseView<'p>>),
+    /// The other pages' variables, by name.
+    Values(Vec<(&'static str, Value)>),
+}
+
+/// Everything one page template sees.
+pub struct PageContext<'p> {
+    pub base: Base<'p>,
+    pub main: Main<'p>,
+}
+
+impl PageContext<'_> {
+    /// The page's variables as one JSON object, as tera takes them.
+    pub fn to_map(&self) -> Map<String, Value> {
+        let mut m = object(serde_json::to_value(&self.base).expect("the base serialises"));
+        match &self.main {
+            Main::Release(r) => {
+                m.insert(
+                    "release".into(),
+                    serde_json::to_value(r).expect("a release serialises"),
+                );
+            }
+            Main::Values(values) => {
+                for (k, v) in values {
+                    m.insert((*k).into(), v.clone());
+                }
+            }
+        }
+        m
+    }
+
+    /// One of [`Main::Values`], null when absent.
+    pub fn value(&self, key: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        match &self.main {
+            Main::Values(values) => values
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(&NULL, |(_, v)| v),
+            Main::Release(_) => &NULL,
+        }
     }
 }
 
@@ -219,34 +286,29 @@ impl<'c, 'a> Pages<'c, 'a> {
     }
 
     /// What every page gets.
-    pub fn base(
-        &self,
-        path: &str,
-        title: &str,
-        description: &str,
-        feeds: Value,
-    ) -> Map<String, Value> {
-        let c = self.catalog;
-        let mut m = Map::new();
-        m.insert("site".into(), self.site.clone());
-        m.insert("nav".into(), self.nav.clone());
-        m.insert("feeds".into(), feeds);
-        m.insert("title".into(), json!(title));
-        m.insert("description".into(), json!(description));
-        m.insert("path".into(), json!(path));
-        m.insert("url".into(), json!(c.url(path)));
-        m.insert("href".into(), json!(self.href(path)));
-        m.insert("style_href".into(), json!(self.style_href));
-        m.insert(
-            "generator".into(),
-            json!(concat!("cadence ", env!("CARGO_PKG_VERSION"))),
-        );
-        m
+    pub fn base(&self, path: &str, title: &str, description: &str, feeds: Value) -> Base<'_> {
+        Base {
+            site: &self.site,
+            nav: &self.nav,
+            feeds,
+            title: title.to_string(),
+            description: description.to_string(),
+            path: path.to_string(),
+            url: self.catalog.url(path),
+            href: self.href(path),
+            style_href: &self.style_href,
+            generator: concat!("cadence ", env!("CARGO_PKG_VERSION")),
+        }
     }
 
     /// A release in lists: enough to show a row and link to its page.
     pub fn brief(&self, i: usize) -> Value {
-        self.briefs[i].get_or_init(|| self.make_brief(i)).clone()
+        self.brief_ref(i).clone()
+    }
+
+    /// [`Pages::brief`], shared.
+    pub fn brief_ref(&self, i: usize) -> &Value {
+        self.briefs[i].get_or_init(|| self.make_brief(i))
     }
 
     fn make_brief(&self, i: usize) -> Value {

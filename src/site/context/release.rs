@@ -1,17 +1,108 @@
 //! The release and skip pages' data.
 
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Pages, delta, gate_label, human_size, object};
 use crate::config::Versioning;
 use crate::manifest::{Format, Status};
 use crate::site::catalog::HF_ENDPOINT;
+use crate::site::catalog::json::{ArtifactJson, YankJson};
 use crate::site::{chart, markdown};
+
+/// A release page's `release`: every field of the JSON API (`model` and
+/// `channel` as objects) and what the page shows besides, in the order
+/// the template sees them.
+#[derive(Serialize)]
+pub struct ReleaseView<'p> {
+    pub kind: &'static str,
+    pub model: ModelRef<'p>,
+    pub channel: ChannelRef<'p>,
+    pub version: &'p str,
+    pub date: String,
+    pub status: &'static str,
+    pub candidate: bool,
+    pub title: String,
+    pub summary: &'p str,
+    pub url: String,
+    pub repo: &'p str,
+    pub revision: Option<&'p str>,
+    pub tag: &'p str,
+    pub taxonomy: Option<&'p str>,
+    pub taxonomy_commit: Option<&'p str>,
+    pub ollama: Option<&'p str>,
+    pub evaluations: Option<&'p BTreeMap<String, f64>>,
+    pub artifacts: Vec<ArtifactView<'p>>,
+    pub retired: bool,
+    pub yanked: Option<YankJson<'p>>,
+    pub notes: Option<&'p str>,
+    pub notes_html: Option<String>,
+    pub href: String,
+    pub stream_href: String,
+    pub revision_short: Option<&'p str>,
+    pub repo_url: String,
+    pub revision_url: Option<String>,
+    pub tag_url: String,
+    pub download_command: Option<String>,
+    pub ollama_run: Option<String>,
+    pub scores: Vec<ScoreView<'p>>,
+    /// Briefs ([`Pages::brief`]), shared with every other page.
+    pub previous: Option<&'p Value>,
+    pub candidates: Vec<&'p Value>,
+    #[serde(rename = "final")]
+    pub final_release: Option<&'p Value>,
+    pub latest: Option<&'p Value>,
+    pub planned: bool,
+    pub is_yanked: bool,
+    pub slot: Option<Value>,
+}
+
+#[derive(Serialize)]
+pub struct ModelRef<'p> {
+    pub id: &'p str,
+    pub title: &'p str,
+    pub href: String,
+}
+
+#[derive(Serialize)]
+pub struct ChannelRef<'p> {
+    pub name: &'p str,
+    pub title: &'p str,
+    pub description: &'p str,
+    pub semver: bool,
+    pub retention: Option<usize>,
+}
+
+/// An artifact as the API shows it, with what the page adds.
+#[derive(Serialize)]
+pub struct ArtifactView<'p> {
+    #[serde(flatten)]
+    pub api: ArtifactJson<'p>,
+    pub download_command: String,
+    pub size_human: Option<String>,
+    pub gguf: bool,
+}
+
+/// One evaluation with the change from the previous release of its kind
+/// and the channel's gate.
+#[derive(Serialize)]
+pub struct ScoreView<'p> {
+    pub metric: &'p str,
+    pub title: &'p str,
+    pub value: Option<String>,
+    pub previous: Option<String>,
+    pub change: Option<String>,
+    pub trend: Option<&'static str>,
+    pub gate: Option<String>,
+    pub passes: Option<bool>,
+}
 
 impl Pages<'_, '_> {
     /// Evaluations of a release with the change from the previous release
     /// of its kind and the channel's gate.
-    fn scores(&self, i: usize) -> Value {
+    fn scores(&self, i: usize) -> Vec<ScoreView<'_>> {
         let c = self.catalog;
         let r = c.release(i);
         let prev = c.info[i].previous.map(|p| c.release(p));
@@ -24,7 +115,7 @@ impl Pages<'_, '_> {
             }
         }
         metrics.sort();
-        let rows: Vec<Value> = metrics
+        metrics
             .into_iter()
             .map(|k| {
                 let value = r.evaluations.get(k).copied();
@@ -42,126 +133,107 @@ impl Pages<'_, '_> {
                         g.min.is_none_or(|m| v >= m) && g.max.is_none_or(|m| v <= m)
                     })
                 });
-                json!({
-                    "metric": k,
-                    "title": c.config.metric_title(k),
-                    "value": value.map(chart::number),
-                    "previous": before.map(chart::number),
-                    "change": change,
-                    "trend": trend,
-                    "gate": gate.and_then(gate_label),
-                    "passes": passes,
-                })
+                ScoreView {
+                    metric: k,
+                    title: c.config.metric_title(k),
+                    value: value.map(chart::number),
+                    previous: before.map(chart::number),
+                    change,
+                    trend,
+                    gate: gate.and_then(gate_label),
+                    passes,
+                }
             })
-            .collect();
-        Value::Array(rows)
+            .collect()
     }
 
     /// A release page's `release`: every field of the JSON API and what
     /// the page shows besides.
-    pub fn release(&self, i: usize) -> Value {
+    pub fn release_view(&self, i: usize) -> ReleaseView<'_> {
         let c = self.catalog;
         let r = c.release(i);
         let info = &c.info[i];
         let config = c.config;
         let channel = &config.channels[&r.channel];
         let model = &config.models[&r.model];
-        let mut m = object(c.release_json(i));
-        let base = self.base_path.clone();
-        m.insert(
-            "notes_html".into(),
-            json!(
-                r.notes
-                    .as_deref()
-                    .map(|n| markdown::render_nested(n, &base, 1))
-            ),
-        );
-        m.insert("href".into(), json!(self.href(&info.path)));
-        m.insert(
-            "model".into(),
-            json!({"id": model.id, "title": model.title, "href": self.href(&format!("{}/", model.id))}),
-        );
-        m.insert(
-            "channel".into(),
-            json!({"name": channel.name, "title": channel.title, "description": channel.description, "semver": channel.versioning == Versioning::Semver, "retention": channel.retention}),
-        );
-        m.insert(
-            "stream_href".into(),
-            json!(self.href(&format!("{}/{}/", r.model, r.channel))),
-        );
-        m.insert(
-            "revision_short".into(),
-            json!(r.revision.as_deref().map(|s| &s[..s.len().min(12)])),
-        );
-        m.insert(
-            "repo_url".into(),
-            json!(format!("{}/{}", HF_ENDPOINT, info.repo)),
-        );
-        m.insert(
-            "revision_url".into(),
-            json!(
-                r.revision
-                    .as_ref()
-                    .map(|rev| format!("{}/{}/tree/{rev}", HF_ENDPOINT, info.repo))
-            ),
-        );
-        m.insert(
-            "tag_url".into(),
-            json!(format!("{}/{}/tree/{}", HF_ENDPOINT, info.repo, info.tag)),
-        );
-        m.insert(
-            "download_command".into(),
-            json!(
-                r.revision
-                    .as_ref()
-                    .map(|rev| format!("huggingface-cli download {} --revision {rev}", info.repo))
-            ),
-        );
-        m.insert(
-            "ollama_run".into(),
-            json!(r.ollama.as_ref().map(|o| format!("ollama run {o}"))),
-        );
-        // The API's artifacts (already in `m`), with what the page adds.
-        if let Some(Value::Array(items)) = m.get_mut("artifacts") {
-            for (item, a) in items.iter_mut().zip(&r.artifacts) {
-                let Value::Object(j) = item else { continue };
-                let command = format!(
+        let api = c.release_shape(i);
+        let artifacts = api
+            .artifacts
+            .into_iter()
+            .zip(&r.artifacts)
+            .map(|(j, a)| ArtifactView {
+                download_command: format!(
                     "huggingface-cli download {} {} --revision {}",
-                    j["repo"].as_str().unwrap_or_default(),
-                    a.file,
-                    j["revision"].as_str().unwrap_or_default()
-                );
-                j.insert("download_command".into(), json!(command));
-                j.insert("size_human".into(), json!(a.size.map(human_size)));
-                j.insert("gguf".into(), json!(a.format == Format::Gguf));
-            }
-        }
-        m.insert("scores".into(), self.scores(i));
-        m.insert(
-            "previous".into(),
-            info.previous.map_or(Value::Null, |p| self.brief(p)),
-        );
-        m.insert(
-            "candidates".into(),
-            Value::Array(info.candidates.iter().map(|&k| self.brief(k)).collect()),
-        );
-        m.insert(
-            "final".into(),
-            info.final_release.map_or(Value::Null, |f| self.brief(f)),
-        );
+                    j.repo, a.file, j.revision
+                ),
+                size_human: a.size.map(human_size),
+                gguf: a.format == Format::Gguf,
+                api: j,
+            })
+            .collect();
         let latest = c
             .stream(&r.model, &r.channel)
             .and_then(|s| s.latest)
             .filter(|&l| l != i);
-        m.insert(
-            "latest".into(),
-            latest.map_or(Value::Null, |l| self.brief(l)),
-        );
-        m.insert("planned".into(), json!(r.status == Status::Planned));
-        m.insert("is_yanked".into(), json!(r.status == Status::Yanked));
-        let slot = c.slot_of_release(i).map_or(Value::Null, |s| self.slot(s));
-        m.insert("slot".into(), slot);
-        Value::Object(m)
+        ReleaseView {
+            kind: api.kind,
+            model: ModelRef {
+                id: &model.id,
+                title: &model.title,
+                href: self.href(&format!("{}/", model.id)),
+            },
+            channel: ChannelRef {
+                name: &channel.name,
+                title: &channel.title,
+                description: &channel.description,
+                semver: channel.versioning == Versioning::Semver,
+                retention: channel.retention,
+            },
+            version: api.version,
+            date: api.date,
+            status: api.status,
+            candidate: api.candidate,
+            title: api.title,
+            summary: api.summary,
+            url: api.url,
+            repo: api.repo,
+            revision: api.revision,
+            tag: api.tag,
+            taxonomy: api.taxonomy,
+            taxonomy_commit: api.taxonomy_commit,
+            ollama: api.ollama,
+            evaluations: api.evaluations,
+            artifacts,
+            retired: api.retired,
+            yanked: api.yanked,
+            notes: api.notes,
+            notes_html: r
+                .notes
+                .as_deref()
+                .map(|n| markdown::render_nested(n, &self.base_path, 1)),
+            href: self.href(&info.path),
+            stream_href: self.href(&format!("{}/{}/", r.model, r.channel)),
+            revision_short: r.revision.as_deref().map(|s| &s[..s.len().min(12)]),
+            repo_url: format!("{}/{}", HF_ENDPOINT, info.repo),
+            revision_url: r
+                .revision
+                .as_ref()
+                .map(|rev| format!("{}/{}/tree/{rev}", HF_ENDPOINT, info.repo)),
+            tag_url: format!("{}/{}/tree/{}", HF_ENDPOINT, info.repo, info.tag),
+            download_command: r
+                .revision
+                .as_ref()
+                .map(|rev| format!("huggingface-cli download {} --revision {rev}", info.repo)),
+            ollama_run: r.ollama.as_ref().map(|o| format!("ollama run {o}")),
+            scores: self.scores(i),
+            previous: info.previous.map(|p| self.brief_ref(p)),
+            candidates: info.candidates.iter().map(|&k| self.brief_ref(k)).collect(),
+            final_release: info.final_release.map(|f| self.brief_ref(f)),
+            latest: latest.map(|l| self.brief_ref(l)),
+            planned: r.status == Status::Planned,
+            is_yanked: r.status == Status::Yanked,
+            slot: c.slot_of_release(i).map(|s| self.slot(s)),
+        }
     }
 
     /// The feeds a release page belongs to.
