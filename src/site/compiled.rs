@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::context::{Base, Main, PageContext, ReleaseView};
+use super::context::{Base, Main, PageContext, ReleaseView, StreamView};
 
 /// The templates compiled here.
 pub const TEMPLATES: [&str; 4] = [
@@ -40,7 +40,7 @@ pub fn render(template: &str, ctx: &PageContext) -> Option<String> {
     let b = &ctx.base;
     match (template, &ctx.main) {
         ("release.html", Main::Release(r)) => base(&mut h, b, |h| release(h, r)),
-        ("stream.html", Main::Values(_)) => base(&mut h, b, |h| stream(h, ctx)),
+        ("stream.html", Main::Stream(st)) => base(&mut h, b, |h| stream(h, st)),
         ("channel.html", Main::Values(_)) => base(&mut h, b, |h| channel(h, ctx)),
         ("schedule.html", Main::Values(_)) => base(&mut h, b, |h| schedule(h, ctx)),
         _ => return None,
@@ -390,13 +390,13 @@ fn release_item(h: &mut Html, r: &Value) {
 }
 
 /// `m::release_rows(releases, dates)`.
-fn release_rows(h: &mut Html, releases: &Value, dates: bool) {
+fn release_rows<'v>(h: &mut Html, releases: impl IntoIterator<Item = &'v Value>, dates: bool) {
     h.s("<div class=\"table-wrap\">\n<table class=\"releases\">\n<thead><tr><th scope=\"col\">Version</th>");
     if dates {
         h.s("<th scope=\"col\">Date</th>");
     }
     h.s("<th scope=\"col\">Summary</th></tr></thead>\n<tbody>\n");
-    for r in items(releases) {
+    for r in releases {
         h.s("<tr");
         let status = at(r, "status");
         if status.as_str() != Some("released") {
@@ -432,9 +432,9 @@ fn release_rows(h: &mut Html, releases: &Value, dates: bool) {
 }
 
 /// `m::slot_rows(slots)`.
-fn slot_rows(h: &mut Html, slots: &Value) {
+fn slot_rows(h: &mut Html, slots: &[Value]) {
     h.s("<div class=\"table-wrap\">\n<table class=\"slots\">\n<thead><tr><th scope=\"col\">Slot</th><th scope=\"col\">Window</th><th scope=\"col\">State</th><th scope=\"col\">Release</th></tr></thead>\n<tbody>\n");
-    for s in items(slots) {
+    for s in slots {
         h.s("<tr><td>");
         time(h, at(s, "date"));
         h.s("</td><td>");
@@ -761,34 +761,34 @@ fn evaluations(h: &mut Html, r: &ReleaseView, previous: &Value) {
 }
 
 /// `stream.html`'s `main` block.
-fn stream(h: &mut Html, ctx: &PageContext) {
-    let st = var(ctx, "stream");
-    let model = at(st, "model");
+fn stream(h: &mut Html, view: &StreamView) {
+    let head = |key: &str| view.head.get(key).unwrap_or(&NULL);
+    let model = head("model");
     h.s("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"");
     h.v(at(model, "href"));
     h.s("\">");
     h.v(at(model, "title"));
     h.s("</a></li><li><a href=\"");
-    h.v(at(st, "href"));
+    h.v(head("href"));
     h.s("\" aria-current=\"page\">");
-    h.v(at(st, "channel_title"));
+    h.v(head("channel_title"));
     h.s("</a></li></ol></nav>\n<h1>");
     h.v(at(model, "title"));
     h.s(" <span class=\"channel-name\">");
-    h.v(at(st, "channel_title"));
+    h.v(head("channel_title"));
     h.s("</span></h1>\n");
-    let description = at(st, "channel_description");
+    let description = head("channel_description");
     if truthy(description) {
         h.s("<p class=\"lead\">");
         h.v(description);
         h.s("</p>\n");
     }
     h.s("<dl class=\"facts\">\n<dt>Hugging Face</dt><dd><a href=\"");
-    h.v(at(st, "repo_url"));
+    h.v(head("repo_url"));
     h.s("\">");
-    h.v(at(st, "repo"));
+    h.v(head("repo"));
     h.s("</a></dd>\n");
-    let latest = at(st, "latest");
+    let latest = head("latest");
     if truthy(latest) {
         h.s("<dt>Latest</dt><dd><a class=\"version\" href=\"");
         h.v(at(latest, "href"));
@@ -799,55 +799,52 @@ fn stream(h: &mut Html, ctx: &PageContext) {
         h.s("</dd>\n");
     }
     h.s("<dt>Subscribe</dt><dd>");
-    feed_links(h, at(st, "feed"));
-    for f in items(at(st, "major_feeds")) {
+    feed_links(h, head("feed"));
+    for f in items(head("major_feeds")) {
         h.s(" · only ");
         h.v(at(f, "major"));
         h.s(".x: ");
         feed_links(h, f);
     }
     h.s("</dd>\n</dl>\n");
-    let retention = at(st, "retention");
-    if truthy(retention) {
+    if let Some(retention) = view.retention.filter(|&n| n != 0) {
         h.s("<p class=\"muted\">Only the newest ");
-        h.v(retention);
+        h.n(retention);
         h.s(" released builds stay downloadable; older builds are marked retired.</p>\n");
     }
-    let next_slots = at(st, "next_slots");
-    if truthy(next_slots) {
+    if !view.next_slots.is_empty() {
         h.s("<section aria-labelledby=\"upcoming\">\n<h2 id=\"upcoming\">Next slots</h2>\n");
-        slot_rows(h, next_slots);
+        slot_rows(h, &view.next_slots);
         h.s("\n</section>\n");
     }
     h.s("<section aria-labelledby=\"history\">\n<h2 id=\"history\">History</h2>\n");
-    let releases = at(st, "releases");
-    if length(releases) == Some(0) {
+    if view.releases.is_empty() {
         h.s("<p class=\"muted\">No release yet.</p>\n");
-    } else if truthy(at(st, "semver")) {
+    } else if truthy(head("semver")) {
         h.s("\n");
-        for line in items(at(st, "lines")) {
+        for line in &view.lines {
             h.s("\n<section class=\"line\" aria-labelledby=\"");
-            h.v(at(line, "id"));
+            h.t(&line.id);
             h.s("\">\n<h3 id=\"");
-            h.v(at(line, "id"));
+            h.t(&line.id);
             h.s("\">");
-            h.v(at(line, "name"));
+            h.t(&line.name);
             h.s("</h3>\n<ul class=\"history\">\n");
-            for r in items(at(line, "pending")) {
+            for r in &line.pending {
                 h.s("<li class=\"release pending\">");
                 release_item(h, r);
                 h.s(" <span class=\"muted\">(for an upcoming final)</span></li>\n");
             }
-            for r in items(at(line, "finals")) {
+            for f in &line.finals {
+                let r = f.brief;
                 h.s("<li class=\"release\">");
                 release_item(h, r);
                 h.s("\n");
-                let candidates = at(r, "candidates");
-                if truthy(candidates) {
+                if !f.candidates.is_empty() {
                     h.s("<ul class=\"candidates\" aria-label=\"Release candidates of ");
                     h.v(at(r, "version"));
                     h.s("\">\n");
-                    for c in items(candidates) {
+                    for c in &f.candidates {
                         h.s("<li>");
                         release_item(h, c);
                         h.s("</li>\n");
@@ -861,14 +858,13 @@ fn stream(h: &mut Html, ctx: &PageContext) {
         h.s("\n");
     } else {
         h.s("\n");
-        release_rows(h, releases, false);
+        release_rows(h, view.releases.iter().copied(), false);
         h.s("\n");
     }
     h.s("\n</section>\n");
-    let skips = at(st, "skips");
-    if truthy(skips) {
+    if !view.skips.is_empty() {
         h.s("<section aria-labelledby=\"skips\">\n<h2 id=\"skips\">Skipped slots</h2>\n<ul class=\"history\">\n");
-        for s in items(skips) {
+        for s in &view.skips {
             h.s("<li><a href=\"");
             h.v(at(s, "href"));
             h.s("\">Slot ");
@@ -990,7 +986,7 @@ fn channel(h: &mut Html, ctx: &PageContext) {
         }
         let finals = at(s, "finals");
         if truthy(finals) {
-            release_rows(h, finals, semver);
+            release_rows(h, items(finals), semver);
             h.s("\n");
         }
         let older = at(s, "older");
@@ -1058,12 +1054,12 @@ fn schedule(h: &mut Html, ctx: &PageContext) {
         h.s(" days of its slot; a skip is announced at least ");
         h.v(at(t, "skip_notice_days"));
         h.s(" days ahead.</p>\n<h3>Next slots</h3>\n");
-        slot_rows(h, at(t, "next"));
+        slot_rows(h, items(at(t, "next")));
         h.s("\n");
         let past = at(t, "past");
         if truthy(past) {
             h.s("<h3>Past slots</h3>\n");
-            slot_rows(h, past);
+            slot_rows(h, items(past));
             h.s("\n");
         }
         h.s("</section>\n");

@@ -125,10 +125,8 @@ fn context<'p>(pages: &'p Pages, job: &Job) -> (&'static str, PageContext<'p>) {
                 config.channels[channel].title, config.models[model].title
             );
             let base = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
-            (
-                "stream.html",
-                page(base, vec![("stream", pages.stream(model, channel))]),
-            )
+            let main = Main::Stream(Box::new(pages.stream(model, channel)));
+            ("stream.html", PageContext { base, main })
         }
         Job::Release(i) => {
             let r = c.release(*i);

@@ -2,7 +2,8 @@
 //! charts), model-channel, channel and schedule.
 
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
 
 use super::{Pages, gate_label, object, webcal};
 use crate::config::Versioning;
@@ -19,6 +20,38 @@ pub const CHANNEL_RECENT: usize = 25;
 /// shows per metric: years of daily builds would make the page megabytes
 /// of points that no one can tell apart.
 pub const CHART_RECENT: usize = 200;
+
+/// The model-channel page's `stream`: its summary (`model` as an object)
+/// and every release, the lists sharing the cached briefs.
+#[derive(Serialize)]
+pub struct StreamView<'p> {
+    #[serde(flatten)]
+    pub head: Map<String, Value>,
+    /// Semver channels: `major.minor` lines, newest first.
+    pub lines: Vec<LineView<'p>>,
+    /// Every release, newest first.
+    pub releases: Vec<&'p Value>,
+    pub skips: Vec<Value>,
+    pub next_slots: Vec<Value>,
+    pub retention: Option<usize>,
+}
+
+#[derive(Serialize)]
+pub struct LineView<'p> {
+    pub name: String,
+    pub id: String,
+    pub finals: Vec<FinalView<'p>>,
+    /// Candidates whose final is not released yet.
+    pub pending: Vec<&'p Value>,
+}
+
+/// A final's brief with its candidates' briefs under `candidates`.
+#[derive(Serialize)]
+pub struct FinalView<'p> {
+    #[serde(flatten)]
+    pub brief: &'p Value,
+    pub candidates: Vec<&'p Value>,
+}
 
 impl Pages<'_, '_> {
     /// One model on one channel, as the model, home and channel pages show it.
@@ -68,50 +101,37 @@ impl Pages<'_, '_> {
     }
 
     /// The model-channel page's `stream`.
-    pub fn stream(&self, model: &str, channel: &str) -> Value {
+    pub fn stream(&self, model: &str, channel: &str) -> StreamView<'_> {
         let c = self.catalog;
         let st = c.stream(model, channel).expect("a stream of the catalog");
-        let mut m = object(self.stream_summary(model, channel));
-        // Listings of thousands of releases: built in parallel.
-        let lines: Vec<Value> = st
+        let mut head = object(self.stream_summary(model, channel));
+        head.insert(
+            "model".into(),
+            json!({"id": model, "title": c.config.models[model].title, "href": self.href(&format!("{model}/"))}),
+        );
+        // Listings of thousands of releases: built in parallel, sharing
+        // the cached briefs.
+        let lines = st
             .lines
             .par_iter()
-            .map(|l| {
-                let finals: Vec<Value> = l
+            .map(|l| LineView {
+                name: format!("{}.{}", l.major, l.minor),
+                id: format!("line-{}-{}", l.major, l.minor),
+                finals: l
                     .finals
                     .iter()
-                    .map(|&f| {
-                        let mut b = object(self.brief(f));
-                        b.insert(
-                            "candidates".into(),
-                            Value::Array(
-                                c.info[f]
-                                    .candidates
-                                    .iter()
-                                    .map(|&k| self.brief(k))
-                                    .collect(),
-                            ),
-                        );
-                        Value::Object(b)
+                    .map(|&f| FinalView {
+                        brief: self.brief_ref(f),
+                        candidates: c.info[f]
+                            .candidates
+                            .iter()
+                            .map(|&k| self.brief_ref(k))
+                            .collect(),
                     })
-                    .collect();
-                json!({
-                    "name": format!("{}.{}", l.major, l.minor),
-                    "id": format!("line-{}-{}", l.major, l.minor),
-                    "finals": finals,
-                    "pending": l.pending.iter().map(|&k| self.brief(k)).collect::<Vec<_>>(),
-                })
+                    .collect(),
+                pending: l.pending.iter().map(|&k| self.brief_ref(k)).collect(),
             })
             .collect();
-        m.insert("lines".into(), Value::Array(lines));
-        m.insert(
-            "releases".into(),
-            Value::Array(st.releases.par_iter().map(|&i| self.brief(i)).collect()),
-        );
-        m.insert(
-            "skips".into(),
-            Value::Array(st.skips.iter().map(|&k| self.skip_brief(k)).collect()),
-        );
         let slots: Vec<Value> = c
             .timeline(model, channel)
             .map(|t| {
@@ -122,16 +142,14 @@ impl Pages<'_, '_> {
                     .collect()
             })
             .unwrap_or_default();
-        m.insert("next_slots".into(), Value::Array(slots));
-        m.insert(
-            "retention".into(),
-            json!(c.config.channels[channel].retention),
-        );
-        m.insert(
-            "model".into(),
-            json!({"id": model, "title": c.config.models[model].title, "href": self.href(&format!("{model}/"))}),
-        );
-        Value::Object(m)
+        StreamView {
+            head,
+            lines,
+            releases: st.releases.par_iter().map(|&i| self.brief_ref(i)).collect(),
+            skips: st.skips.iter().map(|&k| self.skip_brief(k)).collect(),
+            next_slots: slots,
+            retention: c.config.channels[channel].retention,
+        }
     }
 
     /// The evaluation charts of a model, one per metric, as HTML.

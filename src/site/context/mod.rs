@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 mod listing;
 mod release;
 
+pub use listing::{FinalView, LineView, StreamView};
 pub use release::{ArtifactView, ReleaseView, ScoreView};
 
 use super::catalog::{Catalog, Feed};
@@ -118,6 +119,9 @@ pub enum Main<'p> {
     /// `release.html`'s `release`, typed: the compiled template reads it
     /// without a JSON tree (it is most of a large site's pages).
     Release(Box<ReleaseView<'p>>),
+    /// `stream.html`'s `stream`, typed for the same reason: it lists
+    /// every release of a model's channel.
+    Stream(Box<StreamView<'p>>),
     /// The other pages' variables, by name.
     Values(Vec<(&'static str, Value)>),
 }
@@ -139,6 +143,12 @@ impl PageContext<'_> {
                     serde_json::to_value(r).expect("a release serialises"),
                 );
             }
+            Main::Stream(st) => {
+                m.insert(
+                    "stream".into(),
+                    serde_json::to_value(st).expect("a stream serialises"),
+                );
+            }
             Main::Values(values) => {
                 for (k, v) in values {
                     m.insert((*k).into(), v.clone());
@@ -156,7 +166,7 @@ impl PageContext<'_> {
                 .iter()
                 .find(|(k, _)| *k == key)
                 .map_or(&NULL, |(_, v)| v),
-            Main::Release(_) => &NULL,
+            Main::Release(_) | Main::Stream(_) => &NULL,
         }
     }
 }
