@@ -13,14 +13,16 @@
 # figures:
 #
 # - build: into a folder that does not exist yet, on the disk of BENCH_DIR
-#   (CI on a fresh checkout). Each run's output is moved aside, not
-#   deleted, before the next, and all are deleted at the end: on some
+#   (CI on a fresh checkout). Each run's output, and the previous build
+#   that cadence keeps beside it (`.out-N.cadence/`), are moved aside, not
+#   deleted, before the next run, and all are deleted at the end: on some
 #   file systems (ext4 without a journal) creating files right after
-#   deleting many is much slower, which is the rebuild's case, not this one.
+#   deleting many is much slower.
 # - rebuild: over the folder the previous run wrote (a maintainer's loop):
-#   unchanged files are linked from the previous build, which is removed.
-# - memory disk: a build into /dev/shm (tmpfs), where writing costs little:
-#   the time of cadence's own work.
+#   cadence writes the new build into the one before it, kept beside the
+#   output, leaving unchanged files alone.
+# - memory disk: a new build into /dev/shm (tmpfs), where writing costs
+#   little: the time of cadence's own work.
 #
 # Not run by CI: no test asserts a time.
 set -euo pipefail
@@ -97,9 +99,10 @@ for n in $SIZES; do
         "$CADENCE ${check[*]}" >&2
     echo "== $n releases: build into a new folder" >&2
     trash="$BENCH_DIR/trash"
+    cache="$BENCH_DIR/.out-$n.cadence"
     mkdir -p "$trash"
     hyperfine --style basic --warmup 1 --runs "$runs" \
-        --prepare "if [ -e '$out' ]; then mv '$out' '$trash/'\$(date +%s%N); fi" \
+        --prepare "for d in '$out' '$cache'; do if [ -e \$d ]; then mv \$d '$trash/'\$(date +%s%N); fi; done" \
         --export-json "$BENCH_DIR/build-$n.json" \
         "$CADENCE ${build[*]}" >&2
     shm=n/a
@@ -107,15 +110,16 @@ for n in $SIZES; do
         echo "== $n releases: build on a memory disk" >&2
         mem="/dev/shm/cadence-bench-out-$n"
         hyperfine --style basic --warmup 1 --runs "$runs" \
-            --prepare "rm -rf '$mem'" \
+            --prepare "rm -rf '$mem' '/dev/shm/.cadence-bench-out-$n.cadence'" \
             --export-json "$BENCH_DIR/shm-$n.json" \
             "$CADENCE --root $site --today $TODAY build --out $mem -q" >&2
-        rm -rf "$mem"
+        rm -rf "$mem" "/dev/shm/.cadence-bench-out-$n.cadence"
         shm="$(fmt_s "$(median "$BENCH_DIR/shm-$n.json")")"
     fi
 
     check_mb="$(peak_mb "$CADENCE" "${check[@]}")"
     mv "$out" "$trash/$(date +%s%N)"
+    if [ -e "$cache" ]; then mv "$cache" "$trash/$(date +%s%N)"; fi
     build_mb="$(peak_mb "$CADENCE" "${build[@]}")"
     files="$(find "$out" -type f ! -name .cadence-build | wc -l)"
     pages="$(find "$out" -type f -name '*.html' | wc -l)"

@@ -1,13 +1,25 @@
 //! Writing the output folder atomically.
 //!
-//! The site is written into a fresh folder beside the target
+//! The site is written into a folder beside the target
 //! (`.public.cadence-tmp-<pid>`), then swapped in with two renames, so a
 //! reader or a web server never sees half a site and a failed build leaves
 //! the previous output untouched. Files are written as they are rendered
-//! ([`Staging`]); those unchanged since the previous build are hard-linked
-//! from it. cadence marks its output with a `.cadence-build` file and
+//! ([`Staging`]). cadence marks its output with a `.cadence-build` file and
 //! refuses to replace a non-empty folder without one: it never deletes a
 //! folder that it did not write.
+//!
+//! Rebuilding: the build that a new one replaces is not deleted but kept
+//! in `.public.cadence/` beside the output (a folder that git and backup
+//! tools skip), and the next build is written into it: files that are
+//! already right are left alone, the others rewritten, leftovers removed.
+//! Creating and deleting the ten thousand folders of a large site was most
+//! of a rebuild's time, and on some file systems (ext4 without a journal)
+//! deleting many files makes creating files slower for minutes after. The
+//! kept build is used only when it is exactly what cadence left: its list
+//! of files and the modification time of each folder are recorded, and
+//! anything else (a file added by hand, a folder touched) makes the build
+//! start from an empty folder instead. Without a kept build, files
+//! unchanged since the previous build are hard-linked from it.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -16,6 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::OutputFile;
 
@@ -99,24 +112,52 @@ pub struct Staging {
     dir: PathBuf,
     /// The build being replaced, when it is cadence's.
     previous: Option<PathBuf>,
+    /// The files of the kept build that `dir` is, when it is one.
+    kept: Option<HashSet<String>>,
     /// Folders known to exist in `dir`.
     folders: Mutex<HashSet<PathBuf>>,
+    /// Every path put, relative to `dir`.
+    paths: Mutex<Vec<String>>,
     written: AtomicUsize,
     linked: AtomicUsize,
+    unchanged: AtomicUsize,
     /// Set when writing failed, as opposed to rendering.
     io_failed: AtomicBool,
 }
 
 impl Staging {
-    fn new(dir: PathBuf, previous: Option<PathBuf>) -> Staging {
+    fn new(dir: PathBuf, previous: Option<PathBuf>, kept: Option<Kept>) -> Staging {
+        let mut folders = HashSet::new();
+        let kept = kept.map(|k| {
+            folders.insert(dir.clone());
+            folders.extend(k.dirs.iter().map(|d| dir.join(d)));
+            k.files
+        });
         Staging {
             dir,
             previous,
-            folders: Mutex::new(HashSet::new()),
+            kept,
+            folders: Mutex::new(folders),
+            paths: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
             io_failed: AtomicBool::new(false),
         }
+    }
+
+    fn record_path(&self, path: &Path) {
+        self.paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string_lossy().into_owned());
+    }
+
+    /// Whether the kept build being rebuilt has a file at `rel`.
+    fn kept_has(&self, rel: &Path) -> bool {
+        self.kept
+            .as_ref()
+            .is_some_and(|k| k.contains(rel.to_string_lossy().as_ref()))
     }
 
     /// Write one file of the site, at `path` relative to the output folder.
@@ -129,8 +170,25 @@ impl Staging {
     fn put_inner(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let rel = safe_relative(path)?;
         let dest = self.dir.join(&rel);
+        self.record_path(&rel);
+        if self.kept_has(&rel) {
+            // The kept build has this file: left alone when it already
+            // holds these bytes.
+            if same_bytes(&dest, bytes) {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            clear_way(&dest)?;
+            std::fs::write(&dest, bytes).with_context(|| format!("writing {}", dest.display()))?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
         if let Some(parent) = dest.parent() {
             self.folder(parent)?;
+        }
+        if self.kept.is_some() {
+            // A folder of the kept build where the new one has a file.
+            clear_way(&dest)?;
         }
         if let Some(prev) = &self.previous {
             let old = prev.join(&rel);
@@ -164,8 +222,14 @@ impl Staging {
         use std::io::Write as _;
         let rel = safe_relative(path)?;
         let dest = self.dir.join(&rel);
-        if let Some(parent) = dest.parent() {
+        self.record_path(&rel);
+        if !self.kept_has(&rel)
+            && let Some(parent) = dest.parent()
+        {
             self.folder(parent)?;
+        }
+        if self.kept.is_some() {
+            clear_way(&dest)?;
         }
         let file =
             std::fs::File::create(&dest).with_context(|| format!("writing {}", dest.display()))?;
@@ -183,8 +247,16 @@ impl Staging {
         if lock().contains(folder) {
             return Ok(());
         }
-        std::fs::create_dir_all(folder)
-            .with_context(|| format!("creating {}", folder.display()))?;
+        if std::fs::create_dir_all(folder).is_err() {
+            // A file of the kept build where the new one has a folder.
+            for f in folder.ancestors().take_while(|f| f.starts_with(&self.dir)) {
+                if std::fs::symlink_metadata(f).is_ok_and(|m| !m.is_dir()) {
+                    std::fs::remove_file(f).with_context(|| format!("removing {}", f.display()))?;
+                }
+            }
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("creating {}", folder.display()))?;
+        }
         let mut known = lock();
         for f in folder.ancestors().take_while(|f| f.starts_with(&self.dir)) {
             if !known.insert(f.to_path_buf()) {
@@ -196,7 +268,271 @@ impl Staging {
 
     /// How many files were put.
     pub fn files(&self) -> usize {
-        self.written.load(Ordering::Relaxed) + self.linked.load(Ordering::Relaxed)
+        self.written.load(Ordering::Relaxed)
+            + self.linked.load(Ordering::Relaxed)
+            + self.unchanged.load(Ordering::Relaxed)
+    }
+
+    /// After the last file was put into a kept build: remove its files and
+    /// folders that the new build does not have, then record what the
+    /// folder now holds.
+    fn finish(&self) -> Result<Record> {
+        let mut files = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
+        files.push(MARKER.to_string());
+        let dirs = folders_of(&files);
+        if let Some(kept) = &self.kept {
+            let now: HashSet<&str> = files.iter().map(String::as_str).collect();
+            // Files of the kept build that the new one has neither as
+            // files nor as folders.
+            let gone: Vec<&String> = kept
+                .iter()
+                .filter(|f| !now.contains(f.as_str()) && !dirs.contains(*f))
+                .collect();
+            gone.par_iter().try_for_each(|f| {
+                let p = self.dir.join(f);
+                match std::fs::remove_file(&p) {
+                    // Gone already, with a folder of the kept build that
+                    // the new build has a file in place of.
+                    Err(e) if std::fs::symlink_metadata(&p).is_ok() => {
+                        Err(anyhow!(e).context(format!("removing {}", p.display())))
+                    }
+                    _ => Ok(()),
+                }
+            })?;
+            // Folders left empty, the deepest first.
+            let mut empty: Vec<String> = folders_of(kept.iter())
+                .into_iter()
+                .filter(|d| !dirs.contains(d))
+                .collect();
+            empty.sort_by_key(|d| std::cmp::Reverse(d.matches('/').count()));
+            for d in empty {
+                let _ = std::fs::remove_dir(self.dir.join(d));
+            }
+        }
+        Record::of(&self.dir, files, dirs)
+    }
+}
+
+/// Make room to write a file at `path` of a kept build without touching
+/// any other tree: a file that is also linked from another build (or
+/// anything but a plain file) is removed first, not written through.
+fn clear_way(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    #[cfg(unix)]
+    let shared = meta.nlink() > 1;
+    #[cfg(not(unix))]
+    let shared = true;
+    if meta.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else if shared || !meta.is_file() {
+        std::fs::remove_file(path)
+    } else {
+        return Ok(());
+    }
+    .with_context(|| format!("removing {}", path.display()))
+}
+
+/// Every folder of a tree with these files, relative, the root left out.
+fn folders_of<'f>(files: impl IntoIterator<Item = &'f String>) -> HashSet<String> {
+    let mut dirs = HashSet::new();
+    for f in files {
+        let mut rest = f.as_str();
+        while let Some((parent, _)) = rest.rsplit_once('/') {
+            if !dirs.insert(parent.to_string()) {
+                break;
+            }
+            rest = parent;
+        }
+    }
+    dirs
+}
+
+/// What a build left in its folder, kept beside the output
+/// (`.public.cadence/live.json`) so that the next build but one can be
+/// written into that folder.
+#[derive(Serialize, Deserialize)]
+struct Record {
+    /// The device and inode of the folder: the record is of this tree,
+    /// wherever it was moved since.
+    root: (u64, u64),
+    files: Vec<String>,
+    /// Every folder but the root, with its modification time.
+    dirs: Vec<(String, u128)>,
+}
+
+impl Record {
+    fn of(dir: &Path, files: Vec<String>, dirs: HashSet<String>) -> Result<Record> {
+        let dirs = dirs
+            .into_par_iter()
+            .map(|d| {
+                let p = dir.join(&d);
+                modified(&p)
+                    .map(|t| (d, t))
+                    .with_context(|| format!("reading {}", p.display()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let root = identity(dir).with_context(|| format!("reading {}", dir.display()))?;
+        Ok(Record { root, files, dirs })
+    }
+
+    /// Whether the tree at `dir` is still exactly what the record says:
+    /// the same folder, the same names at the top, and no folder changed
+    /// (adding, removing or renaming anything in a folder changes its
+    /// modification time).
+    fn describes(&self, dir: &Path) -> bool {
+        if !identity(dir).is_ok_and(|id| id == self.root) || !dir.join(MARKER).is_file() {
+            return false;
+        }
+        let top: HashSet<&str> = self
+            .files
+            .iter()
+            .map(|f| f.split('/').next().unwrap_or(f))
+            .collect();
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return false;
+        };
+        let mut seen = 0;
+        for e in entries {
+            let Ok(e) = e else { return false };
+            if !top.contains(e.file_name().to_string_lossy().as_ref()) {
+                return false;
+            }
+            seen += 1;
+        }
+        seen == top.len()
+            && self.dirs.par_iter().all(|(d, t)| {
+                let p = dir.join(d);
+                std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_dir())
+                    && modified(&p).is_ok_and(|now| now == *t)
+            })
+    }
+}
+
+/// A folder's device and inode (on systems without them, nothing matches).
+fn identity(path: &Path) -> std::io::Result<(u64, u64)> {
+    let meta = std::fs::symlink_metadata(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Ok((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Err(std::io::Error::other("no inode numbers here"))
+    }
+}
+
+fn modified(path: &Path) -> std::io::Result<u128> {
+    let t = std::fs::symlink_metadata(path)?.modified()?;
+    Ok(t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos()))
+}
+
+/// A kept build claimed to be rebuilt into.
+struct Kept {
+    files: HashSet<String>,
+    dirs: HashSet<String>,
+}
+
+/// `.public.cadence/` beside the output: the build before the current one
+/// (`spare/`, with `spare.json`) and the record of the current one
+/// (`live.json`). Used only when it carries cadence's `CACHEDIR.TAG`.
+struct Cache {
+    dir: PathBuf,
+}
+
+const CACHEDIR_TAG: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This folder is made by cadence build: the previous build of the site,\n\
+# which the next build is written into. It can be removed at any time.\n";
+
+impl Cache {
+    fn beside(parent: &Path, name: &str) -> Cache {
+        Cache {
+            dir: parent.join(format!(".{name}.cadence")),
+        }
+    }
+
+    fn ours(&self) -> bool {
+        std::fs::read_to_string(self.dir.join("CACHEDIR.TAG")).is_ok_and(|t| t == CACHEDIR_TAG)
+    }
+
+    /// Make the folder if it is missing; whether it can be used.
+    fn open(&self) -> bool {
+        if self.ours() {
+            return true;
+        }
+        if self.dir.exists() {
+            return false;
+        }
+        std::fs::create_dir(&self.dir).is_ok()
+            && std::fs::write(self.dir.join(".gitignore"), "*\n").is_ok()
+            && std::fs::write(self.dir.join("CACHEDIR.TAG"), CACHEDIR_TAG).is_ok()
+    }
+
+    fn spare(&self) -> PathBuf {
+        self.dir.join("spare")
+    }
+
+    /// Move the kept build to `to`, when there is one and it is exactly
+    /// what its record says.
+    fn claim(&self, to: &Path) -> Option<Kept> {
+        if !self.ours() {
+            return None;
+        }
+        let list = self.dir.join("spare.json");
+        let record: Option<Record> = std::fs::read(&list)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        let _ = std::fs::remove_file(&list);
+        let Some(record) = record else {
+            // A tree without its record cannot be trusted.
+            if self.spare().join(MARKER).is_file() {
+                let _ = remove_tree(&self.spare());
+            }
+            return None;
+        };
+        // Another build may have claimed it first.
+        std::fs::rename(self.spare(), to).ok()?;
+        if !record.describes(to) {
+            let _ = remove_tree(to);
+            return None;
+        }
+        Some(Kept {
+            dirs: record.dirs.into_iter().map(|(d, _)| d).collect(),
+            files: record.files.into_iter().collect(),
+        })
+    }
+
+    /// After the swap: keep the replaced build `old` to rebuild into next
+    /// time (else remove it), and record the new one.
+    fn keep(&self, old: Option<&Path>, live: &Record) -> Result<()> {
+        let usable = self.open();
+        let live_list = self.dir.join("live.json");
+        if let Some(old) = old {
+            let kept = usable
+                && old.join(MARKER).is_file()
+                && live_list.is_file()
+                && !self.spare().exists()
+                && std::fs::rename(old, self.spare()).is_ok();
+            if kept {
+                let _ = std::fs::rename(&live_list, self.dir.join("spare.json"));
+            } else {
+                remove_tree(old)
+                    .with_context(|| format!("removing the previous build {}", old.display()))?;
+            }
+        }
+        if usable {
+            let bytes = serde_json::to_vec(live).expect("a record serialises");
+            if std::fs::write(&live_list, bytes).is_err() {
+                let _ = std::fs::remove_file(&live_list);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -309,11 +645,15 @@ pub fn write_atomic_with(
             }
         }
     }
-    std::fs::create_dir(&fresh)
-        .with_context(|| format!("creating {}", fresh.display()))
-        .map_err(io)?;
+    let cache = Cache::beside(&parent, &name);
+    let kept = cache.claim(&fresh);
+    if kept.is_none() {
+        std::fs::create_dir(&fresh)
+            .with_context(|| format!("creating {}", fresh.display()))
+            .map_err(io)?;
+    }
     let previous = target.join(MARKER).is_file().then(|| target.to_path_buf());
-    let staging = Staging::new(fresh.clone(), previous);
+    let staging = Staging::new(fresh.clone(), previous, kept);
     let filled = std::fs::write(fresh.join(MARKER), MARKER_TEXT)
         .with_context(|| format!("writing {}", fresh.join(MARKER).display()))
         .map_err(io)
@@ -325,14 +665,18 @@ pub fn write_atomic_with(
                     StageError::Fill(e)
                 }
             })
-        });
-    if let Err(e) = filled {
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err(e);
-    }
+        })
+        .and_then(|()| staging.finish().map_err(io));
+    let record = match filled {
+        Ok(record) => record,
+        Err(e) => {
+            let _ = remove_tree(&fresh);
+            return Err(e);
+        }
+    };
     let had_old = target.exists();
     if had_old && let Err(e) = std::fs::rename(target, &old) {
-        let _ = std::fs::remove_dir_all(&fresh);
+        let _ = remove_tree(&fresh);
         return Err(io(
             anyhow!(e).context(format!("moving {} aside", target.display()))
         ));
@@ -341,17 +685,15 @@ pub fn write_atomic_with(
         if had_old {
             let _ = std::fs::rename(&old, target);
         }
-        let _ = std::fs::remove_dir_all(&fresh);
+        let _ = remove_tree(&fresh);
         return Err(io(anyhow!(e).context(format!(
             "moving the new build into {}",
             target.display()
         ))));
     }
-    if had_old {
-        remove_tree(&old)
-            .with_context(|| format!("removing the previous build {}", old.display()))
-            .map_err(io)?;
-    }
+    cache
+        .keep(had_old.then_some(old.as_path()), &record)
+        .map_err(io)?;
     Ok(staging.files())
 }
 
@@ -364,6 +706,20 @@ mod tests {
             OutputFile::new("index.html", "home"),
             OutputFile::new("a/b/index.html", "deep"),
         ]
+    }
+
+    /// What is beside the output, sorted.
+    fn beside(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn read(path: PathBuf) -> String {
+        std::fs::read_to_string(path).unwrap()
     }
 
     #[test]
@@ -382,11 +738,20 @@ mod tests {
             "new"
         );
         assert!(!out.join("a").exists(), "the old build is gone");
-        let names: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        assert_eq!(names, ["public"], "no temporary folder is left");
+        assert_eq!(
+            beside(tmp.path()),
+            [".public.cadence", "public"],
+            "no temporary folder is left"
+        );
+        // The replaced build is kept to rebuild into, in a folder that git
+        // and backup tools skip.
+        let cache = tmp.path().join(".public.cadence");
+        assert_eq!(read(cache.join("spare/a/b/index.html")), "deep");
+        assert_eq!(read(cache.join(".gitignore")), "*\n");
+        assert!(
+            read(cache.join("CACHEDIR.TAG"))
+                .starts_with("Signature: 8a477f597d28d172789f06886806bc55")
+        );
     }
 
     #[cfg(unix)]
@@ -409,10 +774,115 @@ mod tests {
             std::fs::read_to_string(out.join("a/b/index.html")).unwrap(),
             "changed"
         );
+    }
+
+    /// Three builds: the third is written into the first's folder, kept
+    /// beside the output.
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_is_written_into_the_kept_build() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let spare = tmp.path().join(".public.cadence/spare");
+        let mut first = files();
+        first.push(OutputFile::new("gone/x/index.html", "old"));
+        write_atomic(&out, &first).unwrap();
+        let first_root = std::fs::metadata(&out).unwrap().ino();
+        write_atomic(&out, &files()).unwrap();
+        assert_eq!(std::fs::metadata(&spare).unwrap().ino(), first_root);
+        let live_home = std::fs::metadata(out.join("index.html")).unwrap().ino();
+        // Changed, unchanged, new, and gone since the first build.
+        let third = [
+            OutputFile::new("index.html", "home, changed"),
+            OutputFile::new("a/b/index.html", "deep"),
+            OutputFile::new("new/index.html", "new"),
+        ];
+        write_atomic(&out, &third).unwrap();
         assert_eq!(
-            std::fs::metadata(out.join("index.html")).unwrap().nlink(),
-            1
+            std::fs::metadata(&out).unwrap().ino(),
+            first_root,
+            "the first build's folder"
         );
+        assert_eq!(read(out.join("index.html")), "home, changed");
+        assert_eq!(read(out.join("a/b/index.html")), "deep");
+        assert_eq!(read(out.join("new/index.html")), "new");
+        assert!(!out.join("gone").exists(), "leftovers are removed");
+        // The second build (now kept) shared index.html with the first by
+        // a hard link; the change did not write through it.
+        assert_eq!(read(spare.join("index.html")), "home");
+        assert_eq!(
+            std::fs::metadata(spare.join("index.html")).unwrap().ino(),
+            live_home
+        );
+        assert_eq!(read(out.join(MARKER)), MARKER_TEXT);
+        assert_eq!(beside(tmp.path()), [".public.cadence", "public"]);
+    }
+
+    /// A kept build that is not what cadence left (a file added by hand,
+    /// at the top or deeper) is not rebuilt into: the file would be
+    /// published again.
+    #[test]
+    fn a_kept_build_changed_by_hand_is_not_used() {
+        for extra in ["CNAME", "a/b/notes.txt", "a/stray/file"] {
+            let tmp = tempfile::tempdir().unwrap();
+            let out = tmp.path().join("public");
+            write_atomic(&out, &files()).unwrap();
+            let hand = out.join(extra);
+            std::fs::create_dir_all(hand.parent().unwrap()).unwrap();
+            std::fs::write(&hand, "by hand").unwrap();
+            write_atomic(&out, &files()).unwrap();
+            assert!(
+                tmp.path()
+                    .join(".public.cadence/spare")
+                    .join(extra)
+                    .is_file()
+            );
+            write_atomic(&out, &files()).unwrap();
+            assert!(!out.join(extra).exists(), "{extra} came back");
+            assert_eq!(read(out.join("a/b/index.html")), "deep");
+        }
+    }
+
+    /// A kept build whose files were edited in place is rebuilt into, and
+    /// every file ends up right.
+    #[test]
+    fn a_kept_file_edited_in_place_is_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_atomic(&out, &files()).unwrap();
+        write_atomic(&out, &files()).unwrap();
+        std::fs::write(
+            tmp.path().join(".public.cadence/spare/a/b/index.html"),
+            "edited",
+        )
+        .unwrap();
+        write_atomic(&out, &files()).unwrap();
+        assert_eq!(read(out.join("a/b/index.html")), "deep");
+    }
+
+    /// Where the kept build has a file the new one has a folder, and the
+    /// other way round.
+    #[test]
+    fn files_and_folders_may_trade_places() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let one = [
+            OutputFile::new("x", "file"),
+            OutputFile::new("y/index.html", "in y"),
+        ];
+        let two = [
+            OutputFile::new("x/index.html", "in x"),
+            OutputFile::new("y", "file"),
+        ];
+        write_atomic(&out, &one).unwrap();
+        write_atomic(&out, &one).unwrap();
+        write_atomic(&out, &two).unwrap();
+        assert_eq!(read(out.join("x/index.html")), "in x");
+        assert_eq!(read(out.join("y")), "file");
+        write_atomic(&out, &one).unwrap();
+        assert_eq!(read(out.join("x")), "file");
+        assert_eq!(read(out.join("y/index.html")), "in y");
     }
 
     #[cfg(unix)]
@@ -444,7 +914,35 @@ mod tests {
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "home"
         );
-        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+        assert_eq!(beside(tmp.path()), [".public.cadence", "public"]);
+        // The same with a kept build being rebuilt into.
+        write_atomic(&out, &files()).unwrap();
+        write_atomic(&out, &files()).unwrap();
+        write_atomic_with(&out, |staging| {
+            staging.put("index.html", b"half")?;
+            anyhow::bail!("a template failed")
+        })
+        .unwrap_err();
+        assert_eq!(read(out.join("index.html")), "home");
+        assert_eq!(beside(tmp.path()), [".public.cadence", "public"]);
+        write_atomic(&out, &files()).unwrap();
+        assert_eq!(read(out.join("a/b/index.html")), "deep");
+    }
+
+    /// A folder named like cadence's beside the output but not made by it
+    /// is left alone.
+    #[test]
+    fn a_foreign_cache_folder_is_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let foreign = tmp.path().join(".public.cadence");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("mine.txt"), "keep").unwrap();
+        for _ in 0..3 {
+            write_atomic(&out, &files()).unwrap();
+        }
+        assert_eq!(beside(&foreign), ["mine.txt"]);
+        assert_eq!(read(out.join("a/b/index.html")), "deep");
     }
 
     #[test]
@@ -477,6 +975,6 @@ mod tests {
             "home"
         );
         assert!(!tmp.path().join("escape.html").exists());
-        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+        assert_eq!(beside(tmp.path()), [".public.cadence", "public"]);
     }
 }
