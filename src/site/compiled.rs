@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::context::{Base, Main, PageContext, ReleaseView, StreamView};
+use super::context::{Base, Brief, Main, PageContext, ReleaseView, StreamView};
 
 /// The templates compiled here.
 pub const TEMPLATES: [&str; 4] = [
@@ -303,14 +303,47 @@ fn nav_item(h: &mut Html, path: &str, item: &Value, title: &Value) {
     h.s("</a></li>\n");
 }
 
+/// A release as the list macros read it: a [`Brief`], typed or as JSON.
+trait Row {
+    /// A text field; `None` when absent (or, in JSON, not text).
+    fn text(&self, key: &str) -> Option<&str>;
+    /// A field as `{% if %}` sees it.
+    fn flag(&self, key: &str) -> bool;
+}
+
+impl Row for Value {
+    fn text(&self, key: &str) -> Option<&str> {
+        at(self, key).as_str()
+    }
+    fn flag(&self, key: &str) -> bool {
+        truthy(at(self, key))
+    }
+}
+
+impl Row for Brief<'_> {
+    fn text(&self, key: &str) -> Option<&str> {
+        Some(match key {
+            "href" => &self.href,
+            "version" => self.version,
+            "date" => &self.date,
+            "status" => self.status,
+            "summary" => self.summary,
+            "title" => &self.title,
+            _ => return None,
+        })
+    }
+    fn flag(&self, key: &str) -> bool {
+        match key {
+            "candidate" => self.candidate,
+            "retired" => self.retired,
+            _ => self.text(key).is_some_and(|t| !t.is_empty()),
+        }
+    }
+}
+
 /// `m::badges(r)`.
-fn badges(h: &mut Html, r: &Value) {
-    badge_marks(
-        h,
-        at(r, "status").as_str(),
-        truthy(at(r, "candidate")),
-        truthy(at(r, "retired")),
-    );
+fn badges<R: Row + ?Sized>(h: &mut Html, r: &R) {
+    badge_marks(h, r.text("status"), r.flag("candidate"), r.flag("retired"));
 }
 
 /// `m::badges(r)` of a release's status and flags.
@@ -367,30 +400,35 @@ fn time_s(h: &mut Html, d: &str) {
 }
 
 /// `m::release_item(r)`.
-fn release_item(h: &mut Html, r: &Value) {
-    let (version, date) = (at(r, "version"), at(r, "date"));
+fn release_item<R: Row + ?Sized>(h: &mut Html, r: &R) {
+    let (version, date) = (r.text("version"), r.text("date"));
+    let (version_s, date_s) = (version.unwrap_or_default(), date.unwrap_or_default());
     h.s("<a class=\"version\" href=\"");
-    h.v(at(r, "href"));
+    h.t(r.text("href").unwrap_or_default());
     h.s("\">");
     if version == date {
         h.s("<time datetime=\"");
-        h.v(date);
+        h.t(date_s);
         h.s("\">");
-        h.v(version);
+        h.t(version_s);
         h.s("</time></a>");
     } else {
-        h.v(version);
+        h.t(version_s);
         h.s("</a> ");
-        time(h, date);
+        time_s(h, date_s);
     }
     badges(h, r);
     h.s(" <span class=\"summary\">");
-    h.v(at(r, "summary"));
+    h.t(r.text("summary").unwrap_or_default());
     h.s("</span>");
 }
 
 /// `m::release_rows(releases, dates)`.
-fn release_rows<'v>(h: &mut Html, releases: impl IntoIterator<Item = &'v Value>, dates: bool) {
+fn release_rows<'v, R: Row + 'v>(
+    h: &mut Html,
+    releases: impl IntoIterator<Item = &'v R>,
+    dates: bool,
+) {
     h.s("<div class=\"table-wrap\">\n<table class=\"releases\">\n<thead><tr><th scope=\"col\">Version</th>");
     if dates {
         h.s("<th scope=\"col\">Date</th>");
@@ -398,34 +436,38 @@ fn release_rows<'v>(h: &mut Html, releases: impl IntoIterator<Item = &'v Value>,
     h.s("<th scope=\"col\">Summary</th></tr></thead>\n<tbody>\n");
     for r in releases {
         h.s("<tr");
-        let status = at(r, "status");
-        if status.as_str() != Some("released") {
+        let status = r.text("status");
+        if status != Some("released") {
             h.s(" class=\"");
-            h.v(status);
+            h.t(status.unwrap_or_default());
             h.s("\"");
         }
         h.s("><td><a class=\"version\" href=\"");
-        h.v(at(r, "href"));
+        h.t(r.text("href").unwrap_or_default());
         h.s("\">");
+        let (version, date) = (
+            r.text("version").unwrap_or_default(),
+            r.text("date").unwrap_or_default(),
+        );
         if dates {
-            h.v(at(r, "version"));
+            h.t(version);
             h.s("</a>");
         } else {
             h.s("<time datetime=\"");
-            h.v(at(r, "date"));
+            h.t(date);
             h.s("\">");
-            h.v(at(r, "version"));
+            h.t(version);
             h.s("</time></a>");
         }
         badges(h, r);
         h.s("</td>");
         if dates {
             h.s("<td>");
-            time(h, at(r, "date"));
+            time_s(h, date);
             h.s("</td>");
         }
         h.s("<td>");
-        h.v(at(r, "summary"));
+        h.t(r.text("summary").unwrap_or_default());
         h.s("</td></tr>\n");
     }
     h.s("</tbody>\n</table>\n</div>");
@@ -474,8 +516,7 @@ fn release(h: &mut Html, r: &ReleaseView) {
     let (model, channel) = (&r.model, &r.channel);
     let stream_href = r.stream_href.as_str();
     let planned = r.planned;
-    let previous = or_null(r.previous);
-    let has_previous = truthy(previous);
+    let previous = r.previous;
     h.s("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumb\"><ol><li><a href=\"");
     h.t(&model.href);
     h.s("\">");
@@ -498,16 +539,15 @@ fn release(h: &mut Html, r: &ReleaseView) {
     h.s("</p>\n<p class=\"lead\">");
     h.t(r.summary);
     h.s("</p>\n");
-    let latest = or_null(r.latest);
-    if truthy(latest) {
+    if let Some(latest) = r.latest {
         h.s("<p class=\"muted\">The latest ");
         h.t(channel.title);
         h.s(" release is <a class=\"version\" href=\"");
-        h.v(at(latest, "href"));
+        h.t(&latest.href);
         h.s("\">");
-        h.v(at(latest, "version"));
+        h.t(latest.version);
         h.s("</a>, from ");
-        time(h, at(latest, "date"));
+        time_s(h, &latest.date);
         h.s(".</p>\n");
     }
     h.s("</header>\n");
@@ -538,12 +578,11 @@ fn release(h: &mut Html, r: &ReleaseView) {
         h.t(stream_href);
         h.s("\">See newer builds</a>.</p></div>\n");
     }
-    let final_release = or_null(r.final_release);
-    if truthy(final_release) {
+    if let Some(final_release) = r.final_release {
         h.s("<p class=\"banner candidate\">A release candidate of <a href=\"");
-        h.v(at(final_release, "href"));
+        h.t(&final_release.href);
         h.s("\">");
-        h.v(at(final_release, "version"));
+        h.t(final_release.version);
         h.s("</a>.</p>\n");
     } else if r.candidate {
         h.s("<p class=\"banner candidate\">A release candidate for testers; its final is not released yet.</p>\n");
@@ -567,7 +606,7 @@ fn release(h: &mut Html, r: &ReleaseView) {
         h.s("<section aria-labelledby=\"candidates\">\n<h2 id=\"candidates\">Release candidates</h2>\n<ul class=\"history\">\n");
         for c in &r.candidates {
             h.s("<li>");
-            release_item(h, c);
+            release_item(h, *c);
             h.s("</li>\n");
         }
         h.s("</ul>\n</section>\n");
@@ -615,13 +654,13 @@ fn release(h: &mut Html, r: &ReleaseView) {
         state(h, slot);
         h.s("</dd>\n");
     }
-    if has_previous {
+    if let Some(previous) = previous {
         h.s("<dt>Previous</dt><dd><a class=\"version\" href=\"");
-        h.v(at(previous, "href"));
+        h.t(&previous.href);
         h.s("\">");
-        h.v(at(previous, "version"));
+        h.t(previous.version);
         h.s("</a> ");
-        time(h, at(previous, "date"));
+        time_s(h, &previous.date);
         h.s("</dd>\n");
     }
     h.s("</dl>\n</section>\n");
@@ -689,14 +728,15 @@ fn downloads(h: &mut Html, r: &ReleaseView) {
 }
 
 /// The release page's evaluations table.
-fn evaluations(h: &mut Html, r: &ReleaseView, previous: &Value) {
-    let has_previous = truthy(previous);
+fn evaluations(h: &mut Html, r: &ReleaseView, previous: Option<&Brief>) {
+    let has_previous = previous.is_some();
     h.s("<section aria-labelledby=\"evaluations\">\n<h2 id=\"evaluations\">Evaluations</h2>\n");
     if has_previous {
+        let previous = previous.expect("a previous release");
         h.s("<p>Compared with <a href=\"");
-        h.v(at(previous, "href"));
+        h.t(&previous.href);
         h.s("\">");
-        h.v(at(previous, "version"));
+        h.t(previous.version);
         h.s("</a>, the previous ");
         if r.candidate {
             h.s("candidate of this release");
@@ -708,9 +748,9 @@ fn evaluations(h: &mut Html, r: &ReleaseView, previous: &Value) {
         h.s(".</p>\n");
     }
     h.s("<div class=\"table-wrap\">\n<table class=\"scores\">\n<thead><tr><th scope=\"col\">Metric</th><th scope=\"col\" class=\"num\">Score</th>");
-    if has_previous {
+    if let Some(previous) = previous {
         h.s("<th scope=\"col\" class=\"num\">");
-        h.v(at(previous, "version"));
+        h.t(previous.version);
         h.s("</th><th scope=\"col\" class=\"num\">Change</th>");
     }
     h.s("<th scope=\"col\">Gate</th></tr></thead>\n<tbody>\n");
@@ -832,7 +872,7 @@ fn stream(h: &mut Html, view: &StreamView) {
             h.s("</h3>\n<ul class=\"history\">\n");
             for r in &line.pending {
                 h.s("<li class=\"release pending\">");
-                release_item(h, r);
+                release_item(h, *r);
                 h.s(" <span class=\"muted\">(for an upcoming final)</span></li>\n");
             }
             for f in &line.finals {
@@ -842,11 +882,11 @@ fn stream(h: &mut Html, view: &StreamView) {
                 h.s("\n");
                 if !f.candidates.is_empty() {
                     h.s("<ul class=\"candidates\" aria-label=\"Release candidates of ");
-                    h.v(at(r, "version"));
+                    h.t(r.version);
                     h.s("\">\n");
                     for c in &f.candidates {
                         h.s("<li>");
-                        release_item(h, c);
+                        release_item(h, *c);
                         h.s("</li>\n");
                     }
                     h.s("</ul>\n");

@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{Pages, gate_label, object, webcal};
+use super::{Brief, Pages, gate_label, object, webcal};
 use crate::config::Versioning;
 use crate::manifest::Status;
 use crate::site::catalog::HF_ENDPOINT;
@@ -30,7 +30,7 @@ pub struct StreamView<'p> {
     /// Semver channels: `major.minor` lines, newest first.
     pub lines: Vec<LineView<'p>>,
     /// Every release, newest first.
-    pub releases: Vec<&'p Value>,
+    pub releases: Vec<&'p Brief<'p>>,
     pub skips: Vec<Value>,
     pub next_slots: Vec<Value>,
     pub retention: Option<usize>,
@@ -42,15 +42,15 @@ pub struct LineView<'p> {
     pub id: String,
     pub finals: Vec<FinalView<'p>>,
     /// Candidates whose final is not released yet.
-    pub pending: Vec<&'p Value>,
+    pub pending: Vec<&'p Brief<'p>>,
 }
 
 /// A final's brief with its candidates' briefs under `candidates`.
 #[derive(Serialize)]
 pub struct FinalView<'p> {
     #[serde(flatten)]
-    pub brief: &'p Value,
-    pub candidates: Vec<&'p Value>,
+    pub brief: &'p Brief<'p>,
+    pub candidates: Vec<&'p Brief<'p>>,
 }
 
 impl Pages<'_, '_> {

@@ -42,7 +42,7 @@ pub struct Pages<'c, 'a> {
     /// Each release's [`Pages::brief`], made the first time a page asks
     /// (a release appears on its neighbours' pages, its stream's pages and
     /// as every page's `latest`).
-    briefs: Vec<OnceLock<Value>>,
+    briefs: Vec<OnceLock<Brief<'c>>>,
 }
 
 /// A byte count as people read it: `4.08 GB`, `512 MB`, `900 B`.
@@ -96,6 +96,29 @@ pub fn delta(now: f64, before: f64) -> (String, &'static str) {
     } else {
         (format!("−{text}"), "down")
     }
+}
+
+/// A release in lists: enough to show a row and link to its page (the
+/// `brief` of the theme's README). Typed, and made once per release: a
+/// large site has a hundred thousand, each on several pages.
+#[derive(Serialize)]
+pub struct Brief<'c> {
+    pub model: &'c str,
+    pub channel: &'c str,
+    pub version: &'c str,
+    pub title: String,
+    pub date: String,
+    pub status: &'static str,
+    pub candidate: bool,
+    pub retired: bool,
+    pub summary: &'c str,
+    pub href: String,
+    pub url: String,
+    pub tag: &'c str,
+    pub revision: Option<&'c str>,
+    pub revision_short: Option<&'c str>,
+    pub yanked: Option<super::catalog::json::YankJson<'c>>,
+    pub evaluations: &'c std::collections::BTreeMap<String, f64>,
 }
 
 /// What every page gets (see [`Pages::base`]); serialises to the map a
@@ -313,36 +336,39 @@ impl<'c, 'a> Pages<'c, 'a> {
 
     /// A release in lists: enough to show a row and link to its page.
     pub fn brief(&self, i: usize) -> Value {
-        self.brief_ref(i).clone()
+        serde_json::to_value(self.brief_ref(i)).expect("a brief serialises")
     }
 
     /// [`Pages::brief`], shared.
-    pub fn brief_ref(&self, i: usize) -> &Value {
+    pub fn brief_ref(&self, i: usize) -> &Brief<'c> {
         self.briefs[i].get_or_init(|| self.make_brief(i))
     }
 
-    fn make_brief(&self, i: usize) -> Value {
-        let c = self.catalog;
+    fn make_brief(&self, i: usize) -> Brief<'c> {
+        let c: &'c Catalog<'a> = self.catalog;
         let r = c.release(i);
         let info = &c.info[i];
-        json!({
-            "model": r.model,
-            "channel": r.channel,
-            "version": r.version,
-            "title": c.title(r),
-            "date": r.date.to_string(),
-            "status": r.status.as_str(),
-            "candidate": info.candidate,
-            "retired": info.retired,
-            "summary": r.summary,
-            "href": self.href(&info.path),
-            "url": c.url(&info.path),
-            "tag": info.tag,
-            "revision": r.revision,
-            "revision_short": r.revision.as_deref().map(|s| &s[..s.len().min(12)]),
-            "yanked": r.yanked.as_ref().map(|y| json!({"date": y.date.to_string(), "reason": y.reason})),
-            "evaluations": r.evaluations,
-        })
+        Brief {
+            model: &r.model,
+            channel: &r.channel,
+            version: &r.version,
+            title: c.title(r),
+            date: r.date.to_string(),
+            status: r.status.as_str(),
+            candidate: info.candidate,
+            retired: info.retired,
+            summary: &r.summary,
+            href: self.href(&info.path),
+            url: c.url(&info.path),
+            tag: &info.tag,
+            revision: r.revision.as_deref(),
+            revision_short: r.revision.as_deref().map(|s| &s[..s.len().min(12)]),
+            yanked: r.yanked.as_ref().map(|y| super::catalog::json::YankJson {
+                date: y.date.to_string(),
+                reason: &y.reason,
+            }),
+            evaluations: &r.evaluations,
+        }
     }
 
     fn skip_brief(&self, k: usize) -> Value {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Pages, delta, gate_label, human_size, object};
+use super::{Brief, Pages, delta, gate_label, human_size, object};
 use crate::config::Versioning;
 use crate::manifest::{Format, Status};
 use crate::site::catalog::HF_ENDPOINT;
@@ -49,11 +49,11 @@ pub struct ReleaseView<'p> {
     pub ollama_run: Option<String>,
     pub scores: Vec<ScoreView<'p>>,
     /// Briefs ([`Pages::brief`]), shared with every other page.
-    pub previous: Option<&'p Value>,
-    pub candidates: Vec<&'p Value>,
+    pub previous: Option<&'p Brief<'p>>,
+    pub candidates: Vec<&'p Brief<'p>>,
     #[serde(rename = "final")]
-    pub final_release: Option<&'p Value>,
-    pub latest: Option<&'p Value>,
+    pub final_release: Option<&'p Brief<'p>>,
+    pub latest: Option<&'p Brief<'p>>,
     pub planned: bool,
     pub is_yanked: bool,
     pub slot: Option<Value>,
