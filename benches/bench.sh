@@ -24,6 +24,12 @@
 # - memory disk: a new build into /dev/shm (tmpfs), where writing costs
 #   little: the time of cadence's own work.
 #
+# Before each timed run the script runs `sync`, so that no run pays for
+# writing the previous run's files to the disk. It removes what it moved
+# aside at the end; on ext4 without a journal, creating files is slow for
+# some minutes after removing many, so let the disk rest before running it
+# again (or use another BENCH_DIR on another disk).
+#
 # Not run by CI: no test asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -102,7 +108,7 @@ for n in $SIZES; do
     cache="$BENCH_DIR/.out-$n.cadence"
     mkdir -p "$trash"
     hyperfine --style basic --warmup 1 --runs "$runs" \
-        --prepare "for d in '$out' '$cache'; do if [ -e \$d ]; then mv \$d '$trash/'\$(date +%s%N); fi; done" \
+        --prepare "for d in '$out' '$cache'; do if [ -e \$d ]; then mv \$d '$trash/'\$(date +%s%N); fi; done; sync" \
         --export-json "$BENCH_DIR/build-$n.json" \
         "$CADENCE ${build[*]}" >&2
     shm=n/a
@@ -110,7 +116,7 @@ for n in $SIZES; do
         echo "== $n releases: build on a memory disk" >&2
         mem="/dev/shm/cadence-bench-out-$n"
         hyperfine --style basic --warmup 1 --runs "$runs" \
-            --prepare "rm -rf '$mem' '/dev/shm/.cadence-bench-out-$n.cadence'" \
+            --prepare "rm -rf '$mem' '/dev/shm/.cadence-bench-out-$n.cadence'; sync" \
             --export-json "$BENCH_DIR/shm-$n.json" \
             "$CADENCE --root $site --today $TODAY build --out $mem -q" >&2
         rm -rf "$mem" "/dev/shm/.cadence-bench-out-$n.cadence"
@@ -137,8 +143,8 @@ for n in $SIZES; do
     runs="$(runs_for "$n")"
     build=(--root "$site" --today "$TODAY" build --out "$out" -q)
     echo "== $n releases: rebuild over the previous build" >&2
-    hyperfine --style basic --warmup 1 --runs "$runs" \
-        --export-json "$BENCH_DIR/rebuild-$n.json" -N \
+    hyperfine --style basic --warmup 1 --runs "$runs" --prepare sync \
+        --export-json "$BENCH_DIR/rebuild-$n.json" \
         "$CADENCE ${build[*]}" >&2
     r="$(median "$BENCH_DIR/rebuild-$n.json")"
     rows+=("${cells[$n]/REBUILD/$(fmt_s "$r")}")
