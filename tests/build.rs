@@ -493,6 +493,66 @@ fn a_rebuild_removes_pages_that_are_gone() {
     assert!(out.join("about/index.html").is_file());
 }
 
+/// The maintainer's loop: build, edit, build, edit, build. From the third
+/// build on, cadence writes into the build before the last (kept beside
+/// the output); what it leaves must be exactly what a build into an empty
+/// folder writes, after every kind of edit.
+#[test]
+fn rebuilds_into_the_kept_build_write_what_a_fresh_build_writes() {
+    let (tmp, root) = site("site");
+    let stream = root.join("releases/granite-7b-lab/stream");
+    let fresh = |n: usize| {
+        let dir = tmp.path().join(format!("fresh-{n}"));
+        run_ok(&root, &["build", "-q", "--out", dir.to_str().unwrap()]);
+        tree(&dir)
+    };
+    let edits: [&dyn Fn(); 5] = [
+        &|| {},
+        // A release's text changes: its page, the lists, the feeds, the API.
+        &|| {
+            let f = stream.join("2024-11-15.yaml");
+            let text = std::fs::read_to_string(&f).unwrap();
+            std::fs::write(&f, text.replacen("summary: ", "summary: Rebuilt. ", 1)).unwrap();
+        },
+        // A release goes away: its folder must go too.
+        &|| std::fs::remove_file(stream.join("2024-09-10.yaml")).unwrap(),
+        // A content page goes away and a content file arrives.
+        &|| {
+            std::fs::remove_file(root.join("content/faq.md")).unwrap();
+            std::fs::write(root.join("content/notes.txt"), "plain text").unwrap();
+        },
+        // Nothing changes.
+        &|| {},
+    ];
+    for (n, edit) in edits.iter().enumerate() {
+        edit();
+        build(&root, &["-q"]);
+        let built = tree(&root.join("public"));
+        let expected = fresh(n);
+        assert_eq!(
+            built.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "after edit {n}"
+        );
+        for (path, bytes) in &expected {
+            assert!(bytes == &built[path], "{path} differs after edit {n}");
+        }
+    }
+    assert!(
+        !root
+            .join("public/granite-7b-lab/stream/2024-09-10")
+            .exists()
+    );
+    assert!(!root.join("public/faq").exists());
+    // The kept build is beside the output, ignored by git.
+    let cache = root.join(".public.cadence");
+    assert!(cache.join("spare").join(".cadence-build").is_file());
+    assert_eq!(
+        std::fs::read_to_string(cache.join(".gitignore")).unwrap(),
+        "*\n"
+    );
+}
+
 #[test]
 fn snapshot_of_a_release_page() {
     let (_tmp, root) = site("site");

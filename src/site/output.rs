@@ -103,11 +103,12 @@ fn safe_relative(path: &str) -> Result<PathBuf> {
 /// rendered: each file is written as soon as it is rendered (from any
 /// thread), so the site is never held in memory as a whole.
 ///
-/// A file whose bytes equal the previous build's file at the same path is
-/// hard-linked to it instead of written: it keeps its modification time,
-/// and a rebuild allocates (and the removal of the previous build frees)
-/// inodes only for what changed. The previous build is only read; the
-/// swap at the end removes it.
+/// The folder is either new or the kept build before the last (see the
+/// module's documentation). In a kept build, a file that already holds
+/// the bytes is left alone and others are written over; leftovers are
+/// removed by [`Staging::finish`]. In a new folder, a file whose bytes
+/// equal the previous build's file at the same path is hard-linked to it
+/// instead of written. The build being replaced is only read.
 pub struct Staging {
     dir: PathBuf,
     /// The build being replaced, when it is cadence's.
@@ -146,14 +147,17 @@ impl Staging {
         }
     }
 
+    /// Note a path put, with `/` between its parts on every system.
     fn record_path(&self, path: &Path) {
+        let parts: Vec<_> = path.iter().map(|p| p.to_string_lossy()).collect();
         self.paths
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string_lossy().into_owned());
+            .push(parts.join("/"));
     }
 
-    /// Whether the kept build being rebuilt has a file at `rel`.
+    /// Whether the kept build being rebuilt has a file at `rel` (kept
+    /// builds are used only on Unix, where paths are joined with `/`).
     fn kept_has(&self, rel: &Path) -> bool {
         self.kept
             .as_ref()
