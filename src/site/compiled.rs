@@ -1,7 +1,8 @@
 //! The default theme's most rendered templates, compiled: `release.html`,
 //! `stream.html`, `channel.html` and `schedule.html` with `base.html` and
-//! `macros.html`,
-//! written as Rust that reads the same context tera would.
+//! `macros.html`, written as Rust that reads the data tera would: the
+//! typed [`ReleaseView`], [`StreamView`] and [`Brief`]s, whose
+//! serialisation is what tera gets, and JSON values for the rest.
 //!
 //! A 10,000-release site is 10,000 release pages; tera interprets each
 //! template node by node and looks every `{{ release.x }}` up by splitting
