@@ -106,7 +106,7 @@ fn safe_relative(path: &str) -> Result<PathBuf> {
 /// The folder is either new or the kept build before the last (see the
 /// module's documentation). In a kept build, a file that already holds
 /// the bytes is left alone and others are written over; leftovers are
-/// removed by [`Staging::finish`]. In a new folder, a file whose bytes
+/// removed by `Staging::finish`. In a new folder, a file whose bytes
 /// equal the previous build's file at the same path is hard-linked to it
 /// instead of written. The build being replaced is only read.
 pub struct Staging {
