@@ -125,8 +125,8 @@ fn release_page_shows_downloads_checksums_commands_scores_and_provenance() {
         // Copy-ready commands.
         "<code>ollama run hf.co/instructlab/granite-7b-lab-GGUF:Q4_K_M</code>",
         "<code>ollama run instructlab/granite-7b-lab:1.1.0</code>",
-        "<code>huggingface-cli download instructlab/granite-7b-lab --revision cccccccccccccccccccccccccccccccccccccccc</code>",
-        "<code>huggingface-cli download instructlab/granite-7b-lab-GGUF granite-7b-lab-Q4_K_M.gguf --revision main</code>",
+        "<code>hf download instructlab/granite-7b-lab --revision cccccccccccccccccccccccccccccccccccccccc</code>",
+        "<code>hf download instructlab/granite-7b-lab-GGUF granite-7b-lab-Q4_K_M.gguf --revision main</code>",
         // Scores against the previous final, and the gate.
         "Compared with <a href=\"/cmb/granite-7b-lab/versioned/1.0.0/\">1.0.0</a>, the previous final release.",
         "<span class=\"trend-up\">+0.19</span>",
@@ -199,7 +199,7 @@ fn yanked_planned_retired_and_skipped_releases_say_so() {
     let planned = read(&out, "granite-7b-lab/versioned/1.2.0/index.html");
     assert!(planned.contains("<strong>Upcoming.</strong> This release is planned for <time datetime=\"2025-06-02\">2025-06-02</time>"));
     assert!(
-        !planned.contains("huggingface-cli"),
+        !planned.contains("hf download"),
         "nothing to download before the release"
     );
     // Upcoming on the home page and the model page, as the next slot's release.

@@ -163,7 +163,7 @@ impl Pages<'_, '_> {
             .zip(&r.artifacts)
             .map(|(j, a)| ArtifactView {
                 download_command: format!(
-                    "huggingface-cli download {} {} --revision {}",
+                    "hf download {} {} --revision {}",
                     j.repo, a.file, j.revision
                 ),
                 size_human: a.size.map(human_size),
@@ -223,7 +223,7 @@ impl Pages<'_, '_> {
             download_command: r
                 .revision
                 .as_ref()
-                .map(|rev| format!("huggingface-cli download {} --revision {rev}", info.repo)),
+                .map(|rev| format!("hf download {} --revision {rev}", info.repo)),
             ollama_run: r.ollama.as_ref().map(|o| format!("ollama run {o}")),
             scores: self.scores(i),
             previous: info.previous.map(|p| self.brief_ref(p)),
