@@ -178,7 +178,7 @@ impl Staging {
         if self.kept_has(&rel) {
             // The kept build has this file: left alone when it already
             // holds these bytes.
-            if same_bytes(&dest, bytes) {
+            if holds(&dest, bytes) {
                 self.unchanged.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
             }
@@ -538,6 +538,24 @@ impl Cache {
         }
         Ok(())
     }
+}
+
+/// Whether the file at `path` of a kept build holds exactly `bytes`, in
+/// four system calls (open, stat, read, close): a kept build has no
+/// symbolic links, or it would not have been used (its folders changed).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !f
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    {
+        return false;
+    }
+    let mut old = vec![0; bytes.len()];
+    f.read_exact(&mut old).is_ok() && old == bytes
 }
 
 /// Whether the file at `path` is a regular file (not a link to one: a
