@@ -597,6 +597,39 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     std::fs::remove_dir_all(dir)
 }
 
+/// Remove the folders that builds of other processes, killed before
+/// they finished, left beside the output (`.public.cadence-tmp-<pid>`,
+/// `.public.cadence-old-<pid>`): only those carrying cadence's marker and
+/// whose process is gone (known on systems with `/proc`; elsewhere they
+/// are left).
+fn remove_abandoned(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let ours = std::process::id();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(pid) = [".cadence-tmp-", ".cadence-old-"].iter().find_map(|kind| {
+            file_name
+                .strip_prefix(&format!(".{name}{kind}"))
+                .and_then(|p| p.parse::<u32>().ok())
+        }) else {
+            continue;
+        };
+        let path = entry.path();
+        if pid != ours
+            && !Path::new(&format!("/proc/{pid}")).exists()
+            && path.join(MARKER).is_file()
+        {
+            let _ = remove_tree(&path);
+        }
+    }
+}
+
 /// Why [`write_atomic_with`] failed.
 #[derive(Debug)]
 pub enum StageError {
@@ -667,6 +700,7 @@ pub fn write_atomic_with(
             }
         }
     }
+    remove_abandoned(&parent, &name);
     let cache = Cache::beside(&parent, &name);
     let kept = cache.claim(&fresh);
     if kept.is_none() {
@@ -949,6 +983,30 @@ mod tests {
         assert_eq!(beside(tmp.path()), [".public.cadence", "public"]);
         write_atomic(&out, &files()).unwrap();
         assert_eq!(read(out.join("a/b/index.html")), "deep");
+    }
+
+    /// What a killed build left beside the output is removed by the next
+    /// build, when its process is gone and the folder is cadence's.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn folders_of_killed_builds_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // Process ids above the kernel's limit (2^22) are never in use.
+        let gone = tmp.path().join(".public.cadence-tmp-4999999");
+        let gone_old = tmp.path().join(".public.cadence-old-4999998");
+        let foreign = tmp.path().join(".public.cadence-tmp-4999997");
+        let alive = tmp.path().join(format!(".public.cadence-tmp-{}", 1));
+        for dir in [&gone, &gone_old, &alive] {
+            std::fs::create_dir_all(dir.join("a")).unwrap();
+            std::fs::write(dir.join(MARKER), MARKER_TEXT).unwrap();
+        }
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("mine.txt"), "keep").unwrap();
+        write_atomic(&out, &files()).unwrap();
+        assert!(!gone.exists() && !gone_old.exists());
+        assert!(foreign.join("mine.txt").is_file(), "not cadence's: left");
+        assert!(alive.exists(), "process 1 is running: left");
     }
 
     /// A folder named like cadence's beside the output but not made by it
