@@ -599,33 +599,55 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
 
 /// Remove the folders that builds of other processes, killed before
 /// they finished, left beside the output (`.public.cadence-tmp-<pid>`,
-/// `.public.cadence-old-<pid>`): only those carrying cadence's marker and
-/// whose process is gone (known on systems with `/proc`; elsewhere they
-/// are left).
-fn remove_abandoned(parent: &Path, name: &str) {
-    if !Path::new("/proc/self").exists() {
-        return;
+/// `.public.cadence-old-<pid>`): only those carrying cadence's marker,
+/// whose process is gone (known on Linux, from `/proc`; elsewhere they are
+/// left) and that were made or moved there more than an hour before `now`
+/// (a build in another process namespace, whose process this one cannot
+/// see, is not taken for a dead one).
+fn remove_abandoned(parent: &Path, name: &str, now: std::time::SystemTime) {
+    #[cfg(target_os = "linux")]
+    use std::os::unix::fs::MetadataExt;
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (parent, name, now);
     }
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    let ours = std::process::id();
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        let Some(pid) = [".cadence-tmp-", ".cadence-old-"].iter().find_map(|kind| {
-            file_name
-                .strip_prefix(&format!(".{name}{kind}"))
-                .and_then(|p| p.parse::<u32>().ok())
-        }) else {
-            continue;
+    #[cfg(target_os = "linux")]
+    {
+        let Some(hour_ago) = now
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| d.as_secs().checked_sub(3600))
+        else {
+            return;
         };
-        let path = entry.path();
-        if pid != ours
-            && !Path::new(&format!("/proc/{pid}")).exists()
-            && path.join(MARKER).is_file()
-        {
-            let _ = remove_tree(&path);
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(parent) else {
+            return;
+        };
+        let ours = std::process::id();
+        for entry in entries.flatten() {
+            let file_name = entry.file_name();
+            let file_name = file_name.to_string_lossy();
+            let Some(pid) = [".cadence-tmp-", ".cadence-old-"].iter().find_map(|kind| {
+                file_name
+                    .strip_prefix(&format!(".{name}{kind}"))
+                    .and_then(|p| p.parse::<u32>().ok())
+            }) else {
+                continue;
+            };
+            let path = entry.path();
+            // A folder's change time moves when it is made or renamed.
+            let old = std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| u64::try_from(m.ctime()).is_ok_and(|c| c < hour_ago));
+            if pid != ours
+                && old
+                && !Path::new(&format!("/proc/{pid}")).exists()
+                && path.join(MARKER).is_file()
+            {
+                let _ = remove_tree(&path);
+            }
         }
     }
 }
@@ -700,7 +722,7 @@ pub fn write_atomic_with(
             }
         }
     }
-    remove_abandoned(&parent, &name);
+    remove_abandoned(&parent, &name, std::time::SystemTime::now());
     let cache = Cache::beside(&parent, &name);
     let kept = cache.claim(&fresh);
     if kept.is_none() {
@@ -1003,7 +1025,11 @@ mod tests {
         }
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("mine.txt"), "keep").unwrap();
+        // Within the hour, nothing is taken for abandoned.
         write_atomic(&out, &files()).unwrap();
+        assert!(gone.exists() && gone_old.exists());
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(7200);
+        remove_abandoned(tmp.path(), "public", later);
         assert!(!gone.exists() && !gone_old.exists());
         assert!(foreign.join("mine.txt").is_file(), "not cadence's: left");
         assert!(alive.exists(), "process 1 is running: left");
