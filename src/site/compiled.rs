@@ -514,7 +514,7 @@ fn slot_rows(h: &mut Html, slots: &[Value]) {
 
 /// `release.html`'s `main` block.
 fn release(h: &mut Html, r: &ReleaseView) {
-    let (model, channel) = (&r.model, &r.channel);
+    let (model, channel) = (&r.api.model, &r.api.channel);
     let stream_href = r.stream_href.as_str();
     let planned = r.planned;
     let previous = r.previous;
@@ -529,16 +529,16 @@ fn release(h: &mut Html, r: &ReleaseView) {
     h.s("</a></li><li><a href=\"");
     h.t(&r.href);
     h.s("\" aria-current=\"page\">");
-    h.t(r.version);
+    h.t(r.api.version);
     h.s("</a></li></ol></nav>\n<header class=\"release-head\">\n<h1>");
-    h.t(&r.title);
+    h.t(&r.api.title);
     h.s("</h1>\n<p class=\"meta\">");
-    time_s(h, &r.date);
+    time_s(h, &r.api.date);
     h.s(" · ");
     h.t(channel.title);
-    badge_marks(h, Some(r.status), r.candidate, r.retired);
+    badge_marks(h, Some(r.api.status), r.api.candidate, r.api.retired);
     h.s("</p>\n<p class=\"lead\">");
-    h.t(r.summary);
+    h.t(r.api.summary);
     h.s("</p>\n");
     if let Some(latest) = r.latest {
         h.s("<p class=\"muted\">The latest ");
@@ -552,7 +552,7 @@ fn release(h: &mut Html, r: &ReleaseView) {
         h.s(".</p>\n");
     }
     h.s("</header>\n");
-    if let Some(yanked) = &r.yanked {
+    if let Some(yanked) = &r.api.yanked {
         h.s("<div class=\"banner yanked\" role=\"note\"><p><strong>Yanked</strong> on ");
         time_s(h, &yanked.date);
         h.s(": ");
@@ -567,10 +567,10 @@ fn release(h: &mut Html, r: &ReleaseView) {
     }
     if planned {
         h.s("<div class=\"banner planned\" role=\"note\"><p><strong>Upcoming.</strong> This release is planned for ");
-        time_s(h, &r.date);
+        time_s(h, &r.api.date);
         h.s(" and is not published yet.</p></div>\n");
     }
-    if r.retired {
+    if r.api.retired {
         h.s("<div class=\"banner retired\" role=\"note\"><p><strong>Retired.</strong> This build is older than the newest ");
         if let Some(n) = channel.retention {
             h.n(n);
@@ -585,7 +585,7 @@ fn release(h: &mut Html, r: &ReleaseView) {
         h.s("\">");
         h.t(final_release.version);
         h.s("</a>.</p>\n");
-    } else if r.candidate {
+    } else if r.api.candidate {
         h.s("<p class=\"banner candidate\">A release candidate for testers; its final is not released yet.</p>\n");
     }
     if let Some(notes) = filled(r.notes_html.as_deref()) {
@@ -615,9 +615,9 @@ fn release(h: &mut Html, r: &ReleaseView) {
     h.s("<section aria-labelledby=\"provenance\">\n<h2 id=\"provenance\">Where it came from</h2>\n<dl class=\"facts\">\n<dt>Repository</dt><dd><a href=\"");
     h.t(&r.repo_url);
     h.s("\">");
-    h.t(r.repo);
+    h.t(r.api.repo);
     h.s("</a></dd>\n");
-    if let Some(revision) = filled(r.revision) {
+    if let Some(revision) = filled(r.api.revision) {
         h.s("<dt>Revision</dt><dd><a href=\"");
         h.t(r.revision_url.as_deref().unwrap_or_default());
         h.s("\"><code class=\"hash\">");
@@ -627,22 +627,22 @@ fn release(h: &mut Html, r: &ReleaseView) {
     h.s("<dt>Tag</dt><dd>");
     if planned {
         h.s("<code>");
-        h.t(r.tag);
+        h.t(r.api.tag);
         h.s("</code>");
     } else {
         h.s("<a href=\"");
         h.t(&r.tag_url);
         h.s("\"><code>");
-        h.t(r.tag);
+        h.t(r.api.tag);
         h.s("</code></a>");
     }
     h.s("</dd>\n");
-    if let Some(taxonomy) = filled(r.taxonomy) {
+    if let Some(taxonomy) = filled(r.api.taxonomy) {
         h.s("<dt>Taxonomy branch</dt><dd><code>");
         h.t(taxonomy);
         h.s("</code></dd>\n");
     }
-    if let Some(commit) = filled(r.taxonomy_commit) {
+    if let Some(commit) = filled(r.api.taxonomy_commit) {
         h.s("<dt>Taxonomy commit</dt><dd><code>");
         h.t(commit);
         h.s("</code></dd>\n");
@@ -679,7 +679,7 @@ fn downloads(h: &mut Html, r: &ReleaseView) {
         h.t(ollama);
         h.s("</code></pre>\n");
     }
-    for a in &r.artifacts {
+    for a in &r.api.artifacts {
         let j = &a.api;
         h.s("<article class=\"artifact\" aria-label=\"");
         h.t(j.file);
@@ -732,16 +732,15 @@ fn downloads(h: &mut Html, r: &ReleaseView) {
 fn evaluations(h: &mut Html, r: &ReleaseView, previous: Option<&Brief>) {
     let has_previous = previous.is_some();
     h.s("<section aria-labelledby=\"evaluations\">\n<h2 id=\"evaluations\">Evaluations</h2>\n");
-    if has_previous {
-        let previous = previous.expect("a previous release");
+    if let Some(previous) = previous {
         h.s("<p>Compared with <a href=\"");
         h.t(&previous.href);
         h.s("\">");
         h.t(previous.version);
         h.s("</a>, the previous ");
-        if r.candidate {
+        if r.api.candidate {
             h.s("candidate of this release");
-        } else if r.channel.semver {
+        } else if r.api.channel.semver {
             h.s("final release");
         } else {
             h.s("build");

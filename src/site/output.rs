@@ -540,9 +540,10 @@ impl Cache {
     }
 }
 
-/// Whether the file at `path` of a kept build holds exactly `bytes`, in
-/// four system calls (open, stat, read, close): a kept build has no
-/// symbolic links, or it would not have been used (its folders changed).
+/// Whether the file at `path` holds exactly `bytes`, in four system calls
+/// (open, stat, read, close). It follows a symbolic link: a kept build has
+/// none (its folders would have changed and it would not be used), and
+/// [`same_bytes`] looks before it calls this.
 fn holds(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
     let Ok(mut f) = std::fs::File::open(path) else {
@@ -562,16 +563,7 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
 /// hard link to a symbolic link would copy the link) holding exactly
 /// `bytes`.
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read;
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
-        _ => return false,
-    }
-    let Ok(mut f) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut old = Vec::with_capacity(bytes.len());
-    f.read_to_end(&mut old).is_ok() && old == bytes
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) && holds(path, bytes)
 }
 
 /// Remove a folder and everything in it, the subfolders of its subfolders

@@ -32,12 +32,14 @@ pub struct YankJson<'a> {
     pub reason: &'a str,
 }
 
-/// A release as `releases.json` and `latest.json` show it (SPEC 7).
+/// A release as `releases.json` and `latest.json` show it (SPEC 7). A
+/// release page shows the same fields with `model`, `channel` and the
+/// artifacts made richer ([`ReleaseJson::with`]).
 #[derive(Serialize)]
-pub struct ReleaseJson<'a> {
+pub struct ReleaseJson<'a, M = &'a str, C = &'a str, A = ArtifactJson<'a>> {
     pub kind: &'static str,
-    pub model: &'a str,
-    pub channel: &'a str,
+    pub model: M,
+    pub channel: C,
     pub version: &'a str,
     pub date: String,
     pub status: &'static str,
@@ -52,10 +54,45 @@ pub struct ReleaseJson<'a> {
     pub taxonomy_commit: Option<&'a str>,
     pub ollama: Option<&'a str>,
     pub evaluations: Option<&'a BTreeMap<String, f64>>,
-    pub artifacts: Vec<ArtifactJson<'a>>,
+    pub artifacts: Vec<A>,
     pub retired: bool,
     pub yanked: Option<YankJson<'a>>,
     pub notes: Option<&'a str>,
+}
+
+impl<'a> ReleaseJson<'a> {
+    /// The same release with `model` and `channel` replaced and each
+    /// artifact made into `artifact` of it.
+    pub fn with<M, C, A>(
+        self,
+        model: M,
+        channel: C,
+        artifact: impl FnMut(ArtifactJson<'a>) -> A,
+    ) -> ReleaseJson<'a, M, C, A> {
+        ReleaseJson {
+            kind: self.kind,
+            model,
+            channel,
+            version: self.version,
+            date: self.date,
+            status: self.status,
+            candidate: self.candidate,
+            title: self.title,
+            summary: self.summary,
+            url: self.url,
+            repo: self.repo,
+            revision: self.revision,
+            tag: self.tag,
+            taxonomy: self.taxonomy,
+            taxonomy_commit: self.taxonomy_commit,
+            ollama: self.ollama,
+            evaluations: self.evaluations,
+            artifacts: self.artifacts.into_iter().map(artifact).collect(),
+            retired: self.retired,
+            yanked: self.yanked,
+            notes: self.notes,
+        }
+    }
 }
 
 /// A skip as `releases.json` shows it.

@@ -1,7 +1,5 @@
 //! The release and skip pages' data.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -9,7 +7,7 @@ use super::{Brief, Pages, delta, gate_label, human_size, object};
 use crate::config::Versioning;
 use crate::manifest::{Format, Status};
 use crate::site::catalog::HF_ENDPOINT;
-use crate::site::catalog::json::{ArtifactJson, YankJson};
+use crate::site::catalog::json::{ArtifactJson, ReleaseJson};
 use crate::site::{chart, markdown};
 
 /// A release page's `release`: every field of the JSON API (`model` and
@@ -17,27 +15,8 @@ use crate::site::{chart, markdown};
 /// the template sees them.
 #[derive(Serialize)]
 pub struct ReleaseView<'p> {
-    pub kind: &'static str,
-    pub model: ModelRef<'p>,
-    pub channel: ChannelRef<'p>,
-    pub version: &'p str,
-    pub date: String,
-    pub status: &'static str,
-    pub candidate: bool,
-    pub title: String,
-    pub summary: &'p str,
-    pub url: String,
-    pub repo: &'p str,
-    pub revision: Option<&'p str>,
-    pub tag: &'p str,
-    pub taxonomy: Option<&'p str>,
-    pub taxonomy_commit: Option<&'p str>,
-    pub ollama: Option<&'p str>,
-    pub evaluations: Option<&'p BTreeMap<String, f64>>,
-    pub artifacts: Vec<ArtifactView<'p>>,
-    pub retired: bool,
-    pub yanked: Option<YankJson<'p>>,
-    pub notes: Option<&'p str>,
+    #[serde(flatten)]
+    pub api: ReleaseJson<'p, ModelRef<'p>, ChannelRef<'p>, ArtifactView<'p>>,
     pub notes_html: Option<String>,
     pub href: String,
     pub stream_href: String,
@@ -156,57 +135,39 @@ impl Pages<'_, '_> {
         let config = c.config;
         let channel = &config.channels[&r.channel];
         let model = &config.models[&r.model];
-        let api = c.release_shape(i);
-        let artifacts = api
-            .artifacts
-            .into_iter()
-            .zip(&r.artifacts)
-            .map(|(j, a)| ArtifactView {
-                download_command: format!(
-                    "hf download {} {} --revision {}",
-                    j.repo, a.file, j.revision
-                ),
-                size_human: a.size.map(human_size),
-                gguf: a.format == Format::Gguf,
-                api: j,
-            })
-            .collect();
-        let latest = c
-            .stream(&r.model, &r.channel)
-            .and_then(|s| s.latest)
-            .filter(|&l| l != i);
-        ReleaseView {
-            kind: api.kind,
-            model: ModelRef {
+        let mut files = r.artifacts.iter();
+        let api = c.release_shape(i).with(
+            ModelRef {
                 id: &model.id,
                 title: &model.title,
                 href: self.href(&format!("{}/", model.id)),
             },
-            channel: ChannelRef {
+            ChannelRef {
                 name: &channel.name,
                 title: &channel.title,
                 description: &channel.description,
                 semver: channel.versioning == Versioning::Semver,
                 retention: channel.retention,
             },
-            version: api.version,
-            date: api.date,
-            status: api.status,
-            candidate: api.candidate,
-            title: api.title,
-            summary: api.summary,
-            url: api.url,
-            repo: api.repo,
-            revision: api.revision,
-            tag: api.tag,
-            taxonomy: api.taxonomy,
-            taxonomy_commit: api.taxonomy_commit,
-            ollama: api.ollama,
-            evaluations: api.evaluations,
-            artifacts,
-            retired: api.retired,
-            yanked: api.yanked,
-            notes: api.notes,
+            |j| {
+                let a = files.next().expect("one shape per artifact");
+                ArtifactView {
+                    download_command: format!(
+                        "hf download {} {} --revision {}",
+                        j.repo, a.file, j.revision
+                    ),
+                    size_human: a.size.map(human_size),
+                    gguf: a.format == Format::Gguf,
+                    api: j,
+                }
+            },
+        );
+        let latest = c
+            .stream(&r.model, &r.channel)
+            .and_then(|s| s.latest)
+            .filter(|&l| l != i);
+        ReleaseView {
+            api,
             notes_html: r
                 .notes
                 .as_deref()
