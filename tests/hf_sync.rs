@@ -3,6 +3,8 @@
 //! Nothing here reaches the internet.
 
 mod fake_hub;
+#[path = "hf_sync/hostile.rs"]
+mod hostile;
 
 use std::process::{Command, Output};
 use std::time::Duration;

@@ -2,7 +2,11 @@
 //! in memory, answering the refs, revision and tag endpoints as the Hub does
 //! (JSON refs, `X-Error-Code` 404s, 409 for an existing tag, 401 without a
 //! valid token), with scripted faults (429 with `Retry-After`, 5xx, slow
-//! answers). Every request is recorded.
+//! answers, redirects, oversized answers). Every request is recorded.
+//!
+//! [`Recorder`] is a second server, another origin, that records every
+//! request it gets (method, headers, body): the redirect tests point the
+//! fake Hub's `Location` at it and check what reached it.
 
 #![allow(dead_code)]
 
@@ -60,12 +64,35 @@ pub struct Seen {
     /// The raw path, percent-encoding kept, query left off.
     pub path: String,
     pub authorization: Option<String>,
+    /// Every header, names lower-cased.
+    pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
 impl Seen {
     pub fn changes(&self) -> bool {
         self.method != "GET" && self.method != "HEAD"
+    }
+
+    fn of(request: &mut tiny_http::Request) -> Seen {
+        let headers: Vec<(String, String)> = request
+            .headers()
+            .iter()
+            .map(|h| (h.field.to_string().to_ascii_lowercase(), h.value.to_string()))
+            .collect();
+        let authorization = headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .map(|(_, v)| v.clone());
+        let mut body = String::new();
+        let _ = request.as_reader().read_to_string(&mut body);
+        Seen {
+            method: request.method().to_string(),
+            path: request.url().split('?').next().unwrap_or("").to_string(),
+            authorization,
+            headers,
+            body,
+        }
     }
 }
 
@@ -82,6 +109,11 @@ pub enum Fault {
     /// Answer 403 with the request's Authorization header in the message
     /// (a hostile server; the client must not repeat it).
     EchoAuth,
+    /// Answer this redirect status with this `Location`, doing nothing.
+    Redirect { status: u16, location: String },
+    /// Answer 200 with valid refs JSON padded with spaces to `bytes`, with a
+    /// `Content-Length` or, when `content_length` is false, chunked.
+    Big { bytes: usize, content_length: bool },
 }
 
 #[derive(Debug)]
@@ -206,24 +238,14 @@ fn ok(body: serde_json::Value) -> Answer {
 }
 
 fn handle(state: &Arc<Mutex<State>>, mut request: tiny_http::Request) {
-    let method = request.method().to_string();
-    let path = request.url().split('?').next().unwrap_or("").to_string();
-    let authorization = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Authorization"))
-        .map(|h| h.value.to_string());
-    let mut body = String::new();
-    let _ = request.as_reader().read_to_string(&mut body);
+    let seen = Seen::of(&mut request);
+    let (method, path) = (seen.method.clone(), seen.path.clone());
+    let authorization = seen.authorization.clone();
+    let body = seen.body.clone();
 
     let (fault, answer) = {
         let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-        st.seen.push(Seen {
-            method: method.clone(),
-            path: path.clone(),
-            authorization: authorization.clone(),
-            body: body.clone(),
-        });
+        st.seen.push(seen);
         let fault = st
             .script
             .iter_mut()
@@ -251,6 +273,15 @@ fn handle(state: &Arc<Mutex<State>>, mut request: tiny_http::Request) {
                     authorization.clone().unwrap_or_default()
                 ),
             ),
+            Some(Fault::Redirect { status, location }) => {
+                (*status, vec![("Location", location.clone())], String::new())
+            }
+            Some(Fault::Big { bytes, .. }) => {
+                let mut text = r#"{"branches":[],"converts":[],"tags":[]}"#.to_string();
+                let pad = bytes.saturating_sub(text.len());
+                text.push_str(&" ".repeat(pad));
+                (200, vec![], text)
+            }
             Some(Fault::Slow(_)) | None => {
                 route(&mut st, &method, &path, authorization.as_deref(), &body)
             }
@@ -260,14 +291,80 @@ fn handle(state: &Arc<Mutex<State>>, mut request: tiny_http::Request) {
     if let Some(Fault::Slow(wait)) = fault {
         std::thread::sleep(wait);
     }
+    let chunked = matches!(
+        fault,
+        Some(Fault::Big {
+            content_length: false,
+            ..
+        })
+    );
+    respond(request, answer, chunked);
+}
+
+/// Send `answer` as JSON, with a `Content-Length` unless `chunked`.
+fn respond(request: tiny_http::Request, answer: Answer, chunked: bool) {
     let (status, headers, text) = answer;
-    let mut response = Response::from_string(text)
-        .with_status_code(status)
-        .with_header(Header::from_bytes("Content-Type", "application/json").unwrap());
+    let length = (!chunked).then_some(text.len());
+    let mut response = Response::new(
+        tiny_http::StatusCode(status),
+        vec![Header::from_bytes("Content-Type", "application/json").unwrap()],
+        std::io::Cursor::new(text.into_bytes()),
+        length,
+        None,
+    );
     for (k, v) in headers {
         response = response.with_header(Header::from_bytes(k, v.as_bytes()).unwrap());
     }
     let _ = request.respond(response);
+}
+
+/// A second local server (another origin) that records every request and
+/// answers each with 200 and the same body.
+pub struct Recorder {
+    pub url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    server: Arc<Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Recorder {
+    pub fn start(body: &str) -> Recorder {
+        let server = Arc::new(Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
+        let port = server.server_addr().to_ip().expect("an IP address").port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (s, log, body) = (server.clone(), seen.clone(), body.to_string());
+        let thread = std::thread::spawn(move || {
+            for mut request in s.incoming_requests() {
+                let one = Seen::of(&mut request);
+                log.lock().unwrap_or_else(|e| e.into_inner()).push(one);
+                respond(request, ok_text(&body), false);
+            }
+        });
+        Recorder {
+            url: format!("http://127.0.0.1:{port}"),
+            seen,
+            server,
+            thread: Some(thread),
+        }
+    }
+
+    /// Every request it received, in order.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn ok_text(body: &str) -> Answer {
+    (200, vec![], body.to_string())
 }
 
 fn decode(s: &str) -> String {
