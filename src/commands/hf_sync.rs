@@ -3,7 +3,9 @@
 //!
 //! stdout holds the plan as a table and, last, the counts line; stderr holds
 //! errors, retries and progress (a bar on a terminal, plain lines
-//! otherwise). The token is never printed.
+//! otherwise). The token is never printed, nor credentials in the endpoint:
+//! an endpoint with any is refused before a request (exit 2), shown
+//! redacted.
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -45,16 +47,15 @@ pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<u8> {
         return Ok(USAGE);
     }
 
-    let endpoint = hf::resolve_endpoint(args.endpoint.as_deref());
-    match url::Url::parse(&endpoint) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
-        _ => {
-            eprintln!(
-                "error: the Hub endpoint `{endpoint}` is not an http(s) URL (from --endpoint or HF_ENDPOINT)"
-            );
+    // Checked before any request: http(s), no credentials, no query; a
+    // refused endpoint is shown redacted.
+    let endpoint = match hf::Endpoint::parse(&hf::resolve_endpoint(args.endpoint.as_deref())) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
             return Ok(USAGE);
         }
-    }
+    };
     let token = hf::resolve_token();
     if args.apply && token.is_none() {
         eprintln!(
@@ -96,8 +97,12 @@ pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<u8> {
     let progress = Progress::new(ctx);
     let notices = progress.clone();
     let verbose = ctx.verbose;
-    let client = match Client::new(&endpoint, token) {
+    let client = match Client::new(endpoint.as_str(), token) {
         Ok(c) => c,
+        Err(e @ hf::HubError::BadEndpoint(_)) => {
+            eprintln!("error: {e}");
+            return Ok(USAGE);
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return Ok(FAILURE);
@@ -105,7 +110,23 @@ pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<u8> {
     }
     .on_notice(move |n| match n {
         Notice::Request { method, url } if verbose => notices.line(&format!("{method} {url}")),
-        Notice::Request { .. } => {}
+        Notice::Redirect {
+            method,
+            status,
+            from,
+            to,
+            token,
+        } if verbose => {
+            let with = match token {
+                Some(true) => " with the token",
+                Some(false) => " without the token",
+                None => "",
+            };
+            notices.line(&format!(
+                "{method} {from} redirected ({status}) to {to}{with}"
+            ))
+        }
+        Notice::Request { .. } | Notice::Redirect { .. } => {}
         Notice::Retry {
             method,
             url,

@@ -1,21 +1,24 @@
 //! A small blocking client for the Hub's refs and tags API.
 //!
-//! Every request has a timeout; a timeout, a connection failure, a 429 and a
-//! 5xx are retried with capped exponential backoff, honouring `Retry-After`.
-//! Errors are read from the `X-Error-Code` and `X-Error-Message` headers and
-//! `{"error": ...}` bodies, and become a [`HubError`] whose message says what
-//! to do. The token is sent as `Authorization: Bearer` (also on reads) and is
-//! never part of an error, a notice or `Debug` output.
+//! Each call builds a [`Request`] (URL with percent-encoded segments, body,
+//! what it is doing) and sends it through [`Http::send`], the one request
+//! path, which owns redirects, timeouts, the retry budget, the size cap and
+//! where the token goes (see [`crate::hf::http`]). This module turns the
+//! answer's status, `X-Error-Code` and message into a [`HubError`] that says
+//! what to do, depending on what the call was for. The token is sent as
+//! `Authorization: Bearer` (also on reads) and is never part of an error, a
+//! notice or `Debug` output.
 
 use std::fmt;
-use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;
-use reqwest::blocking::Response;
 use serde::Deserialize;
 
-use crate::hf::error::{HubError, seconds};
+use crate::hf::endpoint::Endpoint;
+use crate::hf::error::HubError;
+use crate::hf::http::{Answer, Body, Http, Request};
+pub use crate::hf::http::{Notice, Settings, parse_retry_after};
 
 /// Characters left as they are in a path segment: what Python's
 /// `quote(s, safe="")` leaves, so `/` becomes `%2F`.
@@ -69,110 +72,15 @@ impl Refs {
     }
 }
 
-/// How hard the client tries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settings {
-    /// Per request, connecting and reading included.
-    pub timeout: Duration,
-    /// Retries after the first attempt.
-    pub retries: u32,
-    /// The first backoff; it doubles per retry up to `max_backoff`.
-    pub backoff: Duration,
-    pub max_backoff: Duration,
-    /// A `Retry-After` longer than this is not waited for: the request fails.
-    pub max_retry_after: Duration,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            timeout: Duration::from_secs(30),
-            retries: 5,
-            backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(30),
-            max_retry_after: Duration::from_secs(300),
-        }
-    }
-}
-
-impl Settings {
-    /// The defaults, with `CADENCE_HF_TIMEOUT_MS`, `CADENCE_HF_RETRY_BASE_MS`
-    /// and `CADENCE_HF_RETRIES` where set (tests use them to run fast).
-    pub fn from_env() -> Settings {
-        let ms = |k: &str| {
-            std::env::var(k)
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_millis)
-        };
-        let mut s = Settings::default();
-        if let Some(t) = ms("CADENCE_HF_TIMEOUT_MS").filter(|t| !t.is_zero()) {
-            s.timeout = t;
-        }
-        if let Some(b) = ms("CADENCE_HF_RETRY_BASE_MS") {
-            s.backoff = b;
-        }
-        if let Some(n) = std::env::var("CADENCE_HF_RETRIES")
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-        {
-            s.retries = n;
-        }
-        s
-    }
-
-    /// The wait before retry number `retry` (1-based) without `Retry-After`.
-    pub fn backoff_for(&self, retry: u32) -> Duration {
-        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
-        self.backoff.saturating_mul(factor).min(self.max_backoff)
-    }
-}
-
-/// What the client tells its caller while it works (for logs and progress).
-/// Never holds the token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notice {
-    /// A request is about to be sent.
-    Request { method: String, url: String },
-    /// A request failed in a way worth retrying; the client waits `wait`.
-    Retry {
-        method: String,
-        url: String,
-        reason: String,
-        wait: Duration,
-        attempt: u32,
-        attempts: u32,
-    },
-}
-
-type NoticeFn = Box<dyn Fn(&Notice) + Send + Sync>;
-
-/// The token, kept out of `Debug` output.
-#[derive(Clone)]
-struct Secret(String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-/// A Hub client for one endpoint and token.
+/// A Hub client for one endpoint and token. Every call is a
+/// [`Request`] sent through [`Http::send`], the one request path.
 pub struct Client {
-    endpoint: String,
-    token: Option<Secret>,
-    http: reqwest::blocking::Client,
-    settings: Settings,
-    notices: Option<NoticeFn>,
+    http: Http,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("endpoint", &self.endpoint)
-            .field("token", &self.token)
-            .field("settings", &self.settings)
-            .finish_non_exhaustive()
+        f.debug_struct("Client").field("http", &self.http).finish()
     }
 }
 
@@ -199,16 +107,6 @@ impl Op<'_> {
     }
 }
 
-/// A final answer, read whole.
-struct Answer {
-    status: u16,
-    code: Option<String>,
-    message: Option<String>,
-    retry_after: Option<Duration>,
-    body: String,
-    attempts: u32,
-}
-
 impl Client {
     /// A client for `endpoint` (no trailing `/`) with `token`, tuned by
     /// [`Settings::from_env`].
@@ -216,50 +114,41 @@ impl Client {
         Client::with_settings(endpoint, token, Settings::from_env())
     }
 
+    /// A client for `endpoint`, refused ([`HubError::BadEndpoint`]) unless
+    /// it is `http(s)://host[:port][/path]` without credentials or query.
     pub fn with_settings(
         endpoint: &str,
         token: Option<String>,
         settings: Settings,
     ) -> Result<Client, HubError> {
-        let http = reqwest::blocking::Client::builder()
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout)
-            .user_agent(concat!("cadence/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| HubError::Setup {
-                message: e.to_string(),
-            })?;
+        let endpoint = Endpoint::parse(endpoint).map_err(HubError::BadEndpoint)?;
         Ok(Client {
-            endpoint: endpoint.trim_end_matches('/').to_string(),
-            token: token.filter(|t| !t.is_empty()).map(Secret),
-            http,
-            settings,
-            notices: None,
+            http: Http::new(endpoint, token, settings)?,
         })
     }
 
     /// Call `f` with every [`Notice`].
     pub fn on_notice(mut self, f: impl Fn(&Notice) + Send + Sync + 'static) -> Self {
-        self.notices = Some(Box::new(f));
+        self.http.set_notices(Box::new(f));
         self
     }
 
     pub fn endpoint(&self) -> &str {
-        &self.endpoint
+        self.http.endpoint().as_str()
     }
 
     pub fn has_token(&self) -> bool {
-        self.token.is_some()
+        self.http.has_token()
     }
 
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        self.http.settings()
     }
 
     /// The tags, branches and converts of `repo`.
     pub fn refs(&self, repo: &str) -> Result<Refs, HubError> {
         let answer = self.call(Method::GET, repo, "refs", None, Op::Refs)?;
-        serde_json::from_str(&answer.body).map_err(|e| HubError::BadAnswer {
+        serde_json::from_slice(&answer.body).map_err(|e| HubError::BadAnswer {
             repo: repo.to_string(),
             message: format!("the refs are not the expected JSON ({e})"),
         })
@@ -302,21 +191,8 @@ impl Client {
             .map(|_| ())
     }
 
-    fn notify(&self, notice: Notice) {
-        if let Some(f) = &self.notices {
-            f(&notice);
-        }
-    }
-
-    /// Remove the token from text that came from elsewhere.
-    fn redact(&self, text: &str) -> String {
-        match &self.token {
-            Some(Secret(t)) if !t.is_empty() => text.replace(t.as_str(), "***"),
-            _ => text.to_string(),
-        }
-    }
-
-    /// Send with retries; a 2xx comes back, anything else as a [`HubError`].
+    /// Build the request for `op` and send it; a 2xx comes back, anything
+    /// else as a [`HubError`].
     fn call(
         &self,
         method: Method,
@@ -325,104 +201,23 @@ impl Client {
         body: Option<&serde_json::Value>,
         op: Op<'_>,
     ) -> Result<Answer, HubError> {
-        let url = format!("{}/api/models/{}/{tail}", self.endpoint, encode_repo(repo));
-        let attempts = self.settings.retries.saturating_add(1);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            self.notify(Notice::Request {
-                method: method.to_string(),
-                url: url.clone(),
+        let path = format!("/api/models/{}/{tail}", encode_repo(repo));
+        let Some(url) = self.http.endpoint().join(&path) else {
+            return Err(HubError::BadPath {
+                repo: repo.to_string(),
+                doing: op.doing(repo),
             });
-            let mut request = self.http.request(method.clone(), &url);
-            if let Some(Secret(token)) = &self.token {
-                request = request.bearer_auth(token);
-            }
-            if let Some(b) = body {
-                request = request.json(b);
-            }
-            let outcome = request.send().and_then(|r| self.read(r, attempt));
-            let (reason, wait) = match outcome {
-                Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
-                Ok(answer) if answer.status == 429 || (500..600).contains(&answer.status) => {
-                    if let Some(after) = answer.retry_after
-                        && after > self.settings.max_retry_after
-                    {
-                        return Err(self.classify(repo, op, answer));
-                    }
-                    if attempt >= attempts {
-                        return Err(self.classify(repo, op, answer));
-                    }
-                    let wait = answer
-                        .retry_after
-                        .unwrap_or_else(|| self.settings.backoff_for(attempt));
-                    (format!("the Hub answered {}", answer.status), wait)
-                }
-                Ok(answer) => return Err(self.classify(repo, op, answer)),
-                Err(e) => {
-                    let timed_out = e.is_timeout();
-                    if attempt >= attempts {
-                        return Err(if timed_out {
-                            HubError::Timeout {
-                                repo: repo.to_string(),
-                                doing: op.doing(repo),
-                                timeout: self.settings.timeout,
-                                attempts,
-                            }
-                        } else {
-                            HubError::Network {
-                                repo: repo.to_string(),
-                                doing: op.doing(repo),
-                                message: self.redact(&error_chain(&e)),
-                                attempts,
-                            }
-                        });
-                    }
-                    let reason = if timed_out {
-                        format!("no answer within {}", seconds(self.settings.timeout))
-                    } else {
-                        self.redact(&error_chain(&e))
-                    };
-                    (reason, self.settings.backoff_for(attempt))
-                }
-            };
-            self.notify(Notice::Retry {
-                method: method.to_string(),
-                url: url.clone(),
-                reason,
-                wait,
-                attempt,
-                attempts,
-            });
-            std::thread::sleep(wait);
-        }
-    }
-
-    fn read(&self, response: Response, attempts: u32) -> Result<Answer, reqwest::Error> {
-        let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
         };
-        let code = header("x-error-code");
-        let header_message = header("x-error-message");
-        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
-        let body = response.text()?;
-        let message = header_message
-            .or_else(|| body_message(&body))
-            .map(|m| self.redact(&shorten(&m)));
-        Ok(Answer {
-            status,
-            code,
-            message,
-            retry_after,
-            body,
-            attempts,
-        })
+        let mut request = Request::new(method, url, repo, op.doing(repo));
+        if let Some(b) = body {
+            request = request.body(Body::Json(b.clone()));
+        }
+        let answer = self.http.send(&request)?;
+        if answer.success() {
+            Ok(answer)
+        } else {
+            Err(self.classify(repo, op, answer))
+        }
     }
 
     fn classify(&self, repo: &str, op: Op<'_>, answer: Answer) -> HubError {
@@ -431,7 +226,7 @@ impl Client {
             status,
             code,
             message,
-            retry_after,
+            wait_refused,
             attempts,
             ..
         } = answer;
@@ -439,7 +234,7 @@ impl Client {
         let not_found = |code: Option<&str>| match (code, op) {
             (Some("RepoNotFound"), _) | (None, Op::Refs) => HubError::RepoNotFound {
                 repo: repo_s.clone(),
-                endpoint: self.endpoint.clone(),
+                endpoint: self.endpoint().to_string(),
             },
             (_, Op::Delete { tag }) => HubError::TagNotFound {
                 repo: repo_s.clone(),
@@ -487,7 +282,8 @@ impl Client {
             429 => HubError::RateLimited {
                 repo: repo_s,
                 attempts,
-                retry_after: retry_after.filter(|w| *w > self.settings.max_retry_after),
+                retry_after: wait_refused,
+                budget: self.settings().budget,
             },
             500..=599 => HubError::Server {
                 repo: repo_s,
@@ -502,65 +298,6 @@ impl Client {
             },
         }
     }
-}
-
-/// `Retry-After`: seconds, or an HTTP date.
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    if let Ok(secs) = value.trim().parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(value.trim()).ok()?;
-    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds();
-    Some(Duration::from_secs(secs.max(0) as u64))
-}
-
-/// The `error` of a JSON body, else a short text body.
-fn body_message(body: &str) -> Option<String> {
-    let text = body.trim();
-    if text.is_empty() {
-        return None;
-    }
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(v) => match v.get("error") {
-            Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(other) if !other.is_null() => Some(other.to_string()),
-            _ => v
-                .get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string),
-        },
-        Err(_) if !text.starts_with('<') => Some(text.to_string()),
-        Err(_) => None,
-    }
-}
-
-fn shorten(text: &str) -> String {
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() > 300 {
-        let mut s: String = one_line.chars().take(300).collect();
-        s.push('…');
-        s
-    } else {
-        one_line
-    }
-}
-
-/// A reqwest error with its causes, without the URL (the caller names what
-/// it was doing).
-fn error_chain(e: &reqwest::Error) -> String {
-    let mut parts = Vec::new();
-    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.contains(&text) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    if parts.is_empty() {
-        parts.push(e.to_string());
-    }
-    parts.join(": ")
 }
 
 #[cfg(test)]
@@ -590,52 +327,5 @@ mod tests {
         // Older answers without converts still read.
         let refs: Refs = serde_json::from_str(r#"{"branches":[],"tags":[]}"#).unwrap();
         assert!(refs.tags.is_empty());
-    }
-
-    #[test]
-    fn retry_after_seconds_and_dates() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon"), None);
-    }
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap() {
-        let s = Settings {
-            backoff: Duration::from_secs(1),
-            max_backoff: Duration::from_secs(5),
-            ..Settings::default()
-        };
-        let waits: Vec<u64> = (1..=5).map(|n| s.backoff_for(n).as_secs()).collect();
-        assert_eq!(waits, [1, 2, 4, 5, 5]);
-    }
-
-    #[test]
-    fn error_bodies() {
-        assert_eq!(
-            body_message(r#"{"error":"Repository not found"}"#).as_deref(),
-            Some("Repository not found")
-        );
-        assert_eq!(body_message("Bad gateway").as_deref(), Some("Bad gateway"));
-        assert_eq!(body_message("<html>oops</html>"), None);
-        assert_eq!(body_message(""), None);
-    }
-
-    #[test]
-    fn the_token_is_redacted_and_never_debug_printed() {
-        let client = Client::with_settings(
-            "http://127.0.0.1:9",
-            Some("hf_topsecret".into()),
-            Settings::default(),
-        )
-        .unwrap();
-        assert_eq!(
-            client.redact("Bearer hf_topsecret is bad"),
-            "Bearer *** is bad"
-        );
-        assert!(!format!("{client:?}").contains("hf_topsecret"));
     }
 }

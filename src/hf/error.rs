@@ -5,6 +5,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::hf::endpoint::EndpointError;
+
 /// Why a Hub request did not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HubError {
@@ -28,11 +30,13 @@ pub enum HubError {
     TagNotFound { repo: String, tag: String },
     /// 409 on create: the tag exists.
     TagExists { repo: String, tag: String },
-    /// 429 after every retry, or a `Retry-After` too long to wait for.
+    /// 429 after every retry, or a `Retry-After` (`retry_after`) longer than
+    /// the retry budget left (`budget` in all).
     RateLimited {
         repo: String,
         attempts: u32,
         retry_after: Option<Duration>,
+        budget: Duration,
     },
     /// 5xx after every retry.
     Server {
@@ -63,6 +67,26 @@ pub enum HubError {
     },
     /// An answer cadence cannot read.
     BadAnswer { repo: String, message: String },
+    /// A redirect that is not followed: of a change (POST, DELETE), without
+    /// a usable `Location`, to another scheme, or one hop too many.
+    Redirect {
+        repo: String,
+        doing: String,
+        status: u16,
+        problem: String,
+    },
+    /// An answer over `limit` bytes (`length`: its `Content-Length`).
+    TooLarge {
+        repo: String,
+        doing: String,
+        limit: u64,
+        length: Option<u64>,
+    },
+    /// A request whose URL would not be the one built: a name that is `.`
+    /// or `..`, which URL parsing removes from the path.
+    BadPath { repo: String, doing: String },
+    /// The endpoint is not one cadence sends requests to.
+    BadEndpoint(EndpointError),
     /// The HTTP client could not be set up.
     Setup { message: String },
 }
@@ -71,12 +95,15 @@ impl HubError {
     /// The repo the error is about.
     /// Whether the error is about the whole repo (or the token), so that
     /// further writes to it would fail the same way.
+    /// A redirect of a change counts: the repo's other changes would be
+    /// redirected the same way.
     pub fn blocks_repo(&self) -> bool {
         matches!(
             self,
             HubError::Unauthorized { .. }
                 | HubError::Forbidden { .. }
                 | HubError::RepoNotFound { .. }
+                | HubError::Redirect { .. }
         )
     }
 
@@ -94,8 +121,11 @@ impl HubError {
             | Timeout { repo, .. }
             | Network { repo, .. }
             | Unexpected { repo, .. }
-            | BadAnswer { repo, .. } => Some(repo),
-            Setup { .. } => None,
+            | BadAnswer { repo, .. }
+            | Redirect { repo, .. }
+            | TooLarge { repo, .. }
+            | BadPath { repo, .. } => Some(repo),
+            BadEndpoint(_) | Setup { .. } => None,
         }
     }
 }
@@ -165,17 +195,20 @@ impl fmt::Display for HubError {
                 repo,
                 attempts,
                 retry_after: Some(wait),
+                budget,
             } => write!(
                 f,
-                "the Hub asks to wait {} s before the next request to {repo} (429, after {attempts} attempt{}): \
-                 run again later",
+                "the Hub asks to wait {} s before the next request to {repo} (429, after {attempts} attempt{}), \
+                 longer than cadence waits for one request ({} in all): run again later",
                 wait.as_secs(),
-                plural(*attempts)
+                plural(*attempts),
+                seconds(*budget)
             ),
             RateLimited {
                 repo,
                 attempts,
                 retry_after: None,
+                ..
             } => write!(
                 f,
                 "the Hub kept answering 429 Too Many Requests for {repo} after {attempts} attempts: \
@@ -232,6 +265,35 @@ impl fmt::Display for HubError {
                     "the Hub's answer for {repo} is not what cadence expects: {message}"
                 )
             }
+            Redirect {
+                repo: _,
+                doing,
+                status,
+                problem,
+            } => write!(f, "the Hub answered {status} while {doing}: {problem}"),
+            TooLarge {
+                repo: _,
+                doing,
+                limit,
+                length,
+            } => {
+                let size = match length {
+                    Some(n) => format!(" ({n} bytes)"),
+                    None => String::new(),
+                };
+                write!(
+                    f,
+                    "the Hub's answer while {doing} is over {}{size}, more than cadence reads: \
+                     check that --endpoint or HF_ENDPOINT is the Hub",
+                    bytes(*limit)
+                )
+            }
+            BadPath { repo: _, doing } => write!(
+                f,
+                "cannot send a request while {doing}: a name in it is `.` or `..`, \
+                 which is not a repo, revision or tag name"
+            ),
+            BadEndpoint(e) => write!(f, "{e}"),
             Setup { message } => write!(f, "cannot set up the HTTP client: {message}"),
         }
     }
@@ -241,6 +303,16 @@ impl std::error::Error for HubError {}
 
 fn plural(n: u32) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// A size for people: `32 MiB`, else bytes.
+fn bytes(n: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if n >= MIB && n.is_multiple_of(MIB) {
+        format!("{} MiB", n / MIB)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// A duration for people: `2 s`, `1.5 s`, `300 ms`.

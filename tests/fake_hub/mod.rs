@@ -78,7 +78,12 @@ impl Seen {
         let headers: Vec<(String, String)> = request
             .headers()
             .iter()
-            .map(|h| (h.field.to_string().to_ascii_lowercase(), h.value.to_string()))
+            .map(|h| {
+                (
+                    h.field.to_string().to_ascii_lowercase(),
+                    h.value.to_string(),
+                )
+            })
             .collect();
         let authorization = headers
             .iter()
@@ -312,6 +317,10 @@ fn respond(request: tiny_http::Request, answer: Answer, chunked: bool) {
         length,
         None,
     );
+    if !chunked {
+        // tiny_http sends bodies over 32 KiB chunked unless told otherwise.
+        response = response.with_chunked_threshold(usize::MAX);
+    }
     for (k, v) in headers {
         response = response.with_header(Header::from_bytes(k, v.as_bytes()).unwrap());
     }

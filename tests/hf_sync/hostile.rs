@@ -180,8 +180,18 @@ fn a_get_redirected_on_the_same_origin_keeps_the_token() {
         r.last_line(),
         "created 4, ok 0, moved 0, deleted 0, conflicts 0, failed 0"
     );
-    assert_eq!(count(&hub, &format!("GET {refs_path}")), 2, "{:?}", hub.log());
-    assert_eq!(count(&hub, &format!("GET {revision}")), 2, "{:?}", hub.log());
+    assert_eq!(
+        count(&hub, &format!("GET {refs_path}")),
+        2,
+        "{:?}",
+        hub.log()
+    );
+    assert_eq!(
+        count(&hub, &format!("GET {revision}")),
+        2,
+        "{:?}",
+        hub.log()
+    );
     assert!(
         hub.seen()
             .iter()
@@ -265,13 +275,19 @@ fn a_retry_after_beyond_the_retry_budget_fails_at_once() {
     let r = run(&site, &hub, &[]);
     assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
-        r.stderr.contains("the Hub asks to wait 61 s before the next request to org/m")
+        r.stderr
+            .contains("the Hub asks to wait 61 s before the next request to org/m")
             && r.stderr.contains("60 s"),
         "{}",
         r.stderr
     );
     assert!(!r.stderr.contains("retrying"), "{}", r.stderr);
-    assert_eq!(count(&hub, &format!("GET {refs_path}")), 1, "{:?}", hub.log());
+    assert_eq!(
+        count(&hub, &format!("GET {refs_path}")),
+        1,
+        "{:?}",
+        hub.log()
+    );
     // The other repo is still planned.
     assert!(r.row("release-20250102").contains("create"), "{}", r.stdout);
 }
@@ -299,6 +315,13 @@ fn an_answer_over_32_mib_is_refused() {
         assert!(
             r.stderr.contains("reading the refs of org/m") && r.stderr.contains("32 MiB"),
             "Content-Length {content_length}:\n{}",
+            r.stderr
+        );
+        // With a Content-Length, refused before reading, saying how large.
+        assert_eq!(
+            r.stderr.contains(&format!("({} bytes)", 33 << 20)),
+            content_length,
+            "{}",
             r.stderr
         );
         assert_eq!(
@@ -331,7 +354,9 @@ fn an_answer_over_32_mib_is_refused() {
 fn credentials_in_the_endpoint_are_refused_and_never_printed() {
     let (site, hub) = (site(), empty_hub());
     let secret = "s3cretPass";
-    let with_user = hub.url.replace("http://", &format!("http://user:{secret}@"));
+    let with_user = hub
+        .url
+        .replace("http://", &format!("http://user:{secret}@"));
     let with_query = format!("{}/?token=hf_{secret}", hub.url);
     let not_http = format!("ftp://user:{secret}@127.0.0.1/");
     let cases = [
