@@ -380,3 +380,37 @@ fn credentials_in_the_endpoint_are_refused_and_never_printed() {
         assert!(hub.log().is_empty(), "{how} {endpoint}: {:?}", hub.log());
     }
 }
+
+#[test]
+fn a_dot_dot_tag_from_the_hub_is_never_a_request_on_the_repo() {
+    // A hostile refs answer lists a tag named `..`: with --prune, deleting it
+    // must not become `DELETE /api/models/org/m/` (URL parsing removes `..`).
+    let site = site();
+    let hub = FakeHub::start(TOKEN)
+        .with_repo(
+            "org/m",
+            Repo::new(&[C1, C2, C3])
+                .tag("v1.0.0", C1)
+                .tag("v1.1.0", C2)
+                .tag("..", C3),
+        )
+        .with_repo(
+            "org/m-stream",
+            Repo::new(&[S1, S2])
+                .tag("release-20250102", S1)
+                .tag("release-20250203", S2),
+        );
+    let r = run(&site, &hub, &["--apply", "--prune"]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.last_line(),
+        "created 0, ok 4, moved 0, deleted 0, conflicts 0, failed 1"
+    );
+    assert!(
+        r.stderr.contains("cannot delete tag .. on org/m")
+            && r.stderr.contains("`.` or `..`"),
+        "{}",
+        r.stderr
+    );
+    assert!(changing(&hub).is_empty(), "{:?}", hub.log());
+}
