@@ -407,8 +407,7 @@ fn a_dot_dot_tag_from_the_hub_is_never_a_request_on_the_repo() {
         "created 0, ok 4, moved 0, deleted 0, conflicts 0, failed 1"
     );
     assert!(
-        r.stderr.contains("cannot delete tag .. on org/m")
-            && r.stderr.contains("`.` or `..`"),
+        r.stderr.contains("cannot delete tag .. on org/m") && r.stderr.contains("`.` or `..`"),
         "{}",
         r.stderr
     );
