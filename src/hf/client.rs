@@ -290,6 +290,7 @@ impl Client {
                 status,
                 message,
                 attempts,
+                retry_after: wait_refused,
             },
             _ => HubError::Unexpected {
                 repo: repo_s,

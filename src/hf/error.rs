@@ -38,12 +38,14 @@ pub enum HubError {
         retry_after: Option<Duration>,
         budget: Duration,
     },
-    /// 5xx after every retry.
+    /// 5xx after every retry, or with a `Retry-After` (`retry_after`)
+    /// longer than the retry budget left.
     Server {
         repo: String,
         status: u16,
         message: Option<String>,
         attempts: u32,
+        retry_after: Option<Duration>,
     },
     /// No answer in time, after every retry.
     Timeout {
@@ -219,12 +221,23 @@ impl fmt::Display for HubError {
                 status,
                 message,
                 attempts,
-            } => write!(
-                f,
-                "the Hub answered {} for {repo} after {attempts} attempt{}: it may be having trouble; run again later",
-                detail(*status, message),
-                plural(*attempts)
-            ),
+                retry_after,
+            } => {
+                write!(
+                    f,
+                    "the Hub answered {} for {repo} after {attempts} attempt{}",
+                    detail(*status, message),
+                    plural(*attempts)
+                )?;
+                if let Some(wait) = retry_after {
+                    write!(
+                        f,
+                        " and asks to wait {} s, longer than cadence waits for one request",
+                        wait.as_secs()
+                    )?;
+                }
+                write!(f, ": it may be having trouble; run again later")
+            }
             Timeout {
                 repo: _,
                 doing,

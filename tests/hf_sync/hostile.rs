@@ -290,6 +290,32 @@ fn a_retry_after_beyond_the_retry_budget_fails_at_once() {
     );
     // The other repo is still planned.
     assert!(r.row("release-20250102").contains("create"), "{}", r.stdout);
+
+    // A 503 asking for too long a wait fails at once too.
+    hub.clear_seen();
+    hub.script(
+        "GET",
+        refs_path,
+        Fault::Status {
+            status: 503,
+            retry_after: Some(3600),
+        },
+        1,
+    );
+    let r = run(&site, &hub, &[]);
+    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("asks to wait 3600 s, longer than cadence waits"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        count(&hub, &format!("GET {refs_path}")),
+        1,
+        "{:?}",
+        hub.log()
+    );
 }
 
 #[test]
