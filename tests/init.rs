@@ -40,6 +40,15 @@ fn a_new_site_passes_check_and_builds() {
         .output()
         .unwrap();
     assert_eq!(later.status.code(), Some(0));
+    // Git ignores the output and the build cache (SPEC 7, 8).
+    let ignored = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    let lines: Vec<&str> = ignored.lines().map(str::trim).collect();
+    for want in [".cadence/", "public/"] {
+        assert!(
+            lines.iter().any(|l| l.trim_start_matches('/') == want),
+            "{want} is not in .gitignore:\n{ignored}"
+        );
+    }
     let public = build(&dir, &[]);
     for path in [
         "index.html",
