@@ -103,6 +103,12 @@ notes: |
     )
 }
 
+/// The output (`cadence build`'s default `--out`) and the cache that
+/// speeds up the next build (SPEC 7) are not sources.
+const GITIGNORE: &str = "# Written by `cadence build`: the site, and the cache of the next build.\n\
+/public/\n\
+/.cadence/\n";
+
 const INDEX: &str = r#"---
 title: Home
 ---
@@ -168,7 +174,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<u8> {
         ),
         ("content/_index.md".to_string(), INDEX.to_string()),
         ("content/about.md".to_string(), ABOUT.to_string()),
-        (".gitignore".to_string(), "/public/\n".to_string()),
+        (".gitignore".to_string(), GITIGNORE.to_string()),
     ];
     for (path, text) in &files {
         let full = dir.join(path);

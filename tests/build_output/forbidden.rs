@@ -109,6 +109,7 @@ fn a_folder_cadence_did_not_write_is_never_replaced() {
     let out = root.join("public");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let listed = listing(&root);
     let refused = cadence(&root, &["build"]);
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
@@ -118,5 +119,8 @@ fn a_folder_cadence_did_not_write_is_never_replaced() {
         "mine"
     );
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
-    assert_eq!(listing(&root), ["cadence.toml", "content", "public", "releases"]);
+    assert_eq!(
+        listing(&root),
+        ["cadence.toml", "content", "public", "releases"]
+    );
 }

@@ -84,10 +84,7 @@ pub fn spawn_build(root: &Path, out: &Path) -> Child {
 pub fn wait_for_staging(child: &mut Child, parent: &Path, name: &str) -> String {
     let prefix = format!(".{name}.cadence-");
     loop {
-        if let Some(found) = listing(parent)
-            .into_iter()
-            .find(|n| n.starts_with(&prefix))
-        {
+        if let Some(found) = listing(parent).into_iter().find(|n| n.starts_with(&prefix)) {
             return found;
         }
         if let Some(status) = child.try_wait().unwrap() {

@@ -51,7 +51,11 @@ fn a_build_stopped_by_sigterm_or_sigint_leaves_nothing_beside_the_output() {
         assert_eq!(listing(&parent), ["out"], "SIG{name} left a folder");
         assert!(tree(&out) == before, "SIG{name}: the output changed");
         let cache = root.join(".cadence");
-        let kept = if cache.exists() { snapshot(&cache) } else { BTreeMap::new() };
+        let kept = if cache.exists() {
+            snapshot(&cache)
+        } else {
+            BTreeMap::new()
+        };
         assert!(
             !kept.keys().any(|k| k.contains("cadence-")),
             "SIG{name}: {kept:?}"
