@@ -83,14 +83,18 @@ impl Claim {
                     return Err(anyhow!(e).context(format!("creating {}", dir.display())));
                 }
             }
-            let lock = lock_file(&dir, pid).inspect_err(|_| {
+            // A build removing what a dead build left may take this
+            // folder, unfinished, for such a leftover: then try another.
+            let Ok(lock) = lock_file(&dir, pid) else {
                 let _ = std::fs::remove_dir_all(&dir);
-            })?;
+                continue;
+            };
             registry.push(dir.clone());
             return Ok(Claim { dir, _lock: lock });
         }
         bail!(
-            "too many folders named .{name}.cadence-{pid}-* in {}; remove them",
+            "cannot make a folder .{name}.cadence-{pid}-* in {} (it holds too many, or is \
+             not writable): check what is there",
             parent.display()
         )
     }
@@ -135,13 +139,33 @@ fn lock_file(dir: &Path, pid: u32) -> Result<File> {
 
 /// Remove a build's folder: its trees (in parallel), then the rest.
 fn remove_claimed(dir: &Path) -> std::io::Result<()> {
-    for tree in ["new", "old", "stopped"] {
-        let path = dir.join(tree);
-        if std::fs::symlink_metadata(&path).is_ok() {
-            remove_tree(&path)?;
+    remove_claimed_by(dir, remove_tree)
+}
+
+/// Remove a build's folder, each entry with `remove`, the lock last: a
+/// folder without its lock is taken for one being made and left alone, so
+/// a removal cut short (a second signal) must leave the lock.
+fn remove_claimed_by(
+    dir: &Path,
+    remove: impl Fn(&Path) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_name() != LOCK {
+                remove(&entry.path())?;
+            }
         }
     }
-    remove_tree(dir)
+    not_found_is_fine(std::fs::remove_file(dir.join(LOCK)))?;
+    not_found_is_fine(std::fs::remove_dir(dir))
+}
+
+/// What another process removes meanwhile is not an error.
+fn not_found_is_fine(r: std::io::Result<()>) -> std::io::Result<()> {
+    match r {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        r => r,
+    }
 }
 
 /// Remove the folders that dead builds left beside `parent/name`: those
@@ -159,10 +183,13 @@ pub(super) fn remove_dead(parent: &Path, name: &str) {
             continue;
         }
         let dir = entry.path();
-        // No lock file: another build making its folder this instant, or
-        // not cadence's; either way, not to be touched.
-        let Ok(lock) = File::open(dir.join(LOCK)) else {
-            continue;
+        let lock = match File::open(dir.join(LOCK)) {
+            Ok(lock) => lock,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                remove_unfinished(&dir);
+                continue;
+            }
+            Err(_) => continue,
         };
         if lock.try_lock().is_err() {
             continue;
@@ -179,16 +206,29 @@ pub(super) fn remove_dead(parent: &Path, name: &str) {
     }
 }
 
+/// A folder without its `lock`: its owner died while making it, or is
+/// making it now. Its `lock.new` (locked as soon as it is made) is removed
+/// when no one holds it, then the folder when it is empty; an owner that
+/// loses its folder that way makes another ([`Claim::new`]). Nothing else
+/// is removed: a folder that holds more is not one of these.
+fn remove_unfinished(dir: &Path) {
+    let making = dir.join("lock.new");
+    if let Ok(file) = File::open(&making) {
+        if file.try_lock().is_err() {
+            return;
+        }
+        let _ = std::fs::remove_file(&making);
+    }
+    let _ = std::fs::remove_dir(dir);
+}
+
 /// Remove a folder and everything in it, the subfolders of its subfolders
 /// in parallel: removing the ten thousand folders of a large build is the
 /// kernel's work, and one thread left the other core idle. A link is
 /// removed, never followed; what another process removes meanwhile is not
 /// an error.
 pub(super) fn remove_tree(dir: &Path) -> std::io::Result<()> {
-    let gone = |r: std::io::Result<()>| match r {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        r => r,
-    };
+    let gone = not_found_is_fine;
     match std::fs::symlink_metadata(dir) {
         Err(e) => return gone(Err(e)),
         Ok(m) if !m.is_dir() => return gone(std::fs::remove_file(dir)),
@@ -212,6 +252,25 @@ pub(super) fn remove_tree(dir: &Path) -> std::io::Result<()> {
         })
     })?;
     gone(std::fs::remove_dir_all(dir))
+}
+
+/// Remove a file or a folder with all it holds, on this thread (rayon's
+/// threads may still be busy rendering). A file created while it runs
+/// makes it fail once; it is tried again.
+#[cfg(unix)]
+fn remove_now(path: &Path) -> std::io::Result<()> {
+    let mut result = Ok(());
+    for _ in 0..3 {
+        result = not_found_is_fine(match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+            Ok(_) => std::fs::remove_file(path),
+            Err(e) => Err(e),
+        });
+        if result.is_ok() {
+            break;
+        }
+    }
+    result
 }
 
 /// From now on, SIGINT and SIGTERM remove the folders of the builds at
@@ -251,7 +310,7 @@ fn clean_up_and_end(signal: i32) -> ! {
         // Writers still at work find their tree gone and cannot make it
         // again (see `Staging::folder`).
         let _ = std::fs::rename(dir.join("new"), dir.join("stopped"));
-        let _ = remove_claimed(dir);
+        let _ = remove_claimed_by(dir, remove_now);
     }
     let _ = signal_hook::low_level::emulate_default_handler(signal);
     std::process::exit(128 + signal)
@@ -270,13 +329,24 @@ mod tests {
         let dead = tmp.path().join(".public.cadence-4999999");
         std::fs::create_dir_all(dead.join("new/a")).unwrap();
         std::fs::write(dead.join(LOCK), "4999999\n").unwrap();
-        // Not cadence's: no lock file.
+        // Left by a build that died making it, and one being made.
+        let unfinished = tmp.path().join(".public.cadence-4999998");
+        std::fs::create_dir(&unfinished).unwrap();
+        std::fs::write(unfinished.join("lock.new"), "").unwrap();
+        let making = Claim::new(tmp.path(), "making").unwrap();
+        std::fs::rename(making.dir.join(LOCK), making.dir.join("lock.new")).unwrap();
+        let in_the_making = tmp.path().join(".public.cadence-4999997");
+        std::fs::rename(&making.dir, &in_the_making).unwrap();
+        // Not cadence's: no lock file, and something in it.
         let foreign = tmp.path().join(".public.cadence-mine");
         std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("mine.txt"), "").unwrap();
         remove_dead(tmp.path(), "public");
         assert!(live.new_tree().join("a").is_dir(), "a live build's folder");
         assert!(!dead.exists(), "a dead build's folder");
-        assert!(foreign.exists());
+        assert!(!unfinished.exists(), "a dead build's unfinished folder");
+        assert!(in_the_making.join("lock.new").exists(), "a live one's");
+        assert!(foreign.join("mine.txt").exists());
         let dir = live.dir.clone();
         live.release().unwrap();
         assert!(!dir.exists());
