@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use rayon::prelude::*;
 
 use super::MARKER;
@@ -83,14 +83,25 @@ impl Claim {
                     return Err(anyhow!(e).context(format!("creating {}", dir.display())));
                 }
             }
-            // A build removing what a dead build left may take this
-            // folder, unfinished, for such a leftover: then try another.
-            let Ok(lock) = lock_file(&dir, pid) else {
-                let _ = std::fs::remove_dir_all(&dir);
-                continue;
-            };
-            registry.push(dir.clone());
-            return Ok(Claim { dir, _lock: lock });
+            match lock_file(&dir, pid) {
+                Ok(lock) => {
+                    registry.push(dir.clone());
+                    return Ok(Claim { dir, _lock: lock });
+                }
+                // A build removing what a dead build left took this
+                // folder, unfinished, for such a leftover: try another.
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || !dir.exists() => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&dir);
+                    return Err(anyhow!(e).context(format!(
+                        "making the lock file of {} (a file system without file locks \
+                         cannot hold a build: choose an --out on another)",
+                        dir.display()
+                    )));
+                }
+            }
         }
         bail!(
             "cannot make a folder .{name}.cadence-{pid}-* in {} (it holds too many, or is \
@@ -125,15 +136,15 @@ impl Drop for Claim {
 /// Create the folder's `lock` file, holding the process id, locked before
 /// it has its name: another build never finds it unlocked while its owner
 /// lives.
-fn lock_file(dir: &Path, pid: u32) -> Result<File> {
-    let path = dir.join(LOCK);
+fn lock_file(dir: &Path, pid: u32) -> std::io::Result<File> {
     let making = dir.join("lock.new");
-    let mut file =
-        File::create_new(&making).with_context(|| format!("creating {}", making.display()))?;
-    file.try_lock()
-        .map_err(|e| anyhow!("locking {}: {e}", making.display()))?;
-    writeln!(file, "{pid}").with_context(|| format!("writing {}", making.display()))?;
-    std::fs::rename(&making, &path).with_context(|| format!("creating {}", path.display()))?;
+    let mut file = File::create_new(&making)?;
+    file.try_lock().map_err(|e| match e {
+        std::fs::TryLockError::WouldBlock => std::io::ErrorKind::WouldBlock.into(),
+        std::fs::TryLockError::Error(e) => e,
+    })?;
+    writeln!(file, "{pid}")?;
+    std::fs::rename(&making, dir.join(LOCK))?;
     Ok(file)
 }
 
