@@ -79,3 +79,19 @@ fn init_refuses_a_folder_that_is_not_empty() {
     // And a second init refuses.
     assert_eq!(init(&repo).status.code(), Some(2));
 }
+
+/// A repository's own `.gitignore` is kept: the output and the cache are
+/// added to it.
+#[test]
+fn init_adds_to_a_gitignore_that_is_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::write(repo.join(".gitignore"), "*.log\n.cadence/").unwrap();
+    assert_eq!(init(&repo).status.code(), Some(0));
+    let ignored = std::fs::read_to_string(repo.join(".gitignore")).unwrap();
+    let lines: Vec<&str> = ignored.lines().collect();
+    assert_eq!(lines[..2], ["*.log", ".cadence/"], "{ignored}");
+    assert!(lines.contains(&"/public/"), "{ignored}");
+    assert_eq!(ignored.matches(".cadence/").count(), 1, "{ignored}");
+}
