@@ -13,14 +13,14 @@
 # figures:
 #
 # - build: into a folder that does not exist yet, on the disk of BENCH_DIR
-#   (CI on a fresh checkout). Each run's output, and the previous build
-#   that cadence keeps beside it (`.out-N.cadence/`), are moved aside, not
-#   deleted, before the next run, and all are deleted at the end: on some
+#   (CI on a fresh checkout). Each run's output, and the site's cache of
+#   the previous build (`.cadence/`), are moved aside, not deleted, before
+#   the next run, and all are deleted at the end: on some
 #   file systems (ext4 without a journal) creating files right after
 #   deleting many is much slower.
 # - rebuild: over the folder the previous run wrote (a maintainer's loop):
-#   cadence writes the new build into the one before it, kept beside the
-#   output, leaving unchanged files alone.
+#   cadence writes the new build into the one before it, kept in the site's
+#   `.cadence/`, leaving unchanged files alone.
 # - memory disk: a new build into /dev/shm (tmpfs), where writing costs
 #   little: the time of cadence's own work.
 #
@@ -105,7 +105,7 @@ for n in $SIZES; do
         "$CADENCE ${check[*]}" >&2
     echo "== $n releases: build into a new folder" >&2
     trash="$BENCH_DIR/trash"
-    cache="$BENCH_DIR/.out-$n.cadence"
+    cache="$site/.cadence"
     mkdir -p "$trash"
     hyperfine --style basic --warmup 1 --runs "$runs" \
         --prepare "for d in '$out' '$cache'; do if [ -e \$d ]; then mv \$d '$trash/'\$(date +%s%N); fi; done; sync" \
@@ -116,10 +116,10 @@ for n in $SIZES; do
         echo "== $n releases: build on a memory disk" >&2
         mem="/dev/shm/cadence-bench-out-$n"
         hyperfine --style basic --warmup 1 --runs "$runs" \
-            --prepare "rm -rf '$mem' '/dev/shm/.cadence-bench-out-$n.cadence'; sync" \
+            --prepare "rm -rf '$mem'; sync" \
             --export-json "$BENCH_DIR/shm-$n.json" \
             "$CADENCE --root $site --today $TODAY build --out $mem -q" >&2
-        rm -rf "$mem" "/dev/shm/.cadence-bench-out-$n.cadence"
+        rm -rf "$mem"
         shm="$(fmt_s "$(median "$BENCH_DIR/shm-$n.json")")"
     fi
 

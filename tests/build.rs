@@ -2,6 +2,8 @@
 //! maintainer would check in the output.
 
 mod build_kit;
+#[path = "build_output/mod.rs"]
+mod output;
 
 use build_kit::*;
 
@@ -434,55 +436,6 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
-fn a_failed_build_leaves_the_previous_output_untouched() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
-    let before = tree(&out);
-    std::fs::write(
-        root.join("releases/granite-7b-lab/stream/2025-01-20.yaml"),
-        "version: 2025-01-20\ndate: [not a date\n",
-    )
-    .unwrap();
-    let failed = cadence(&root, &["build"]);
-    assert_eq!(failed.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&failed.stderr);
-    assert!(
-        stderr.contains("releases/granite-7b-lab/stream/2025-01-20.yaml"),
-        "{stderr}"
-    );
-    assert_eq!(tree(&out), before, "public/ is byte-identical");
-    let leftovers: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("cadence-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
-}
-
-#[test]
-fn a_folder_cadence_did_not_write_is_never_replaced() {
-    let (_tmp, root) = site("site");
-    let out = root.join("public");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let refused = cadence(&root, &["build"]);
-    assert_eq!(refused.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains(".cadence-build"), "{stderr}");
-    assert_eq!(
-        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
-        "mine"
-    );
-    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
-    // The site root itself is not a place to build into.
-    assert_eq!(
-        cadence(&root, &["build", "--out", "."]).status.code(),
-        Some(2)
-    );
-    assert!(root.join("cadence.toml").is_file());
-}
-
-#[test]
 fn a_rebuild_removes_pages_that_are_gone() {
     let (_tmp, root) = site("site");
     let out = build(&root, &[]);
@@ -491,66 +444,6 @@ fn a_rebuild_removes_pages_that_are_gone() {
     let out = build(&root, &["-q"]);
     assert!(!out.join("faq").exists());
     assert!(out.join("about/index.html").is_file());
-}
-
-/// The maintainer's loop: build, edit, build, edit, build. From the third
-/// build on, cadence writes into the build before the last (kept beside
-/// the output); what it leaves must be exactly what a build into an empty
-/// folder writes, after every kind of edit.
-#[test]
-fn rebuilds_into_the_kept_build_write_what_a_fresh_build_writes() {
-    let (tmp, root) = site("site");
-    let stream = root.join("releases/granite-7b-lab/stream");
-    let fresh = |n: usize| {
-        let dir = tmp.path().join(format!("fresh-{n}"));
-        run_ok(&root, &["build", "-q", "--out", dir.to_str().unwrap()]);
-        tree(&dir)
-    };
-    let edits: [&dyn Fn(); 5] = [
-        &|| {},
-        // A release's text changes: its page, the lists, the feeds, the API.
-        &|| {
-            let f = stream.join("2024-11-15.yaml");
-            let text = std::fs::read_to_string(&f).unwrap();
-            std::fs::write(&f, text.replacen("summary: ", "summary: Rebuilt. ", 1)).unwrap();
-        },
-        // A release goes away: its folder must go too.
-        &|| std::fs::remove_file(stream.join("2024-09-10.yaml")).unwrap(),
-        // A content page goes away and a content file arrives.
-        &|| {
-            std::fs::remove_file(root.join("content/faq.md")).unwrap();
-            std::fs::write(root.join("content/notes.txt"), "plain text").unwrap();
-        },
-        // Nothing changes.
-        &|| {},
-    ];
-    for (n, edit) in edits.iter().enumerate() {
-        edit();
-        build(&root, &["-q"]);
-        let built = tree(&root.join("public"));
-        let expected = fresh(n);
-        assert_eq!(
-            built.keys().collect::<Vec<_>>(),
-            expected.keys().collect::<Vec<_>>(),
-            "after edit {n}"
-        );
-        for (path, bytes) in &expected {
-            assert!(bytes == &built[path], "{path} differs after edit {n}");
-        }
-    }
-    assert!(
-        !root
-            .join("public/granite-7b-lab/stream/2024-09-10")
-            .exists()
-    );
-    assert!(!root.join("public/faq").exists());
-    // The kept build is beside the output, ignored by git.
-    let cache = root.join(".public.cadence");
-    assert!(cache.join("spare").join(".cadence-build").is_file());
-    assert_eq!(
-        std::fs::read_to_string(cache.join(".gitignore")).unwrap(),
-        "*\n"
-    );
 }
 
 #[test]

@@ -40,6 +40,15 @@ fn a_new_site_passes_check_and_builds() {
         .output()
         .unwrap();
     assert_eq!(later.status.code(), Some(0));
+    // Git ignores the output and the build cache (SPEC 7, 8).
+    let ignored = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    let lines: Vec<&str> = ignored.lines().map(str::trim).collect();
+    for want in [".cadence/", "public/"] {
+        assert!(
+            lines.iter().any(|l| l.trim_start_matches('/') == want),
+            "{want} is not in .gitignore:\n{ignored}"
+        );
+    }
     let public = build(&dir, &[]);
     for path in [
         "index.html",
@@ -69,4 +78,20 @@ fn init_refuses_a_folder_that_is_not_empty() {
     assert_eq!(init(&repo).status.code(), Some(0));
     // And a second init refuses.
     assert_eq!(init(&repo).status.code(), Some(2));
+}
+
+/// A repository's own `.gitignore` is kept: the output and the cache are
+/// added to it.
+#[test]
+fn init_adds_to_a_gitignore_that_is_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::write(repo.join(".gitignore"), "*.log\n.cadence/").unwrap();
+    assert_eq!(init(&repo).status.code(), Some(0));
+    let ignored = std::fs::read_to_string(repo.join(".gitignore")).unwrap();
+    let lines: Vec<&str> = ignored.lines().collect();
+    assert_eq!(lines[..2], ["*.log", ".cadence/"], "{ignored}");
+    assert!(lines.contains(&"/public/"), "{ignored}");
+    assert_eq!(ignored.matches(".cadence/").count(), 1, "{ignored}");
 }

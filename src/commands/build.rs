@@ -1,6 +1,7 @@
 //! `cadence build`: check the site, render it into a folder beside the
 //! output folder, and swap it in. Nothing is written when the site has an
-//! error.
+//! error, when `--out` may not be written (refused before anything is
+//! read), or when the build is stopped (SIGINT, SIGTERM).
 
 use std::time::Instant;
 
@@ -70,17 +71,23 @@ fn prepare(ctx: &Context, base_url: Option<&str>, stages: &mut Stages) -> Result
 /// whole), then swap it in.
 pub fn run(ctx: &Context, args: &BuildArgs) -> Result<u8> {
     let started = Instant::now();
+    if let Err(e) = output::stop_cleanly_on_signals() {
+        eprintln!("error: cannot handle Ctrl-C and SIGTERM: {e}");
+        return Ok(USAGE);
+    }
+    let target = match output::Target::resolve(&ctx.root, &args.out) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(USAGE);
+        }
+    };
     let mut stages = Stages::new(ctx.verbose, "build");
     let prepared = match prepare(ctx, args.base_url.as_deref(), &mut stages) {
         Ok(p) => p,
         Err(code) => return Ok(code),
     };
     stages.mark("theme and assets");
-    let target = if args.out.is_absolute() {
-        args.out.clone()
-    } else {
-        ctx.root.join(&args.out)
-    };
     let Prepared {
         site,
         theme,

@@ -103,6 +103,38 @@ notes: |
     )
 }
 
+/// The output (`cadence build`'s default `--out`) and the cache that
+/// speeds up the next build (SPEC 7) are not sources.
+const GITIGNORE: &str = "# Written by `cadence build`: the site, and the cache of the next build.\n\
+/public/\n\
+/.cadence/\n";
+
+/// The `.gitignore` to write in `dir`: the one there (a repository's) with
+/// the lines cadence needs added where missing, else [`GITIGNORE`].
+fn gitignore(dir: &Path) -> Result<String> {
+    let path = dir.join(".gitignore");
+    let mut text = match std::fs::read_to_string(&path) {
+        Ok(text) if !text.trim().is_empty() => text,
+        Ok(_) => return Ok(GITIGNORE.to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(GITIGNORE.to_string()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    for want in ["/public/", "/.cadence/"] {
+        let bare = want.trim_start_matches('/');
+        if !text
+            .lines()
+            .any(|l| l.trim().trim_start_matches('/') == bare)
+        {
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(want);
+            text.push('\n');
+        }
+    }
+    Ok(text)
+}
+
 const INDEX: &str = r#"---
 title: Home
 ---
@@ -168,7 +200,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<u8> {
         ),
         ("content/_index.md".to_string(), INDEX.to_string()),
         ("content/about.md".to_string(), ABOUT.to_string()),
-        (".gitignore".to_string(), "/public/\n".to_string()),
+        (".gitignore".to_string(), gitignore(&dir)?),
     ];
     for (path, text) in &files {
         let full = dir.join(path);
