@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config};
 use crate::content::{self, Page};
-use crate::diagnostics::{Finding, Sources};
+use crate::diagnostics::{Finding, Sources, for_terminal};
 use crate::manifest::{self, Manifest, Release, Skip, Version};
 use crate::read::{self, Kind, ReadError, Root};
 
@@ -46,7 +46,8 @@ impl std::fmt::Display for LoadError {
         match self {
             LoadError::Config(findings) => {
                 for x in findings {
-                    writeln!(f, "{}: {}", x.file, x.message)?;
+                    let (file, message) = (for_terminal(&x.file), for_terminal(&x.message));
+                    writeln!(f, "{file}: {message}")?;
                 }
                 Ok(())
             }
