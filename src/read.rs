@@ -273,19 +273,25 @@ pub fn read_text(root: &Path, path: &Path, kind: Kind) -> Result<String, ReadErr
 
 /// `bytes` as text: UTF-8 holding no NUL, else where the first fault is.
 pub fn text(bytes: Vec<u8>) -> Result<String, ReadError> {
-    let valid = match std::str::from_utf8(&bytes) {
-        Ok(_) => bytes.len(),
-        Err(e) => e.valid_up_to(),
+    let (valid, bad) = match String::from_utf8(bytes) {
+        Ok(text) => {
+            return match text.find('\0') {
+                Some(nul) => Err(ReadError::Nul(position(&text, nul))),
+                None => Ok(text),
+            };
+        }
+        Err(e) => {
+            let n = e.utf8_error().valid_up_to();
+            let mut bytes = e.into_bytes();
+            bytes.truncate(n);
+            (String::from_utf8(bytes).expect("valid up to here"), n)
+        }
     };
-    // The valid prefix, which the position is counted in.
-    let prefix = std::str::from_utf8(&bytes[..valid]).expect("checked above");
-    if let Some(nul) = prefix.find('\0') {
-        return Err(ReadError::Nul(position(prefix, nul)));
+    // The fault the text meets first.
+    match valid.find('\0') {
+        Some(nul) => Err(ReadError::Nul(position(&valid, nul))),
+        None => Err(ReadError::NotUtf8(position(&valid, bad))),
     }
-    if valid < bytes.len() {
-        return Err(ReadError::NotUtf8(position(prefix, valid)));
-    }
-    Ok(String::from_utf8(bytes).expect("checked above"))
 }
 
 /// The 1-based line and column (in characters) of a byte offset.
