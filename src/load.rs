@@ -441,7 +441,12 @@ fn load_content(site: &mut Site, reader: &Root) -> Result<(), LoadError> {
             .and_then(|n| n.to_str())
             .and_then(|n| n.strip_suffix(".md"))
         else {
-            // Images and other assets beside pages are copied, not read.
+            // Images and other assets beside pages are copied by the build,
+            // not read here; one too large to copy is said now.
+            let limit = Kind::Asset.limit();
+            if std::fs::metadata(&path).is_ok_and(|m| m.len() > limit) {
+                findings.push(ReadError::TooLarge { limit }.finding(&file, "content", "content"));
+            }
             continue;
         };
         if depth != 1 {

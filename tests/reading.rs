@@ -321,6 +321,39 @@ fn a_manifest_over_one_mib_is_too_large_and_not_parsed() {
 }
 
 #[test]
+fn other_files_over_their_cap_are_findings() {
+    let site = Site::copy_of("_good");
+    // Sparse files: the size is what counts, and nothing is read.
+    let sized = |path: &str, len: u64| {
+        let f = std::fs::File::create(site.path().join(path)).unwrap();
+        f.set_len(len).unwrap();
+    };
+    sized("content/video.mp4", (64 << 20) + 1);
+    sized("content/notes.md", (4 << 20) + 1);
+    let (status, report) = check_json(site.path());
+    assert_eq!(status, 1, "{report:#}");
+    assert_eq!(
+        about(&report, "content/video.mp4"),
+        [("content".to_string(), None)]
+    );
+    assert_eq!(
+        about(&report, "content/notes.md"),
+        [("content".to_string(), None)]
+    );
+    site.remove("content/video.mp4").remove("content/notes.md");
+    sized("cadence.toml", (1 << 20) + 1);
+    let (status, report) = check_json(site.path());
+    assert_eq!(status, 2, "{report:#}");
+    assert!(
+        report["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too large"),
+        "{report:#}"
+    );
+}
+
+#[test]
 fn a_twenty_megabyte_one_line_manifest_gives_a_short_report() {
     let site = Site::copy_of("_good");
     site.write(BUILD, format!("version: {}\n", "x".repeat(20_000_000)));
