@@ -120,6 +120,11 @@ fn about(report: &Value, file: &str) -> Vec<(String, Option<u64>)> {
         .collect()
 }
 
+/// One finding, (code, line).
+fn one(code: &str, line: Option<u64>) -> Vec<(String, Option<u64>)> {
+    vec![(code.to_string(), line)]
+}
+
 fn manifest(extra: &str) -> String {
     format!("version: 2024-05-02\ndate: 2024-05-02\nsummary: A build.\nrevision: {REV}\n{extra}")
 }
@@ -137,11 +142,7 @@ fn a_manifest_linked_to_the_environment_or_passwd_is_never_read() {
         link(target, &site.path().join(file));
         let (status, report) = check_json(site.path());
         assert_eq!(status, 1, "{report:#}");
-        assert_eq!(
-            about(&report, file),
-            [("unsafe-path".to_string(), None)],
-            "{report:#}"
-        );
+        assert_eq!(about(&report, file), one("unsafe-path", None), "{report:#}");
         let all = every_output(site.path());
         assert!(!all.contains(secret), "{target} leaked:\n{all}");
         assert!(all.contains("unsafe-path"), "{all}");
@@ -172,7 +173,7 @@ fn fifos_and_sockets_are_findings_and_never_block() {
     ] {
         assert_eq!(
             about(&report, file),
-            [("unsafe-path".to_string(), None)],
+            one("unsafe-path", None),
             "{file}: {report:#}"
         );
     }
@@ -189,10 +190,7 @@ fn a_fifo_or_an_outside_link_as_cadence_toml_is_a_config_error() {
     mkfifo(&site.path().join("cadence.toml"));
     let (status, report) = check_json(site.path());
     assert_eq!(status, 2, "{report:#}");
-    assert_eq!(
-        about(&report, "cadence.toml"),
-        [("config".to_string(), None)]
-    );
+    assert_eq!(about(&report, "cadence.toml"), one("config", None));
 
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -208,10 +206,7 @@ fn a_fifo_or_an_outside_link_as_cadence_toml_is_a_config_error() {
     );
     let (status, report) = check_json(site.path());
     assert_eq!(status, 2, "{report:#}");
-    assert_eq!(
-        about(&report, "cadence.toml"),
-        [("config".to_string(), None)]
-    );
+    assert_eq!(about(&report, "cadence.toml"), one("config", None));
     let message = report["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.contains("outside"), "{message}");
 }
@@ -274,20 +269,14 @@ fn a_nul_byte_is_a_yaml_syntax_finding_at_the_byte() {
     );
     let (status, report) = check_json(site.path());
     assert_eq!(status, 1, "{report:#}");
-    assert_eq!(
-        about(&report, BUILD),
-        [("yaml-syntax".to_string(), Some(3))]
-    );
+    assert_eq!(about(&report, BUILD), one("yaml-syntax", Some(3)));
     let d = with_code(&report, "yaml-syntax")[0];
     assert_eq!(d["column"], 12, "{d:#}");
     // The same in a content page and in cadence.toml.
     let site = Site::copy_of("_good");
     site.write("content/about.md", "---\ntitle: About\n---\nText\0.\n");
     let (_, report) = check_json(site.path());
-    assert_eq!(
-        about(&report, "content/about.md"),
-        [("content".to_string(), Some(4))]
-    );
+    assert_eq!(about(&report, "content/about.md"), one("content", Some(4)));
     let site = Site::copy_of("_good");
     site.edit(
         "cadence.toml",
@@ -296,10 +285,7 @@ fn a_nul_byte_is_a_yaml_syntax_finding_at_the_byte() {
     );
     let (status, report) = check_json(site.path());
     assert_eq!(status, 2, "{report:#}");
-    assert_eq!(
-        about(&report, "cadence.toml"),
-        [("config".to_string(), Some(5))]
-    );
+    assert_eq!(about(&report, "cadence.toml"), one("config", Some(5)));
 }
 
 #[test]
@@ -315,7 +301,7 @@ fn a_manifest_over_one_mib_is_too_large_and_not_parsed() {
     site.write(BUILD, format!("{}sumary: x\n", fill(MIB + 1 - 10)));
     let (status, report) = check_json(site.path());
     assert_eq!(status, 1, "{report:#}");
-    assert_eq!(about(&report, BUILD), [("schema".to_string(), None)]);
+    assert_eq!(about(&report, BUILD), one("schema", None));
     let message = report["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.contains("too large"), "{message}");
 }
@@ -332,14 +318,8 @@ fn other_files_over_their_cap_are_findings() {
     sized("content/notes.md", (4 << 20) + 1);
     let (status, report) = check_json(site.path());
     assert_eq!(status, 1, "{report:#}");
-    assert_eq!(
-        about(&report, "content/video.mp4"),
-        [("content".to_string(), None)]
-    );
-    assert_eq!(
-        about(&report, "content/notes.md"),
-        [("content".to_string(), None)]
-    );
+    assert_eq!(about(&report, "content/video.mp4"), one("content", None));
+    assert_eq!(about(&report, "content/notes.md"), one("content", None));
     site.remove("content/video.mp4").remove("content/notes.md");
     sized("cadence.toml", (1 << 20) + 1);
     let (status, report) = check_json(site.path());
@@ -428,7 +408,7 @@ fn control_characters_and_noncharacters_in_manifests_are_schema_findings() {
         assert_eq!(status, 1, "{value}: {report:#}");
         assert_eq!(
             about(&report, BUILD),
-            [("schema".to_string(), Some(3))],
+            one("schema", Some(3)),
             "{value}: {report:#}"
         );
     }
@@ -452,7 +432,7 @@ fn control_characters_and_noncharacters_in_manifests_are_schema_findings() {
         let (status, report) = check_json(site.path());
         assert_eq!(status, 1, "{extra}: {report:#}");
         assert!(
-            about(&report, BUILD).contains(&("schema".to_string(), Some(line))),
+            about(&report, BUILD).contains(&one("schema", Some(line))[0]),
             "{extra}: {report:#}"
         );
     }
@@ -465,7 +445,7 @@ fn control_characters_and_noncharacters_in_manifests_are_schema_findings() {
     let (_, report) = check_json(site.path());
     assert_eq!(
         about(&report, "releases/m/versioned/skip-2024-04-15.yaml"),
-        [("schema".to_string(), Some(4))],
+        one("schema", Some(4)),
         "{report:#}"
     );
 }
@@ -479,10 +459,7 @@ fn control_characters_in_front_matter_and_config_are_findings() {
     );
     let (status, report) = check_json(site.path());
     assert_eq!(status, 1, "{report:#}");
-    assert_eq!(
-        about(&report, "content/about.md"),
-        [("content".to_string(), Some(3))]
-    );
+    assert_eq!(about(&report, "content/about.md"), one("content", Some(3)));
 
     let site = Site::copy_of("_good");
     site.edit(
@@ -492,10 +469,7 @@ fn control_characters_in_front_matter_and_config_are_findings() {
     );
     let (status, report) = check_json(site.path());
     assert_eq!(status, 2, "{report:#}");
-    assert_eq!(
-        about(&report, "cadence.toml"),
-        [("config".to_string(), Some(1))]
-    );
+    assert_eq!(about(&report, "cadence.toml"), one("config", Some(1)));
     let site = Site::copy_of("_good");
     site.edit("cadence.toml", "title = \"M\"", "title = \"M\\uFFFE\"");
     assert_eq!(check_json(site.path()).0, 2);
@@ -560,7 +534,7 @@ fn evaluations_must_be_finite_and_of_a_sane_magnitude() {
         assert_eq!(status, 1, "{value}: {report:#}");
         assert_eq!(
             about(&report, BUILD),
-            [("schema".to_string(), Some(6))],
+            one("schema", Some(6)),
             "{value}: {report:#}"
         );
         let message = with_code(&report, "schema")[0]["message"].as_str().unwrap();
