@@ -109,16 +109,7 @@ fn walk(
         refused.push(ReadError::Unsafe(what).finding(&relative(root, path), code, code));
     };
     // The folder itself, which walkdir would follow.
-    let start = std::fs::symlink_metadata(dir).map(|m| m.file_type().is_symlink());
-    if start.is_ok_and(|link| link) && reader.outside(dir).unwrap_or(false) {
-        refuse(dir, read::LINK_OUTSIDE);
-        findings.append(&mut refused);
-        return walked;
-    }
-    if let Some(what) = std::fs::metadata(dir)
-        .ok()
-        .and_then(|m| read::unsafe_type(m.file_type()))
-    {
+    if let Some(what) = unsafe_entry(reader, dir) {
         refuse(dir, what);
         findings.append(&mut refused);
         return walked;
@@ -173,6 +164,18 @@ fn walk(
     }
     findings.append(&mut refused);
     walked
+}
+
+/// What makes the entry at `path` unsafe to follow or read, if anything: a
+/// symbolic link out of the site, or a type other than file or folder.
+fn unsafe_entry(reader: &Root, path: &Path) -> Option<&'static str> {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if link && reader.outside(path).unwrap_or(false) {
+        return Some(read::LINK_OUTSIDE);
+    }
+    std::fs::metadata(path)
+        .ok()
+        .and_then(|m| read::unsafe_type(m.file_type()))
 }
 
 /// Every entry under `themes/` that is unsafe is a finding; the theme in
@@ -261,13 +264,13 @@ pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<St
     let mut files = Vec::new();
     for rel in changed {
         let path = root.join(rel);
-        let link_out = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
-            && reader.outside(&path).unwrap_or(false);
-        if path.is_dir() || link_out {
+        if let Some(what) = unsafe_entry(&reader, &path) {
+            let f = ReadError::Unsafe(what).finding(rel, "file-name", "file-name");
+            site.findings.push(f);
+        } else if path.is_dir() {
             let walked = walk(&reader, &root, &path, "file-name", &mut site.findings);
             files.extend(walked.files.into_iter().map(|(p, _)| p));
         } else if std::fs::symlink_metadata(&path).is_ok() {
-            // A file, or something else that reading refuses with a finding.
             files.push(path);
         }
     }
@@ -524,4 +527,60 @@ pub fn sources_for(root: &Path, findings: &[Finding]) -> Sources {
         }
     }
     sources
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A copy of the `_good` rule fixture in a temporary folder.
+    fn good_site() -> tempfile::TempDir {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/_good");
+        let dir = tempfile::tempdir().unwrap();
+        for e in walkdir::WalkDir::new(&from).min_depth(1) {
+            let e = e.unwrap();
+            let to = dir.path().join(e.path().strip_prefix(&from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn a_reload_refuses_what_a_load_refuses() {
+        let dir = good_site();
+        let mut site = load(dir.path()).unwrap();
+        assert!(site.findings.is_empty(), "{:?}", site.findings);
+        let stream = dir.path().join("releases/m/stream");
+        let fifo = std::ffi::CString::new(stream.join("x.txt").to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a node.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), stream.join("more")).unwrap();
+        std::fs::write(outside.path().join("secret.yaml"), "version: x\n").unwrap();
+        let secret = outside.path().join("secret.yaml");
+        std::os::unix::fs::symlink(secret, stream.join("2024-05-09.yaml")).unwrap();
+        let changed = ["x.txt", "more", "2024-05-09.yaml"]
+            .map(|f| format!("releases/m/stream/{f}"))
+            .into_iter()
+            .collect();
+        reload_manifests(&mut site, &changed);
+        let mut found: Vec<(&str, &str)> = site
+            .findings
+            .iter()
+            .map(|f| (f.code, f.file.as_str()))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("unsafe-path", "releases/m/stream/2024-05-09.yaml"),
+                ("unsafe-path", "releases/m/stream/more"),
+                ("unsafe-path", "releases/m/stream/x.txt"),
+            ]
+        );
+    }
 }
