@@ -190,7 +190,10 @@ impl Root {
             let meta = std::fs::metadata(&real).map_err(ReadError::Io)?;
             (real, meta)
         } else {
-            let parent = path.parent().unwrap_or(Path::new("."));
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
             let name = path.file_name().ok_or_else(|| {
                 ReadError::Io(io::Error::new(io::ErrorKind::InvalidInput, "not a file"))
             })?;
