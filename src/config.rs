@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use crate::diagnostics::{Finding, suggest};
+use crate::read::{Kind, ReadError};
 use crate::schedule::Every;
 use crate::yaml::Pos;
 
@@ -310,14 +311,7 @@ struct RawModel {
     repos: BTreeMap<String, String>,
 }
 
-/// The 1-based line and column of a byte offset.
-pub fn position(text: &str, offset: usize) -> Pos {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Pos::new(line, column)
-}
+pub use crate::read::position;
 
 /// The first line that mentions `needle` (for findings after parsing).
 fn line_of(text: &str, needles: &[&str]) -> Option<Pos> {
@@ -355,18 +349,9 @@ pub const TAG_PLACEHOLDERS: &[&str] = &["version", "compact", "major", "minor", 
 /// Read and validate `cadence.toml` in `root`.
 pub fn load(root: &Path) -> Result<(Config, String), Vec<Finding>> {
     let path = root.join(FILE);
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                return Err(vec![Finding::error(
-                    "config",
-                    FILE,
-                    "cadence.toml is not UTF-8",
-                )]);
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match crate::read::read_text(root, &path, Kind::Config) {
+        Ok(t) => t,
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(vec![
                 Finding::error(
                     "config",
@@ -376,12 +361,17 @@ pub fn load(root: &Path) -> Result<(Config, String), Vec<Finding>> {
                 .help("run `cadence init` to start a site, or pass `--root DIR`"),
             ]);
         }
-        Err(e) => {
+        Err(ReadError::Io(e)) => {
             return Err(vec![Finding::error(
                 "config",
                 FILE,
                 format!("cannot read {}: {e}", path.display()),
             )]);
+        }
+        Err(e) => {
+            let mut f = e.finding(FILE, "config", "config");
+            f.code = "config";
+            return Err(vec![f]);
         }
     };
     parse(&text).map(|c| (c, text))
@@ -394,6 +384,11 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
     let mut err = |pos: Option<Pos>, msg: String| {
         findings.push(Finding::error("config", FILE, msg).at(pos));
     };
+    // Prose (descriptions, the notice) may span lines; every other string
+    // is one line of plain text.
+    crate::text::check_toml(text, &["description", "notice"], &mut |pos, msg| {
+        err(Some(pos), msg)
+    });
 
     let base_url = match normalise_base_url(&raw.base_url) {
         Ok(u) => u,

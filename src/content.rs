@@ -78,6 +78,10 @@ pub fn parse(file: &str, slug: &str, text: &str) -> Result<Page, Vec<Finding>> {
             "front matter must be a mapping with at least `title:`".into(),
         )]);
     };
+    // Plain text; a description may span lines.
+    crate::text::check_yaml(&root, &["description"], &mut |pos, msg| {
+        findings.push(content(shift(pos), msg));
+    });
     for (key, _) in root.as_map().unwrap_or_default() {
         if !KEYS.contains(&key.name.as_str()) {
             let mut f = content(

@@ -2,8 +2,12 @@
 //! JSON and GitHub Actions annotations.
 //!
 //! This is the one module that formats what `cadence check` reports; rules
-//! only build [`Finding`]s.
+//! only build [`Finding`]s. Text from the input (a value, a key, a file
+//! name, a source line) reaches a terminal only through [`for_terminal`]:
+//! a control character is shown escaped, never sent raw, so that a manifest
+//! cannot retitle or clear a maintainer's terminal, and long text is cut.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -40,15 +44,20 @@ pub struct Finding {
     pub help: Option<String>,
 }
 
+/// The most characters of a message or help a finding keeps: a value
+/// quoted in it is cut in the middle beyond that, so that a 20 MB value
+/// never makes 20 MB of diagnostics in any format.
+pub const MAX_MESSAGE: usize = 1_000;
+
 impl Finding {
     pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
         Finding {
-            file: file.into(),
+            file: clip(file.into(), MAX_MESSAGE),
             line: None,
             column: None,
             code,
             severity: Severity::Error,
-            message: message.into(),
+            message: clip(message.into(), MAX_MESSAGE),
             help: None,
         }
     }
@@ -73,9 +82,124 @@ impl Finding {
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(clip(help.into(), MAX_MESSAGE));
         self
     }
+}
+
+/// `text` cut to at most `max` characters, in the middle, with `…`.
+fn clip(text: String, max: usize) -> String {
+    // Counting is only needed when the bytes could be too many.
+    if text.len() <= max || text.chars().count() <= max {
+        return text;
+    }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    let mut out: String = text.chars().take(head).collect();
+    out.push('…');
+    let skip = text.chars().count() - tail;
+    out.extend(text.chars().skip(skip));
+    out
+}
+
+/// How a character from the input is shown in a terminal: itself, or
+/// escaped when it is a control character (C0, DEL, C1) or one that
+/// reorders or breaks the displayed line (bidirectional overrides and
+/// isolates, line and paragraph separators).
+fn shown(c: char) -> Option<Cow<'static, str>> {
+    match c {
+        '\t' => Some(Cow::Borrowed("\\t")),
+        '\n' => Some(Cow::Borrowed("\\n")),
+        '\r' => Some(Cow::Borrowed("\\r")),
+        c if c.is_control()
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}') =>
+        {
+            Some(Cow::Owned(c.escape_unicode().to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// Text from the input made safe to print into a terminal: every control
+/// character shown escaped (`\u{1b}`, a tab as `\t`), never raw, and at
+/// most [`MAX_MESSAGE`] characters (cut in the middle with `…`). Every
+/// human rendering of a finding (message, help, file name, source line)
+/// goes through it; other commands' human output may too.
+pub fn for_terminal(text: &str) -> Cow<'_, str> {
+    let escape = |t: &str| -> String {
+        let mut out = String::with_capacity(t.len());
+        for c in t.chars() {
+            match shown(c) {
+                Some(s) => out.push_str(&s),
+                None => out.push(c),
+            }
+        }
+        out
+    };
+    if text.len() <= MAX_MESSAGE && !text.chars().any(|c| shown(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let count = text.chars().count();
+    if count <= MAX_MESSAGE {
+        return Cow::Owned(escape(text));
+    }
+    let head = (MAX_MESSAGE - 1) / 2;
+    let tail = MAX_MESSAGE - 1 - head;
+    let first: String = text.chars().take(head).collect();
+    let last: String = text.chars().skip(count - tail).collect();
+    Cow::Owned(format!("{}…{}", escape(&first), escape(&last)))
+}
+
+/// The most characters of a source line shown under a finding.
+pub const MAX_SOURCE: usize = 200;
+
+/// A source line as shown under a finding: escaped as by [`for_terminal`]
+/// and cut to [`MAX_SOURCE`] characters around `column` (1-based, in
+/// characters) with `…` where it is cut; and where the caret goes, in
+/// characters from the start of the shown line.
+pub fn excerpt(line: &str, column: Option<usize>) -> (String, Option<usize>) {
+    // Each character as shown, and where it starts.
+    let pieces: Vec<Cow<'_, str>> = line
+        .chars()
+        .map(|c| shown(c).unwrap_or_else(|| Cow::Owned(c.to_string())))
+        .collect();
+    let widths: Vec<usize> = pieces.iter().map(|p| p.chars().count()).collect();
+    let total: usize = widths.iter().sum();
+    let fault = column.map(|c| c.saturating_sub(1).min(pieces.len()));
+    let caret_at = |i: usize| widths[..i].iter().sum::<usize>();
+    if total <= MAX_SOURCE {
+        return (pieces.concat(), fault.map(caret_at));
+    }
+    // A window of whole pieces around the fault, leaving room for `…` at
+    // both ends.
+    let budget = MAX_SOURCE - 2;
+    let center = fault.unwrap_or(0);
+    let (mut start, mut end, mut used) = (center, center, 0);
+    // Half the room before the fault, the rest after, then whatever is left
+    // on either side.
+    while start > 0 && used + widths[start - 1] <= budget / 2 {
+        start -= 1;
+        used += widths[start];
+    }
+    while end < pieces.len() && used + widths[end] <= budget {
+        used += widths[end];
+        end += 1;
+    }
+    while start > 0 && used + widths[start - 1] <= budget {
+        start -= 1;
+        used += widths[start];
+    }
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    out.push_str(&pieces[start..end].concat());
+    if end < pieces.len() {
+        out.push('…');
+    }
+    let lead = usize::from(start > 0);
+    let caret = fault.map(|f| lead + widths[start..f.max(start)].iter().sum::<usize>());
+    (out, caret)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -125,36 +249,40 @@ pub fn human(findings: &[Finding], sources: &Sources, color: bool) -> String {
             out,
             "{}{}",
             paint(color, tint, &format!("{label}[{}]", f.code)),
-            paint(color, "1", &format!(": {}", f.message))
+            paint(color, "1", &format!(": {}", for_terminal(&f.message)))
         );
+        let file = for_terminal(&f.file);
         let location = match (f.line, f.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", f.file),
-            (Some(l), None) => format!("{}:{l}", f.file),
-            _ => f.file.clone(),
+            (Some(l), Some(c)) => format!("{file}:{l}:{c}"),
+            (Some(l), None) => format!("{file}:{l}"),
+            _ => file.into_owned(),
         };
         let _ = writeln!(out, " {} {location}", paint(color, "1;34", "-->"));
         if let (Some(line), Some(text)) = (f.line, sources.get(&f.file))
             && let Some(src) = text.lines().nth(line.saturating_sub(1))
         {
-            let src = src.trim_start_matches('\u{feff}').replace('\t', " ");
+            let (src, caret) = excerpt(src.trim_start_matches('\u{feff}'), f.column);
             let gutter = line.to_string();
             let pad = " ".repeat(gutter.len());
             let bar = paint(color, "1;34", "|");
             let _ = writeln!(out, "{pad} {bar}");
             let _ = writeln!(out, "{} {bar} {src}", paint(color, "1;34", &gutter));
-            if let Some(col) = f.column {
-                let width = src.chars().count();
-                let caret_at = col.saturating_sub(1).min(width);
+            if let Some(caret) = caret {
                 let _ = writeln!(
                     out,
                     "{pad} {bar} {}{}",
-                    " ".repeat(caret_at),
+                    " ".repeat(caret),
                     paint(color, tint, "^")
                 );
             }
         }
         if let Some(help) = &f.help {
-            let _ = writeln!(out, "  = {}: {help}", paint(color, "1", "help"));
+            let _ = writeln!(
+                out,
+                "  = {}: {}",
+                paint(color, "1", "help"),
+                for_terminal(help)
+            );
         }
         out.push('\n');
     }
@@ -213,7 +341,7 @@ pub fn github(findings: &[Finding]) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut props = vec![format!("file={}", gh_escape(&f.file, true))];
+        let mut props = vec![format!("file={}", gh_escape(&for_terminal(&f.file), true))];
         if let Some(l) = f.line {
             props.push(format!("line={l}"));
         }
@@ -221,9 +349,12 @@ pub fn github(findings: &[Finding]) -> String {
             props.push(format!("col={c}"));
         }
         props.push(format!("title={}", gh_escape(f.code, true)));
-        let mut message = f.message.clone();
+        // The input's control characters shown escaped, as in a terminal
+        // (the Actions log is one); then the line break before the help,
+        // cadence's own, escaped as the workflow command wants.
+        let mut message = for_terminal(&f.message).into_owned();
         if let Some(h) = &f.help {
-            message.push_str(&format!("\nhelp: {h}"));
+            message.push_str(&format!("\nhelp: {}", for_terminal(h)));
         }
         let _ = writeln!(
             out,
@@ -305,6 +436,80 @@ mod tests {
         assert_eq!(
             first,
             "::error file=releases/m/c/1.0.0.yaml,line=2,col=1,title=schema::unknown key `sumary`%0Ahelp: did you mean `summary`?"
+        );
+    }
+
+    #[test]
+    fn terminal_text_shows_control_characters_escaped() {
+        assert!(matches!(for_terminal("plain é"), Cow::Borrowed("plain é")));
+        assert_eq!(
+            for_terminal("a\u{1b}]0;x\u{7}\tb\nc\u{9b}\u{202e}"),
+            "a\\u{1b}]0;x\\u{7}\\tb\\nc\\u{9b}\\u{202e}"
+        );
+        let long = format!("{}\u{1b}{}", "a".repeat(5_000), "z".repeat(5_000));
+        let cut = for_terminal(&long);
+        assert_eq!(cut.chars().count(), MAX_MESSAGE);
+        assert!(cut.starts_with('a') && cut.ends_with('z') && cut.contains('…'));
+        let f = Finding::error("schema", "f", "x".repeat(100_000)).help("y".repeat(5_000));
+        assert_eq!(f.message.chars().count(), MAX_MESSAGE);
+        assert_eq!(f.help.unwrap().chars().count(), MAX_MESSAGE);
+    }
+
+    #[test]
+    fn excerpts_keep_the_caret_under_the_fault() {
+        assert_eq!(excerpt("a: b", Some(4)), ("a: b".to_string(), Some(3)));
+        assert_eq!(
+            excerpt("a:\t\u{1b}x", Some(4)),
+            ("a:\\t\\u{1b}x".to_string(), Some(4))
+        );
+        // Past the end: the caret follows the line.
+        assert_eq!(excerpt("ab", Some(9)), ("ab".to_string(), Some(2)));
+        for (len, col) in [
+            (1_000, 1),
+            (1_000, 500),
+            (1_000, 1_000),
+            (1_000, 1_001),
+            (250, 240),
+        ] {
+            let line: String = (0..len)
+                .map(|i| char::from(b'a' + (i % 26) as u8))
+                .collect();
+            let (shown, caret) = excerpt(&line, Some(col));
+            let chars: Vec<char> = shown.chars().collect();
+            assert!(chars.len() <= MAX_SOURCE, "{len} {col}: {}", chars.len());
+            let caret = caret.unwrap();
+            if col <= len {
+                assert_eq!(
+                    chars[caret],
+                    line.chars().nth(col - 1).unwrap(),
+                    "{len} {col}"
+                );
+            } else {
+                assert_eq!(caret, chars.len() - usize::from(shown.ends_with('…')));
+            }
+            assert_eq!(shown.starts_with('…'), col > MAX_SOURCE / 2, "{len} {col}");
+        }
+        // A line of escapes is cut between whole escapes.
+        let (shown, caret) = excerpt(&"\u{1b}".repeat(500), Some(250));
+        assert!(shown.chars().count() <= MAX_SOURCE);
+        assert_eq!(
+            &shown[shown.char_indices().nth(caret.unwrap()).unwrap().0..][..6],
+            "\\u{1b}"
+        );
+    }
+
+    #[test]
+    fn github_annotations_escape_control_characters() {
+        let f = Finding::error(
+            "schema",
+            "releases/\u{1b}x.yaml",
+            "bad \u{1b}[2J value\nforged",
+        )
+        .help("h\u{7}");
+        let out = github(&[f]);
+        assert_eq!(
+            out,
+            "::error file=releases/\\u{1b}x.yaml,title=schema::bad \\u{1b}[2J value\\nforged%0Ahelp: h\\u{7}\n"
         );
     }
 

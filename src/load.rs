@@ -1,6 +1,9 @@
 //! Reading a site from disk: `cadence.toml`, every file under `releases/`
-//! and `content/`. Whatever cannot be read becomes a finding; only a broken
-//! config or an unreadable folder stops the load.
+//! and `content/`, and a look at every entry under `themes/`. Whatever
+//! cannot be read becomes a finding; only a broken config or an unreadable
+//! folder stops the load. Files are opened only through [`crate::read`]:
+//! an entry that is a symbolic link out of the site, or not a regular file
+//! or folder, is an `unsafe-path` finding and is never followed or read.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,8 +12,9 @@ use rayon::prelude::*;
 
 use crate::config::{self, Config};
 use crate::content::{self, Page};
-use crate::diagnostics::{Finding, Sources};
+use crate::diagnostics::{Finding, Sources, for_terminal};
 use crate::manifest::{self, Manifest, Release, Skip, Version};
+use crate::read::{self, Kind, ReadError, Root};
 
 /// A site as read from disk, before rules and derivation.
 #[derive(Debug, Clone)]
@@ -25,7 +29,7 @@ pub struct Site {
     /// `content/_index.md`, the home page's introduction.
     pub index: Option<Page>,
     /// Findings of reading: `yaml-syntax`, `schema`, `file-name`,
-    /// `unknown-model`, `unknown-channel`, `content`.
+    /// `unknown-model`, `unknown-channel`, `content`, `unsafe-path`.
     pub findings: Vec<Finding>,
 }
 
@@ -42,7 +46,8 @@ impl std::fmt::Display for LoadError {
         match self {
             LoadError::Config(findings) => {
                 for x in findings {
-                    writeln!(f, "{}: {}", x.file, x.message)?;
+                    let (file, message) = (for_terminal(&x.file), for_terminal(&x.message));
+                    writeln!(f, "{file}: {message}")?;
                 }
                 Ok(())
             }
@@ -62,6 +67,8 @@ pub fn relative(root: &Path, path: &Path) -> String {
 
 pub fn load(root: &Path) -> Result<Site, LoadError> {
     let (config, _) = config::load(root).map_err(LoadError::Config)?;
+    let reader = Root::new(root)
+        .map_err(|e| LoadError::Io(anyhow::anyhow!("reading {}: {e}", root.display())))?;
     let mut site = Site {
         root: root.to_path_buf(),
         config,
@@ -71,19 +78,60 @@ pub fn load(root: &Path) -> Result<Site, LoadError> {
         index: None,
         findings: Vec::new(),
     };
-    load_releases(&mut site)?;
-    load_content(&mut site)?;
+    load_releases(&mut site, &reader)?;
+    load_content(&mut site, &reader)?;
+    look_at_themes(&mut site, &reader);
     Ok(site)
 }
 
-/// Every file under `dir`, in path order; walking problems become findings.
-fn walk(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Vec<(PathBuf, usize)> {
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
+/// The files and folders under a folder of the site, in path order, each
+/// with its depth below it.
+#[derive(Default)]
+struct Walked {
+    files: Vec<(PathBuf, usize)>,
+    dirs: Vec<(PathBuf, usize)>,
+}
+
+/// Walk `dir`: links within the site are followed; a link out of it and
+/// anything that is not a regular file or folder is an `unsafe-path`
+/// finding, never followed or read. Other walking problems are findings
+/// with `code`.
+fn walk(
+    reader: &Root,
+    root: &Path,
+    dir: &Path,
+    code: &'static str,
+    findings: &mut Vec<Finding>,
+) -> Walked {
+    let mut walked = Walked::default();
+    let mut refused = Vec::new();
+    let mut refuse = |path: &Path, what: &'static str| {
+        refused.push(ReadError::Unsafe(what).finding(&relative(root, path), code, code));
+    };
+    // The folder itself, which walkdir would follow.
+    if let Some(what) = unsafe_entry(reader, dir) {
+        refuse(dir, what);
+        findings.append(&mut refused);
+        return walked;
+    }
+    let entries = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .min_depth(1)
-    {
+        .into_iter()
+        .filter_entry(|e| {
+            let outside = e.path_is_symlink() && reader.outside(e.path()).unwrap_or(false);
+            let what = if outside {
+                Some(read::LINK_OUTSIDE)
+            } else {
+                read::unsafe_type(e.file_type())
+            };
+            if let Some(what) = what {
+                refuse(e.path(), what);
+            }
+            what.is_none()
+        });
+    for entry in entries {
         match entry {
             Ok(e) => {
                 let hidden = e.file_name().to_string_lossy().starts_with('.');
@@ -91,13 +139,9 @@ fn walk(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Vec<(PathBuf, u
                     continue;
                 }
                 if e.file_type().is_file() {
-                    files.push((e.path().to_path_buf(), e.depth()));
-                } else if e.file_type().is_dir() && e.depth() >= 3 {
-                    findings.push(Finding::error(
-                        "file-name",
-                        relative(root, e.path()),
-                        "a folder where a manifest file belongs: manifests are files at releases/<model>/<channel>/<version>.yaml",
-                    ));
+                    walked.files.push((e.path().to_path_buf(), e.depth()));
+                } else if e.file_type().is_dir() {
+                    walked.dirs.push((e.path().to_path_buf(), e.depth()));
                 }
             }
             Err(e) => {
@@ -114,27 +158,63 @@ fn walk(root: &Path, dir: &Path, findings: &mut Vec<Finding>) -> Vec<(PathBuf, u
                             .map_or_else(|| e.to_string(), |io| io.to_string())
                     )
                 };
-                findings.push(Finding::error("file-name", path, message));
+                findings.push(Finding::error(code, path, message));
             }
         }
     }
-    files
+    findings.append(&mut refused);
+    walked
 }
 
-fn load_releases(site: &mut Site) -> Result<(), LoadError> {
+/// What makes the entry at `path` unsafe to follow or read, if anything: a
+/// symbolic link out of the site, or a type other than file or folder.
+fn unsafe_entry(reader: &Root, path: &Path) -> Option<&'static str> {
+    let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if link && reader.outside(path).unwrap_or(false) {
+        return Some(read::LINK_OUTSIDE);
+    }
+    std::fs::metadata(path)
+        .ok()
+        .and_then(|m| read::unsafe_type(m.file_type()))
+}
+
+/// Every entry under `themes/` that is unsafe is a finding; the theme in
+/// use is read later, file by file, through [`crate::read`].
+fn look_at_themes(site: &mut Site, reader: &Root) {
+    let dir = site.root.join("themes");
+    if std::fs::symlink_metadata(&dir).is_err() {
+        return;
+    }
+    let mut found = Vec::new();
+    walk(reader, &site.root, &dir, "unsafe-path", &mut found);
+    site.findings
+        .extend(found.into_iter().filter(|f| f.code == "unsafe-path"));
+}
+
+fn load_releases(site: &mut Site, reader: &Root) -> Result<(), LoadError> {
     let dir = site.root.join("releases");
-    if !dir.exists() {
+    if std::fs::symlink_metadata(&dir).is_err() {
         return Ok(());
     }
     let root = site.root.clone();
     let mut findings = Vec::new();
-    let files = walk(&root, &dir, &mut findings);
+    let walked = walk(reader, &root, &dir, "file-name", &mut findings);
+    for (path, depth) in &walked.dirs {
+        if *depth >= 3 {
+            findings.push(Finding::error(
+                "file-name",
+                relative(&root, path),
+                "a folder where a manifest file belongs: manifests are files at releases/<model>/<channel>/<version>.yaml",
+            ));
+        }
+    }
+    let files = walked.files;
     let config = &site.config;
 
     let results: Vec<(Option<Manifest>, Vec<Finding>)> = files
         .par_iter()
         .filter(|(_, depth)| *depth < 4)
-        .map(|(path, depth)| read_manifest(&root, config, path, *depth))
+        .map(|(path, depth)| read_manifest(reader, &root, config, path, *depth))
         .collect();
     for (path, depth) in &files {
         if *depth >= 4 {
@@ -177,17 +257,20 @@ pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<St
     site.findings
         .retain(|f| !(f.file.starts_with("releases/") && touched(&f.file)));
     let root = site.root.clone();
+    let Ok(reader) = Root::new(&root) else {
+        return;
+    };
     let releases_dir = root.join("releases");
     let mut files = Vec::new();
     for rel in changed {
         let path = root.join(rel);
-        if path.is_dir() {
-            let mut found = Vec::new();
-            for (p, _) in walk(&root, &path, &mut site.findings) {
-                found.push(p);
-            }
-            files.extend(found);
-        } else if path.is_file() {
+        if let Some(what) = unsafe_entry(&reader, &path) {
+            let f = ReadError::Unsafe(what).finding(rel, "file-name", "file-name");
+            site.findings.push(f);
+        } else if path.is_dir() {
+            let walked = walk(&reader, &root, &path, "file-name", &mut site.findings);
+            files.extend(walked.files.into_iter().map(|(p, _)| p));
+        } else if std::fs::symlink_metadata(&path).is_ok() {
             files.push(path);
         }
     }
@@ -199,7 +282,7 @@ pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<St
             let depth = path
                 .strip_prefix(&releases_dir)
                 .map_or(0, |p| p.components().count());
-            read_manifest(&root, &site.config, path, depth)
+            read_manifest(&reader, &root, &site.config, path, depth)
         })
         .collect();
     for (manifest, mut found) in results {
@@ -216,6 +299,7 @@ pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<St
 }
 
 fn read_manifest(
+    reader: &Root,
     root: &Path,
     config: &Config,
     path: &Path,
@@ -236,32 +320,9 @@ fn read_manifest(
         };
         return fail(format!("`{name}` is not a `.yaml` manifest{hint}"));
     };
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return (
-                None,
-                vec![Finding::error(
-                    "yaml-syntax",
-                    file.clone(),
-                    format!("cannot read: {e}"),
-                )],
-            );
-        }
-    };
-    let text = match String::from_utf8(bytes) {
+    let text = match reader.read_text(path, Kind::Manifest) {
         Ok(t) => t,
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let pos = config::position(&String::from_utf8_lossy(&e.as_bytes()[..offset]), offset);
-            return (
-                None,
-                vec![
-                    Finding::error("yaml-syntax", file.clone(), "the file is not UTF-8 text")
-                        .at(Some(pos)),
-                ],
-            );
-        }
+        Err(e) => return (None, vec![e.finding(&file, "yaml-syntax", "schema")]),
     };
     let (manifest, mut findings) = manifest::parse(&file, &text, model, channel);
 
@@ -362,17 +423,19 @@ pub fn reload_content(site: &mut Site) {
     site.pages.clear();
     site.index = None;
     site.findings.retain(|f| !f.file.starts_with("content/"));
-    let _ = load_content(site);
+    if let Ok(reader) = Root::new(&site.root) {
+        let _ = load_content(site, &reader);
+    }
 }
 
-fn load_content(site: &mut Site) -> Result<(), LoadError> {
+fn load_content(site: &mut Site, reader: &Root) -> Result<(), LoadError> {
     let dir = site.root.join("content");
-    if !dir.exists() {
+    if std::fs::symlink_metadata(&dir).is_err() {
         return Ok(());
     }
     let root = site.root.clone();
     let mut findings = Vec::new();
-    let files = walk(&root, &dir, &mut findings);
+    let files = walk(reader, &root, &dir, "content", &mut findings).files;
     let mut pages = BTreeMap::new();
     for (path, depth) in files {
         let file = relative(&root, &path);
@@ -381,7 +444,12 @@ fn load_content(site: &mut Site) -> Result<(), LoadError> {
             .and_then(|n| n.to_str())
             .and_then(|n| n.strip_suffix(".md"))
         else {
-            // Images and other assets beside pages are copied, not read.
+            // Images and other assets beside pages are copied by the build,
+            // not read here; one too large to copy is said now.
+            let limit = Kind::Asset.limit();
+            if std::fs::metadata(&path).is_ok_and(|m| m.len() > limit) {
+                findings.push(ReadError::TooLarge { limit }.finding(&file, "content", "content"));
+            }
             continue;
         };
         if depth != 1 {
@@ -392,14 +460,10 @@ fn load_content(site: &mut Site) -> Result<(), LoadError> {
             ));
             continue;
         }
-        let text = match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(t)) => t,
-            _ => {
-                findings.push(Finding::error(
-                    "content",
-                    file,
-                    "the page cannot be read as UTF-8 text",
-                ));
+        let text = match reader.read_text(&path, Kind::Content) {
+            Ok(t) => t,
+            Err(e) => {
+                findings.push(e.finding(&file, "content", "content"));
                 continue;
             }
         };
@@ -446,15 +510,77 @@ fn load_content(site: &mut Site) -> Result<(), LoadError> {
     Ok(())
 }
 
-/// The text of every file that a finding points into a line of.
+/// The text of every file that a finding points into a line of, read as
+/// any site file is (a file that is refused now is not shown). A NUL byte
+/// is kept: the diagnostics show it escaped, under its caret.
 pub fn sources_for(root: &Path, findings: &[Finding]) -> Sources {
     let mut sources = Sources::new();
+    let Ok(reader) = Root::new(root) else {
+        return sources;
+    };
     for f in findings.iter().filter(|f| f.line.is_some()) {
         if !sources.contains_key(&f.file)
-            && let Ok(text) = std::fs::read_to_string(root.join(&f.file))
+            && let Ok(bytes) = reader.read(&root.join(&f.file), Kind::of(&f.file))
+            && let Ok(text) = String::from_utf8(bytes)
         {
             sources.insert(f.file.clone(), text);
         }
     }
     sources
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A copy of the `_good` rule fixture in a temporary folder.
+    fn good_site() -> tempfile::TempDir {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/_good");
+        let dir = tempfile::tempdir().unwrap();
+        for e in walkdir::WalkDir::new(&from).min_depth(1) {
+            let e = e.unwrap();
+            let to = dir.path().join(e.path().strip_prefix(&from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn a_reload_refuses_what_a_load_refuses() {
+        let dir = good_site();
+        let mut site = load(dir.path()).unwrap();
+        assert!(site.findings.is_empty(), "{:?}", site.findings);
+        let stream = dir.path().join("releases/m/stream");
+        let fifo = std::ffi::CString::new(stream.join("x.txt").to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a node.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), stream.join("more")).unwrap();
+        std::fs::write(outside.path().join("secret.yaml"), "version: x\n").unwrap();
+        let secret = outside.path().join("secret.yaml");
+        std::os::unix::fs::symlink(secret, stream.join("2024-05-09.yaml")).unwrap();
+        let changed = ["x.txt", "more", "2024-05-09.yaml"]
+            .map(|f| format!("releases/m/stream/{f}"))
+            .into_iter()
+            .collect();
+        reload_manifests(&mut site, &changed);
+        let mut found: Vec<(&str, &str)> = site
+            .findings
+            .iter()
+            .map(|f| (f.code, f.file.as_str()))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("unsafe-path", "releases/m/stream/2024-05-09.yaml"),
+                ("unsafe-path", "releases/m/stream/more"),
+                ("unsafe-path", "releases/m/stream/x.txt"),
+            ]
+        );
+    }
 }

@@ -289,6 +289,11 @@ pub const RELEASE_KEYS: &[&str] = &[
     "notes",
 ];
 pub const SKIP_KEYS: &[&str] = &["kind", "slot", "announced", "reason"];
+/// Keys whose text is prose (markdown) and may hold tabs and line breaks.
+const PROSE: &[&str] = &["notes", "reason", "note"];
+/// The largest magnitude of an evaluation: no benchmark scores beyond it,
+/// and every sum, difference and ratio of two scores stays finite.
+pub const MAX_EVALUATION: f64 = 1e15;
 const YANK_KEYS: &[&str] = &["date", "reason"];
 const ARTIFACT_KEYS: &[&str] = &[
     "format",
@@ -458,6 +463,10 @@ pub fn parse(
         );
         return (None, findings);
     }
+    // Plain text everywhere; tabs and line breaks in prose only.
+    crate::text::check_yaml(&root, PROSE, &mut |pos, message| {
+        findings.push(Finding::error("schema", file, message).at(Some(pos)));
+    });
     let mut pos = Positions::default();
     pos.set(
         "",
@@ -515,15 +524,11 @@ fn read_release(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Opti
     let version = r.required_text(root, "version", "a release", "version");
     let date = r.date(root, "date", "a release", "date", true);
     let summary = r.required_text(root, "summary", "a release", "summary");
-    if let (Some(s), Some(node)) = (&summary, root.get("summary")) {
-        if s.trim().is_empty() {
-            r.schema(node.pos, "`summary` is empty".into());
-        } else if s.trim_end().contains('\n') {
-            r.schema(
-                node.pos,
-                "`summary` must be one line of plain text; put details in `notes`".into(),
-            );
-        }
+    // A summary spanning lines is a finding of the text check.
+    if let (Some(s), Some(node)) = (&summary, root.get("summary"))
+        && s.trim().is_empty()
+    {
+        r.schema(node.pos, "`summary` is empty".into());
     }
     let title = r.text(root, "title", "title");
     let status = match root.get("status") {
@@ -612,17 +617,32 @@ fn read_release(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Opti
                 for (key, value) in entries {
                     r.pos.set(format!("evaluations.{}", key.name), value.pos);
                     match value.as_f64() {
-                        Some(v) => {
+                        Some(v) if v.abs() <= MAX_EVALUATION => {
                             evaluations.insert(key.name.clone(), v);
                         }
-                        None => r.schema(
+                        Some(_) => r.schema(
                             value.pos,
                             format!(
-                                "evaluation `{}` must be a finite number, found {}",
+                                "evaluation `{}` is `{}`, beyond ±1e15: no score is that large",
                                 key.name,
-                                value.kind()
+                                value.as_str().unwrap_or_default().trim()
                             ),
                         ),
+                        None => {
+                            let found = match &value.value {
+                                yaml::Value::Scalar { text, plain: true } if !value.is_null() => {
+                                    format!("`{}`", text.trim())
+                                }
+                                _ => value.kind().to_string(),
+                            };
+                            r.schema(
+                                value.pos,
+                                format!(
+                                    "evaluation `{}` must be a finite number, found {found}",
+                                    key.name
+                                ),
+                            )
+                        }
                     }
                 }
             }

@@ -3,6 +3,9 @@
 
 use serde_json::{Value, json};
 
+use crate::manifest::MAX_EVALUATION;
+use crate::text;
+
 /// The manifest schema. `base_url` names its `$id` when the site has one.
 pub fn manifest_schema(base_url: Option<&str>) -> Value {
     let date = json!({
@@ -50,10 +53,14 @@ pub fn manifest_schema(base_url: Option<&str>) -> Value {
                     "required": ["format", "file"],
                     "properties": {
                         "format": {"enum": ["safetensors", "gguf", "other"]},
-                        "file": {"type": "string", "not": {"pattern": "(^/|(^|/)\\.\\.(/|$))"}},
+                        "file": {
+                            "type": "string",
+                            "pattern": text::FILE.pattern(),
+                            "not": {"pattern": "(^/|(^|/)\\.\\.(/|$))"}
+                        },
                         "repo": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
                         "revision": {"type": "string"},
-                        "quantization": {"type": "string"},
+                        "quantization": {"type": "string", "pattern": text::QUANTIZATION.pattern()},
                         "size": {"type": "integer", "minimum": 1},
                         "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}
                     },
@@ -61,10 +68,14 @@ pub fn manifest_schema(base_url: Option<&str>) -> Value {
                     "then": {"required": ["quantization"]}
                 }
             },
-            "ollama": {"type": "string"},
+            "ollama": {"type": "string", "pattern": text::OLLAMA.pattern()},
             "evaluations": {
                 "type": "object",
-                "additionalProperties": {"type": "number"}
+                "additionalProperties": {
+                    "type": "number",
+                    "minimum": -MAX_EVALUATION,
+                    "maximum": MAX_EVALUATION
+                }
             },
             "notes": {"type": "string", "description": "Release notes, markdown"}
         },
@@ -122,5 +133,19 @@ mod tests {
             assert!(props.contains_key(*key), "{key}");
         }
         assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    }
+
+    #[test]
+    fn character_sets_are_the_rules_own() {
+        let s = super::manifest_schema(None);
+        let artifact = &s["$defs"]["release"]["properties"]["artifacts"]["items"]["properties"];
+        assert_eq!(artifact["file"]["pattern"], "^[A-Za-z0-9._+/-]+$");
+        assert_eq!(artifact["quantization"]["pattern"], "^[A-Za-z0-9._-]+$");
+        let release = &s["$defs"]["release"]["properties"];
+        assert_eq!(release["ollama"]["pattern"], "^[A-Za-z0-9._/:-]+$");
+        assert_eq!(
+            release["evaluations"]["additionalProperties"]["maximum"],
+            1e15
+        );
     }
 }

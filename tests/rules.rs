@@ -482,6 +482,18 @@ fn content() {
     );
 }
 
+#[test]
+fn unsafe_path() {
+    // A manifest that links to a file outside the site (here, another
+    // fixture's): never read, so no other finding about it.
+    expect(
+        "unsafe-path",
+        TODAY,
+        1,
+        &[("unsafe-path", E, "releases/m/stream/2024-05-02.yaml", None)],
+    );
+}
+
 // ---- boundaries -------------------------------------------------------------
 
 const FINAL: &str = "releases/m/versioned/1.0.0.yaml";

@@ -1,5 +1,6 @@
 //! Rules about one manifest at a time: `version-format`, `revision-format`,
-//! `taxonomy-date`, `tag-format`, `artifact`, `future-date`, `planned-past`.
+//! `taxonomy-date`, `tag-format`, `artifact` (with the character sets of
+//! `file`, `quantization` and `ollama`), `future-date`, `planned-past`.
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -8,6 +9,7 @@ use crate::config::{Versioning, valid_tag};
 use crate::diagnostics::Finding;
 use crate::load::Site;
 use crate::manifest::{Format, Release, Status, Version, parse_day};
+use crate::text;
 
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     // Each release on its own, so in parallel; the caller sorts.
@@ -56,6 +58,22 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The message when `value` of `field` holds a character outside `set`
+/// (these values end up in URLs and in commands shown for copy and paste).
+fn char_set(field: &str, value: &str, set: text::CharSet) -> Option<String> {
+    let bad = match set.fault(value) {
+        _ if value.is_empty() => "nothing".to_string(),
+        None => return None,
+        Some(' ') => "a space".to_string(),
+        Some(c) if c.is_ascii_graphic() => format!("`{c}`"),
+        Some(c) => format!("U+{:04X}", u32::from(c)),
+    };
+    Some(format!(
+        "`{field}` may hold only {}, found {bad} in `{value}`",
+        set.class()
+    ))
 }
 
 pub fn is_hex(s: &str) -> bool {
@@ -208,7 +226,19 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
                 &field("file"),
                 format!("`file` must be a path inside the repo, found `{}`", a.file),
             ));
+        } else if let Some(f) = char_set("file", &a.file, text::FILE) {
+            out.push(err("artifact", &field("file"), f));
         }
+        if let Some(q) = &a.quantization
+            && let Some(f) = char_set("quantization", q, text::QUANTIZATION)
+        {
+            out.push(err("artifact", &field("quantization"), f));
+        }
+    }
+    if let Some(name) = &r.ollama
+        && let Some(f) = char_set("ollama", name, text::OLLAMA)
+    {
+        out.push(err("artifact", "ollama", f));
     }
 
     if r.status.shipped() && r.date > today {

@@ -48,7 +48,7 @@ fn disk_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
         if entry.file_type().is_file() {
             let rel = crate::load::relative(dir, entry.path());
-            let bytes = std::fs::read(entry.path())
+            let bytes = crate::read::read(dir, entry.path(), crate::read::Kind::Theme)
                 .with_context(|| format!("reading {}", entry.path().display()))?;
             out.push((rel, bytes));
         }
