@@ -302,6 +302,16 @@ pub fn render(md: &str, base_path: &str) -> String {
 /// "What changed"): its headings go `shift` levels deeper, so `##` under an
 /// `<h2>` becomes an `<h3>`.
 pub fn render_nested(md: &str, base_path: &str, shift: usize) -> String {
+    let html = html(md, base_path, shift);
+    // Characters no page may carry, from the source or from a character
+    // reference (`&#1;`) the parsers decoded.
+    match super::refused::drop_refused(&html) {
+        Cow::Borrowed(_) => html,
+        Cow::Owned(cleaned) => cleaned,
+    }
+}
+
+fn html(md: &str, base_path: &str, shift: usize) -> String {
     let events: Vec<Event> = Parser::new_ext(md, options()).collect();
     let raw_html = events.iter().any(|e| {
         matches!(

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod markdown;
 pub mod output;
 pub mod pages;
+pub mod refused;
 pub mod theme;
 
 /// One file of the output, by its path relative to the output folder.

@@ -6,6 +6,7 @@ mod api;
 mod calendar;
 mod feeds;
 mod fixture;
+mod hostile;
 
 use cadence_site::site::{api as api_files, calendar as calendar_files, catalog::Catalog};
 
