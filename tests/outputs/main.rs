@@ -4,6 +4,7 @@
 
 mod api;
 mod calendar;
+mod commands;
 mod feeds;
 mod fixture;
 mod hostile;
