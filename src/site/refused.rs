@@ -21,6 +21,13 @@ pub fn refused(c: char) -> bool {
         || n & 0xFFFE == 0xFFFE
 }
 
+/// Whether a refused character can start with byte `b` (the C0 controls
+/// and DEL, and the lead bytes of the C1 controls and noncharacters).
+#[inline]
+pub fn may_start(b: u8) -> bool {
+    matches!(b, 0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F | 0xC2 | 0xEF | 0xF0..=0xF4)
+}
+
 /// The length in bytes of the refused character that starts at byte `i`
 /// of `s`, if one does. Cheap on the bytes that cannot start one (every
 /// printable ASCII byte and most lead bytes), for the escaping loops.
@@ -40,7 +47,12 @@ pub fn refused_at(s: &str, i: usize) -> Option<usize> {
 
 /// `text` without its refused characters (borrowed when it has none).
 pub fn drop_refused(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(refused) {
+    let bytes = text.as_bytes();
+    let clean = !bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| may_start(b) && refused_at(text, i).is_some());
+    if clean {
         return Cow::Borrowed(text);
     }
     Cow::Owned(text.chars().filter(|&c| !refused(c)).collect())

@@ -165,13 +165,17 @@ pub fn escape_into(out: &mut String, input: &str) {
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
             b'\'' => ("&#39;", 1),
-            _ => match super::refused::refused_at(input, i) {
+            b if super::refused::may_start(b) => match super::refused::refused_at(input, i) {
                 Some(len) => ("", len),
                 None => {
                     i += 1;
                     continue;
                 }
             },
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         // `i` is on a character boundary: the five are ASCII, and a
         // refused character is whole.
