@@ -25,8 +25,24 @@ pub fn refused(c: char) -> bool {
 /// and DEL, and the lead bytes of the C1 controls and noncharacters).
 #[inline]
 pub fn may_start(b: u8) -> bool {
+    MAY_START[b as usize]
+}
+
+/// [`may_start`], for tables built at compile time.
+pub const fn may_start_const(b: u8) -> bool {
     matches!(b, 0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F | 0xC2 | 0xEF | 0xF0..=0xF4)
 }
+
+/// [`may_start`] as a table: one load a byte in the escaping loops.
+static MAY_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = may_start_const(b as u8);
+        b += 1;
+    }
+    t
+};
 
 /// The length in bytes of the refused character that starts at byte `i`
 /// of `s`, if one does. Cheap on the bytes that cannot start one (every
@@ -48,10 +64,14 @@ pub fn refused_at(s: &str, i: usize) -> Option<usize> {
 /// `text` without its refused characters (borrowed when it has none).
 pub fn drop_refused(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    let clean = !bytes
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| may_start(b) && refused_at(text, i).is_some());
+    let mut from = 0;
+    let clean = loop {
+        match bytes[from..].iter().position(|&b| may_start(b)) {
+            None => break true,
+            Some(p) if refused_at(text, from + p).is_some() => break false,
+            Some(p) => from += p + 1,
+        }
+    };
     if clean {
         return Cow::Borrowed(text);
     }

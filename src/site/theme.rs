@@ -159,23 +159,23 @@ pub fn escape_into(out: &mut String, input: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if !ATTENTION[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
         let (rep, len) = match bytes[i] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
             b'\'' => ("&#39;", 1),
-            b if super::refused::may_start(b) => match super::refused::refused_at(input, i) {
+            _ => match super::refused::refused_at(input, i) {
                 Some(len) => ("", len),
                 None => {
                     i += 1;
                     continue;
                 }
             },
-            _ => {
-                i += 1;
-                continue;
-            }
         };
         // `i` is on a character boundary: the five are ASCII, and a
         // refused character is whole.
@@ -186,6 +186,19 @@ pub fn escape_into(out: &mut String, input: &str) {
     }
     out.push_str(&input[start..]);
 }
+
+/// The bytes [`escape_into`] looks at: the five it escapes and those a
+/// refused character can start with.
+static ATTENTION: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b as u8, b'&' | b'<' | b'>' | b'"' | b'\'')
+            || super::refused::may_start_const(b as u8);
+        b += 1;
+    }
+    t
+};
 
 /// Tera's error with its causes, which hold the useful part.
 pub fn tera_error(e: &tera::Error) -> String {
