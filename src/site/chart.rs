@@ -349,7 +349,7 @@ mod tests {
                     "x" | "y" | "x1" | "x2" | "y1" | "y2" | "cx" | "cy" | "r" => vec![a.value()],
                     "points" | "viewBox" => a
                         .value()
-                        .split(|c: char| c == ' ' || c == ',')
+                        .split([' ', ','])
                         .filter(|s| !s.is_empty())
                         .collect(),
                     _ => continue,
