@@ -186,7 +186,8 @@ fn slot_event(catalog: &Catalog, slot: &Slot, host: &str) -> Event {
 
 /// Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon and comma
 /// get a backslash, a line break becomes `\n`; other control characters
-/// (not allowed in TEXT) are dropped, a tab kept.
+/// (not allowed in TEXT) and noncharacters are dropped
+/// ([`super::refused`]), a tab kept.
 pub fn text(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     let mut chars = value.chars().peekable();
@@ -203,7 +204,7 @@ pub fn text(value: &str) -> String {
             }
             '\n' => out.push_str("\\n"),
             '\t' => out.push('\t'),
-            c if c.is_control() => {}
+            c if super::refused::refused(c) => {}
             c => out.push(c),
         }
     }
@@ -268,6 +269,7 @@ mod tests {
         assert_eq!(text("a;b,c"), r"a\;b\,c");
         assert_eq!(text("one\ntwo\r\nthree\rfour"), r"one\ntwo\nthree\nfour");
         assert_eq!(text("tab\there\u{7}"), "tab\there");
+        assert_eq!(text("a\u{85}b\u{fffe}c\u{1b}d"), "abcd");
         assert_eq!(text("plain: text"), "plain: text");
     }
 

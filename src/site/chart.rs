@@ -57,6 +57,9 @@ const BOTTOM: f64 = 36.0;
 
 use super::theme::escape;
 
+mod scale;
+use scale::Scale;
+
 /// A number as written in a manifest: the shortest form that reads back
 /// the same (`7.23`, `0.5`, `12`).
 pub fn number(v: f64) -> String {
@@ -68,23 +71,6 @@ pub fn number(v: f64) -> String {
 pub fn decimals(v: f64) -> usize {
     let s = number(v);
     s.split_once('.').map_or(0, |(_, f)| f.len())
-}
-
-/// A tick step of 1, 2 or 5 times a power of ten, about `range / 4`.
-fn nice_step(range: f64) -> f64 {
-    let raw = range / 4.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let f = raw / mag;
-    let nice = if f <= 1.0 {
-        1.0
-    } else if f <= 2.0 {
-        2.0
-    } else if f <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * mag
 }
 
 fn coord(v: f64) -> String {
@@ -107,20 +93,7 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
     let (Some(&d0), Some(&d1)) = (dates.iter().min(), dates.iter().max()) else {
         return String::new();
     };
-    let mut lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let mut hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    // A little room above and below, so no point sits on the frame.
-    let pad = if lo == hi {
-        if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 }
-    } else {
-        (hi - lo) * 0.08
-    };
-    lo -= pad;
-    hi += pad;
-    let step = nice_step(hi - lo);
-    lo = (lo / step).floor() * step;
-    hi = (hi / step).ceil() * step;
-    let step_decimals = (-step.log10().floor()).max(0.0) as usize;
+    let scale = Scale::new(&values);
 
     let span = (d1 - d0).num_days() as f64;
     let plot_w = W - LEFT - RIGHT;
@@ -132,7 +105,7 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
             LEFT + plot_w * (d - d0).num_days() as f64 / span
         }
     };
-    let y = |v: f64| TOP + plot_h * (hi - v) / (hi - lo);
+    let y = |v: f64| TOP + plot_h * scale.fraction(v);
 
     let mut svg = String::new();
     let _ = write!(
@@ -141,24 +114,16 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         escape(&format!("{title} over time"))
     );
     // Y axis: grid lines and labels.
-    let mut k = 0;
-    loop {
-        let mut v = lo + step * k as f64;
-        if v.abs() < step / 1e6 {
-            v = 0.0;
-        }
-        if v > hi + step / 1000.0 {
-            break;
-        }
-        let yy = coord(y(v));
+    for k in 0..=scale.steps {
+        let yy = coord(TOP + plot_h * (1.0 - k as f64 / scale.steps as f64));
         let _ = writeln!(
             svg,
-            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"tick\" x=\"{}\" y=\"{yy}\" text-anchor=\"end\" dominant-baseline=\"middle\">{v:.step_decimals$}</text>",
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"tick\" x=\"{}\" y=\"{yy}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
             coord(LEFT),
             coord(W - RIGHT),
             coord(LEFT - 6.0),
+            scale.label(k),
         );
-        k += 1;
     }
     // X axis: the first and last date, and two between when there is room.
     let _ = writeln!(
@@ -367,6 +332,146 @@ mod tests {
         assert!(!html.contains("inf"), "{html}");
         assert_eq!(html.matches("<circle").count(), 1);
         assert!(render("c", "MMLU", &[], &[]).is_empty());
+    }
+
+    /// The chart's SVG parsed as XML; every number of its geometry
+    /// (coordinates, radii, polyline points, the view box) and every tick
+    /// label, each checked finite and on the canvas.
+    fn drawn(html: &str) -> Vec<f64> {
+        let start = html.find("<svg").expect("an <svg>");
+        let end = html.find("</svg>").expect("an </svg>") + "</svg>".len();
+        let doc = roxmltree::Document::parse(&html[start..end])
+            .unwrap_or_else(|e| panic!("the SVG is not well-formed XML: {e}\n{html}"));
+        let mut numbers = Vec::new();
+        for node in doc.descendants().filter(|n| n.is_element()) {
+            for a in node.attributes() {
+                let list: Vec<&str> = match a.name() {
+                    "x" | "y" | "x1" | "x2" | "y1" | "y2" | "cx" | "cy" | "r" => vec![a.value()],
+                    "points" | "viewBox" => a
+                        .value()
+                        .split([' ', ','])
+                        .filter(|s| !s.is_empty())
+                        .collect(),
+                    _ => continue,
+                };
+                for n in list {
+                    let v: f64 = n
+                        .parse()
+                        .unwrap_or_else(|_| panic!("{}=\"{n}\" is not a number", a.name()));
+                    assert!(
+                        v.is_finite() && (-W..=2.0 * W).contains(&v),
+                        "{}=\"{n}\" is off the canvas:\n{html}",
+                        a.name()
+                    );
+                    numbers.push(v);
+                }
+            }
+            if node.has_tag_name("text") && node.attribute("class") == Some("tick") {
+                let label = node.text().unwrap_or_default();
+                if NaiveDate::parse_from_str(label, "%Y-%m-%d").is_err() {
+                    // `4e308` is a number, though above f64::MAX.
+                    let _: f64 = label
+                        .parse()
+                        .unwrap_or_else(|_| panic!("tick label {label:?} is not a number"));
+                    assert!(!label.contains("inf"), "tick label {label:?}");
+                    assert!(label.len() <= 16, "tick label {label:?} is too long");
+                }
+            }
+        }
+        numbers
+    }
+
+    fn chart_of(values: &[f64], gate: Option<f64>) -> String {
+        let dates = ["2024-09-16", "2024-12-16", "2025-03-16", "2025-06-16"];
+        let points = values
+            .iter()
+            .enumerate()
+            .map(|(n, &v)| point(dates[n % dates.len()], v, &format!("1.{n}.0")))
+            .collect();
+        let series = vec![Series {
+            name: "Versioned".into(),
+            style: Style::Line,
+            color: 0,
+            points,
+        }];
+        let gates: Vec<Threshold> = gate
+            .map(|value| Threshold {
+                value,
+                label: "gate".into(),
+            })
+            .into_iter()
+            .collect();
+        render("c", "M", &series, &gates)
+    }
+
+    #[test]
+    fn huge_tiny_and_mixed_values_draw_on_the_canvas() {
+        let cases: &[&[f64]] = &[
+            &[9e307, -9e307],
+            &[f64::MAX, f64::MIN],
+            &[f64::MAX, f64::MAX],
+            &[1e308, 1.7e308],
+            &[5e-324, -5e-324],
+            &[5e-324, 5e-324],
+            &[f64::MIN_POSITIVE, 0.0],
+            &[1e-300, 1e300],
+            &[1.0, 1.0 + f64::EPSILON],
+            &[-0.0, 0.0],
+            &[1e15, 1e15 + 2.0],
+            &[7.23, 7.4, 7.31],
+            &[0.5, 0.52],
+        ];
+        for values in cases {
+            for gate in [None, Some(7.1), Some(f64::MAX), Some(-1e-310)] {
+                let html = chart_of(values, gate);
+                assert!(!html.contains("NaN") && !html.contains("inf"), "{values:?}");
+                let numbers = drawn(&html);
+                assert!(numbers.len() > 10, "{values:?}");
+                let ticks = html.matches("<line class=\"grid\"").count();
+                assert!((2..=12).contains(&ticks), "{ticks} ticks for {values:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ordinary_values_keep_ordinary_ticks() {
+        let html = chart_of(&[7.23, 7.4], Some(7.1));
+        drawn(&html);
+        for label in ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5"] {
+            assert!(
+                html.contains(&format!(">{label}</text>")),
+                "{label}: {html}"
+            );
+        }
+        let html = chart_of(&[0.5, 0.52], None);
+        assert!(html.contains(">0.50</text>"), "{html}");
+        let html = chart_of(&[1200.0, 3400.0], None);
+        assert!(html.contains(">2000</text>"), "{html}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 300,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(15),
+            ..Default::default()
+        })]
+
+        #[test]
+        fn any_finite_values_draw_a_well_formed_chart(
+            values in proptest::collection::vec(finite(), 1..6),
+            gate in proptest::option::of(finite()),
+        ) {
+            let html = chart_of(&values, gate);
+            proptest::prop_assert!(!html.contains("NaN") && !html.contains("inf"));
+            drawn(&html);
+        }
+    }
+
+    /// Any finite f64: huge, tiny, subnormal, zero, either sign.
+    fn finite() -> impl proptest::strategy::Strategy<Value = f64> {
+        use proptest::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
+        POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO
     }
 
     #[test]

@@ -158,13 +158,13 @@ impl Item {
             }
         };
         Item {
-            id: catalog.entry_id(e),
-            title,
-            url,
+            id: xml(&catalog.entry_id(e)),
+            title: xml(&title),
+            url: xml(&url),
             published: catalog.first_date(e),
             updated: catalog.updated(e),
-            summary,
-            content,
+            summary: xml(&summary),
+            content: xml(&content),
         }
     }
 }
@@ -218,6 +218,13 @@ fn notes_html(md: &str, base_path: &str) -> String {
     super::markdown::render(md, base_path)
 }
 
+/// Text as it enters a feed: without the characters XML 1.0 refuses (C0
+/// controls, U+FFFE) and the others no output carries
+/// ([`super::refused`]). The crates escape the rest.
+fn xml(text: &str) -> String {
+    super::refused::drop_refused(text).into_owned()
+}
+
 /// Midnight UTC of a day, as the crates want it.
 fn midnight(day: NaiveDate) -> DateTime<FixedOffset> {
     FixedOffset::east_opt(0)
@@ -240,12 +247,12 @@ fn feed_updated(items: &[&Item], epoch: NaiveDate) -> NaiveDate {
 fn atom_feed(catalog: &Catalog, feed: &Feed, items: &[&Item], epoch: NaiveDate) -> Vec<u8> {
     let config = catalog.config;
     let author = atom::Person {
-        name: if config.author.name.trim().is_empty() {
-            config.title.clone()
+        name: xml(if config.author.name.trim().is_empty() {
+            &config.title
         } else {
-            config.author.name.clone()
-        },
-        email: config.author.email.clone(),
+            &config.author.name
+        }),
+        email: config.author.email.as_deref().map(xml),
         ..Default::default()
     };
     let entries: Vec<atom::Entry> = items
@@ -272,27 +279,27 @@ fn atom_feed(catalog: &Catalog, feed: &Feed, items: &[&Item], epoch: NaiveDate) 
         })
         .collect();
     let doc = atom::Feed {
-        title: atom::Text::plain(feed.title.clone()),
-        id: feed_id(catalog, feed),
+        title: atom::Text::plain(xml(&feed.title)),
+        id: xml(&feed_id(catalog, feed)),
         updated: midnight(feed_updated(items, epoch)),
         authors: vec![author],
         links: vec![
             atom::Link {
-                href: catalog.url(&format!("{}atom.xml", feed.dir)),
+                href: xml(&catalog.url(&format!("{}atom.xml", feed.dir))),
                 rel: "self".into(),
                 mime_type: Some("application/atom+xml".into()),
                 ..Default::default()
             },
             atom::Link {
-                href: catalog.url(&feed.page),
+                href: xml(&catalog.url(&feed.page)),
                 rel: "alternate".into(),
                 mime_type: Some("text/html".into()),
                 ..Default::default()
             },
         ],
         subtitle: (!feed.description.trim().is_empty())
-            .then(|| atom::Text::plain(feed.description.clone())),
-        lang: Some(config.language.clone()),
+            .then(|| atom::Text::plain(xml(&feed.description))),
+        lang: Some(xml(&config.language)),
         entries,
         ..Default::default()
     };
@@ -316,7 +323,7 @@ fn rss_channel(catalog: &Catalog, feed: &Feed, items: &[&Item]) -> Vec<u8> {
         attrs: BTreeMap::from([
             (
                 "href".to_string(),
-                catalog.url(&format!("{}rss.xml", feed.dir)),
+                xml(&catalog.url(&format!("{}rss.xml", feed.dir))),
             ),
             ("rel".to_string(), "self".to_string()),
             ("type".to_string(), "application/rss+xml".to_string()),
@@ -326,14 +333,14 @@ fn rss_channel(catalog: &Catalog, feed: &Feed, items: &[&Item]) -> Vec<u8> {
     // A feed with no entries has no publication date: RSS makes both optional.
     let newest = items.iter().map(|i| i.updated).max().map(rfc2822);
     let channel = rss::Channel {
-        title: feed.title.clone(),
-        link: catalog.url(&feed.page),
-        description: if feed.description.trim().is_empty() {
-            feed.title.clone()
+        title: xml(&feed.title),
+        link: xml(&catalog.url(&feed.page)),
+        description: xml(if feed.description.trim().is_empty() {
+            &feed.title
         } else {
-            feed.description.clone()
-        },
-        language: Some(config.language.clone()),
+            &feed.description
+        }),
+        language: Some(xml(&config.language)),
         pub_date: newest.clone(),
         last_build_date: newest,
         namespaces: BTreeMap::from([("atom".to_string(), ATOM_NS.to_string())]),

@@ -8,14 +8,21 @@
 //! task-list checkboxes, footnotes and table alignment survive. A link or
 //! image whose URL starts with `/` is relative to the site, so the path of
 //! `base_url` is put before it.
+//!
+//! One `ammonia::Builder`, configured once, sanitises every call; what a
+//! call adds (the ids it gave out, the base path) reaches its attribute
+//! filter through a thread-local ([`Call`]). Raw HTML that would take the
+//! text after it (an unclosed `<title>`, `<style>`, comment or attribute)
+//! is shown as text instead ([`raw`]).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-mod direct;
+mod raw;
 
 /// Ids the default theme uses on its own pages; headings in markdown never
 /// take them, so every id on a page stays unique.
@@ -71,16 +78,15 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
-/// Hands out unique ids: `notes`, `notes-1`, `notes-2`.
+/// Hands out unique ids: `notes`, `notes-1`, `notes-2`; never one of
+/// [`THEME_IDS`].
 struct Ids {
-    taken: HashSet<String>,
     given: HashSet<String>,
 }
 
 impl Ids {
     fn new() -> Ids {
         Ids {
-            taken: THEME_IDS.iter().map(|s| s.to_string()).collect(),
             given: HashSet::new(),
         }
     }
@@ -89,11 +95,10 @@ impl Ids {
         let base = if wanted.is_empty() { fallback } else { wanted };
         let mut id = base.to_string();
         let mut n = 1;
-        while self.taken.contains(&id) {
+        while THEME_IDS.contains(&id.as_str()) || self.given.contains(&id) {
             id = format!("{base}-{n}");
             n += 1;
         }
-        self.taken.insert(id.clone());
         self.given.insert(id.clone());
         id
     }
@@ -130,6 +135,9 @@ fn shifted(level: HeadingLevel, shift: usize) -> HeadingLevel {
 /// after it, so raw HTML can never bring in an `<input>` of its own.
 const TASK_DONE: &str = "\u{E000}task-done\u{E001}";
 const TASK_OPEN: &str = "\u{E000}task-open\u{E001}";
+/// What a task-list marker becomes (as the sanitiser would write it).
+const CHECKBOX_DONE: &str = r#"<input type="checkbox" checked="" disabled="">"#;
+const CHECKBOX_OPEN: &str = r#"<input type="checkbox" disabled="">"#;
 
 /// Give headings ids and footnotes their own ids and numbers.
 fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids, shift: usize) -> Vec<Event<'a>> {
@@ -218,15 +226,29 @@ fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids, shift: usize) -> Vec<Event
     out
 }
 
+/// What the sanitiser's attribute filter knows of the call it serves.
 #[derive(Default)]
-struct FilterState {
-    ids: HashSet<String>,
+struct Call {
+    /// Ids cadence gave out (headings, footnotes).
+    given: HashSet<String>,
+    /// Ids written so far.
+    written: HashSet<String>,
+    /// Put before a site-relative URL: the base path without its last `/`.
+    prefix: String,
+    /// ammonia calls the filter for each attribute of an element in
+    /// order, `rel` last on links: whether this link kept its `href`.
     link_has_href: bool,
 }
 
+thread_local! {
+    static CALL: RefCell<Call> = RefCell::new(Call::default());
+}
+
 /// The sanitiser: ammonia's safe defaults, minus tags HTML5 made obsolete,
-/// plus what cadence's own markdown output needs.
-fn sanitiser(allowed_ids: HashSet<String>, base_path: &str) -> ammonia::Builder<'static> {
+/// plus what cadence's own markdown output needs. Built once.
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(sanitiser);
+
+fn sanitiser() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.rm_tags(["acronym", "big", "center", "strike", "tt"])
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
@@ -261,35 +283,40 @@ fn sanitiser(allowed_ids: HashSet<String>, base_path: &str) -> ammonia::Builder<
         ),
         ("div", HashSet::from(["footnote-definition"])),
     ]));
-    let prefix = base_path.trim_end_matches('/').to_string();
-    // ammonia calls the filter for each attribute of an element in order,
-    // `rel` last on links; this remembers what the filter saw so far.
-    let state = Mutex::new(FilterState::default());
-    b.attribute_filter(move |element, attribute, value| {
-        let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
-        match (element, attribute) {
+    b.attribute_filter(|element, attribute, value| {
+        CALL.with_borrow_mut(|call| match (element, attribute) {
             // Only ids cadence gave out, each once: raw HTML cannot take
             // an id the page already uses.
-            (_, "id") => (allowed_ids.contains(value) && state.ids.insert(value.to_string()))
+            (_, "id") => (call.given.contains(value) && call.written.insert(value.to_string()))
                 .then(|| Cow::Owned(value.to_string())),
             // `rel` on a link whose href was removed is invalid HTML.
-            ("a", "rel") => {
-                std::mem::take(&mut state.link_has_href).then_some(Cow::Borrowed(value))
-            }
+            ("a", "rel") => std::mem::take(&mut call.link_has_href).then_some(Cow::Borrowed(value)),
             (_, "href" | "src") => {
                 if element == "a" {
-                    state.link_has_href = true;
+                    call.link_has_href = true;
                 }
                 if value.starts_with('/') && !value.starts_with("//") {
-                    Some(Cow::Owned(format!("{prefix}{value}")))
+                    Some(Cow::Owned(format!("{}{value}", call.prefix)))
                 } else {
                     Some(Cow::Borrowed(value))
                 }
             }
             _ => Some(Cow::Borrowed(value)),
-        }
+        })
     });
     b
+}
+
+/// Sanitise `html` with [`SANITISER`]; site-relative URLs get `prefix`
+/// (the base path without its last `/`).
+fn clean(html: &str, prefix: &str) -> String {
+    CALL.with_borrow_mut(|call| {
+        call.written.clear();
+        call.link_has_href = false;
+        call.prefix.clear();
+        call.prefix.push_str(prefix);
+    });
+    SANITISER.clean(html).to_string()
 }
 
 /// Markdown to sanitised HTML; `base_path` is the path of `base_url`
@@ -302,35 +329,40 @@ pub fn render(md: &str, base_path: &str) -> String {
 /// "What changed"): its headings go `shift` levels deeper, so `##` under an
 /// `<h2>` becomes an `<h3>`.
 pub fn render_nested(md: &str, base_path: &str, shift: usize) -> String {
-    let events: Vec<Event> = Parser::new_ext(md, options()).collect();
-    let raw_html = events.iter().any(|e| {
-        matches!(
-            e,
-            Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::HtmlBlock)
-        )
-    });
-    let mut ids = Ids::new();
-    let events = rewrite(events, &mut ids, shift);
-    let capacity = md.len() * 3 / 2;
-    if !raw_html
-        && direct::source_ok(md)
-        && let Some(html) = direct::html(&events, base_path.trim_end_matches('/'), capacity)
-    {
-        return html;
+    let html = html(md, base_path, shift);
+    // Characters no page may carry, from the source or from a character
+    // reference (`&#1;`) the parsers decoded.
+    match super::refused::drop_refused(&html) {
+        Cow::Borrowed(_) => html,
+        Cow::Owned(cleaned) => cleaned,
     }
-    sanitised(events, ids, base_path, capacity)
 }
 
-/// HTML of rewritten events through the sanitiser: for markdown with raw
-/// HTML in it, and whatever [`direct`] leaves to it.
-fn sanitised(events: Vec<Event>, ids: Ids, base_path: &str, capacity: usize) -> String {
-    let mut html = String::with_capacity(capacity);
+fn html(md: &str, base_path: &str, shift: usize) -> String {
+    let events: Vec<Event> = Parser::new_ext(md, options()).collect();
+    // Which events are raw HTML from the source, before [`rewrite`] adds
+    // HTML of its own (footnotes); it maps events one to one.
+    let raw: Vec<bool> = events
+        .iter()
+        .map(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+        .collect();
+    let mut ids = Ids::new();
+    let events = rewrite(events, &mut ids, shift);
+    CALL.with_borrow_mut(|call| call.given = ids.given);
+    let events = if raw.contains(&true) {
+        raw::contain(events, &raw)
+    } else {
+        events
+    };
+    let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitiser(ids.given, base_path)
-        .clean(&html)
-        .to_string()
-        .replace(TASK_DONE, direct::CHECKBOX_DONE)
-        .replace(TASK_OPEN, direct::CHECKBOX_OPEN)
+    let html = clean(&html, base_path.trim_end_matches('/'));
+    if html.contains('\u{E000}') {
+        html.replace(TASK_DONE, CHECKBOX_DONE)
+            .replace(TASK_OPEN, CHECKBOX_OPEN)
+    } else {
+        html
+    }
 }
 
 /// The text of a markdown fragment without markup, on one line (for
@@ -473,6 +505,107 @@ mod tests {
         assert!(html.contains(r#"href="sub/""#), "{html}");
         let html = render("[schedule](/schedule/)", "/");
         assert!(html.contains(r#"href="/schedule/""#), "{html}");
+    }
+
+    /// Elements that must never reach a page from raw HTML.
+    const DANGEROUS: &[&str] = &[
+        "<script",
+        "<style",
+        "<textarea",
+        "<title",
+        "<iframe",
+        "<noscript",
+        "<xmp",
+        "<plaintext",
+        "<template",
+        "<math",
+        "<svg",
+        "<select",
+        "<noembed",
+        "<noframes",
+    ];
+
+    #[test]
+    fn unclosed_raw_html_never_drops_the_text_after_it() {
+        let openers = [
+            "<math><style>",
+            "<svg><style>",
+            "<style>",
+            "<script>",
+            "<textarea>",
+            "<title>",
+            "<noscript>",
+            "<xmp>",
+            "<plaintext>",
+            "<iframe>",
+            "<template>",
+            "<noembed>",
+            "<noframes>",
+            "<select>",
+            "<!--",
+            "Inline <script> in a paragraph",
+            "Inline <math><style> in a paragraph",
+            "<div>\n<script>",
+            "<div>\n<img alt=\"open",
+            "<div title='open",
+            "- item <title>\n- second item",
+        ];
+        for open in openers {
+            let md = format!(
+                "{open}\n\nThe paragraph after it, with **bold** text.\n\n## Next\n\nLast words.\n"
+            );
+            for html in [render(&md, "/"), render_nested(&md, "/lab/", 1)] {
+                for words in ["The paragraph after it", "bold", "Last words"] {
+                    assert!(html.contains(words), "{open:?} dropped {words:?}: {html}");
+                }
+                for tag in DANGEROUS {
+                    assert!(!html.contains(tag), "{open:?} left {tag}: {html}");
+                }
+            }
+        }
+        // Outside an HTML block that CommonMark runs to the end (`<script`,
+        // `<style`, `<textarea`, a comment), what follows is still markdown.
+        for open in [
+            "<math><style>",
+            "<title>",
+            "<xmp>",
+            "<template>",
+            "<div title='open",
+        ] {
+            let html = render(&format!("{open}\n\nAfter, **bold**.\n"), "/");
+            assert!(
+                html.contains("<p>After, <strong>bold</strong>.</p>"),
+                "{open}: {html}"
+            );
+        }
+        // Closed, they are still removed with what they hold.
+        let html = render(
+            "<script>alert(1)</script>\n\n<style>p{}</style>\n\nafter\n",
+            "/",
+        );
+        assert!(!html.contains("alert") && !html.contains("p{}"), "{html}");
+        assert!(html.contains("after"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_around_markdown_keeps_it() {
+        let html = render(
+            "<details><summary>All changes</summary>\n\n- one\n- **two**\n\n</details>\n\nAfter.\n",
+            "/",
+        );
+        assert!(
+            html.contains("<details><summary>All changes</summary>\n<ul>\n<li>one</li>\n<li><strong>two</strong></li>\n</ul>\n</details>"),
+            "{html}"
+        );
+        let html = render(
+            "<a href=\"/schedule/\">s</a> <img src=\"/i.png\" alt=\"\">",
+            "/lab/",
+        );
+        assert!(
+            html.contains(r#"<a href="/lab/schedule/" rel="noopener noreferrer">s</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<img src="/lab/i.png" alt="">"#), "{html}");
     }
 
     #[test]

@@ -8,9 +8,12 @@ pub mod chart;
 pub mod compiled;
 pub mod context;
 pub mod feeds;
+pub mod hub;
 pub mod markdown;
 pub mod output;
 pub mod pages;
+pub mod refused;
+pub mod shell;
 pub mod theme;
 
 /// One file of the output, by its path relative to the output folder.

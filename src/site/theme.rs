@@ -152,26 +152,53 @@ pub fn escape(input: &str) -> String {
     out
 }
 
-/// [`escape`], appending to `out`.
+/// [`escape`], appending to `out`; characters no page may carry
+/// ([`super::refused`]) are dropped.
 pub fn escape_into(out: &mut String, input: &str) {
     let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+    let mut i = 0;
+    while i < bytes.len() {
+        if !ATTENTION[bytes[i] as usize] {
+            i += 1;
+            continue;
+        }
+        let (rep, len) = match bytes[i] {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            _ => match super::refused::refused_at(input, i) {
+                Some(len) => ("", len),
+                None => {
+                    i += 1;
+                    continue;
+                }
+            },
         };
-        // The five are ASCII, so `i` is on a character boundary.
+        // `i` is on a character boundary: the five are ASCII, and a
+        // refused character is whole.
         out.push_str(&input[start..i]);
         out.push_str(rep);
-        start = i + 1;
+        i += len;
+        start = i;
     }
     out.push_str(&input[start..]);
 }
+
+/// The bytes [`escape_into`] looks at: the five it escapes and those a
+/// refused character can start with.
+static ATTENTION: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b as u8, b'&' | b'<' | b'>' | b'"' | b'\'')
+            || super::refused::may_start_const(b as u8);
+        b += 1;
+    }
+    t
+};
 
 /// Tera's error with its causes, which hold the useful part.
 pub fn tera_error(e: &tera::Error) -> String {
@@ -195,5 +222,10 @@ mod tests {
         );
         assert_eq!(super::escape(""), "");
         assert_eq!(super::escape("plain"), "plain");
+        assert_eq!(
+            super::escape("a\u{1}b\u{1b}[0m\u{85}c\u{fffe}d\te\n"),
+            "ab[0mcd\te\n",
+            "characters a page may not carry are dropped"
+        );
     }
 }

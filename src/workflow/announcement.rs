@@ -13,6 +13,7 @@
 //! - `release` (release.txt): every field of `releases.json`, and `notes_text`
 //!   (the notes as plain text), `final_version`, `rc`, `soak_until`,
 //!   `promoted_from`, `previous` (`version`, `url`), `download_command`,
+//!   `ollama_run` (both shell-quoted where a value needs it),
 //!   `evaluations_list` (`metric`, `title`, `label` padded to one width,
 //!   `value`, `change`, `previous`), each artifact's `size_human`, and
 //!   `checksums` (`sha256`, `file`)
@@ -301,8 +302,9 @@ fn release_context(catalog: &Catalog, i: usize, links: &Links) -> Value {
     v["download_command"] = json!(
         r.revision
             .as_ref()
-            .map(|rev| format!("hf download {} --revision {rev}", info.repo))
+            .map(|rev| crate::site::shell::hf_download(&info.repo, None, rev))
     );
+    v["ollama_run"] = json!(r.ollama.as_deref().map(crate::site::shell::ollama_run));
 
     let evals: Vec<(String, String, f64, Option<f64>)> = r
         .evaluations

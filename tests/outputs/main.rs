@@ -4,8 +4,10 @@
 
 mod api;
 mod calendar;
+mod commands;
 mod feeds;
 mod fixture;
+mod hostile;
 
 use cadence_site::site::{api as api_files, calendar as calendar_files, catalog::Catalog};
 

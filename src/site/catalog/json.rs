@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Catalog, HF_ENDPOINT};
+use super::Catalog;
 use crate::manifest::{Artifact, Format};
 
 /// An artifact as the JSON API shows it, derived fields included.
@@ -115,9 +115,9 @@ impl Catalog<'_> {
     /// An artifact's shape in the JSON API.
     pub fn artifact_shape<'r>(&self, i: usize, a: &'r Artifact) -> ArtifactJson<'r> {
         let (repo, revision) = self.artifact_source(i, a);
-        let url = format!("{HF_ENDPOINT}/{repo}/resolve/{revision}/{}", a.file);
+        let url = crate::site::hub::resolve_url(&repo, &revision, &a.file);
         let ollama_command = match (a.format, &a.quantization) {
-            (Format::Gguf, Some(q)) => Some(format!("ollama run hf.co/{repo}:{q}")),
+            (Format::Gguf, Some(q)) => Some(crate::site::shell::ollama_run_gguf(&repo, q)),
             _ => None,
         };
         ArtifactJson {

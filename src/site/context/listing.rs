@@ -8,7 +8,6 @@ use serde_json::{Map, Value, json};
 use super::{Brief, Pages, gate_label, object, webcal};
 use crate::config::Versioning;
 use crate::manifest::Status;
-use crate::site::catalog::HF_ENDPOINT;
 use crate::site::chart::{self, Point, Series, Style, Threshold};
 
 /// How many finals of each model a channel page lists, newest first: a
@@ -89,7 +88,7 @@ impl Pages<'_, '_> {
             "semver": ch.versioning == Versioning::Semver,
             "href": self.href(&format!("{model}/{channel}/")),
             "repo": st.repo,
-            "repo_url": format!("{}/{}", HF_ENDPOINT, st.repo),
+            "repo_url": crate::site::hub::repo_url(&st.repo),
             "latest": st.latest.map(|i| self.brief(i)),
             "upcoming": upcoming,
             "next_slot": self.next_slot(model, channel),
@@ -274,7 +273,7 @@ impl Pages<'_, '_> {
             "title": model.title,
             "description": model.description,
             "base_model": model.base_model,
-            "base_model_url": model.base_model.as_ref().map(|b| format!("{}/{b}", HF_ENDPOINT)),
+            "base_model_url": model.base_model.as_deref().map(crate::site::hub::repo_url),
             "license": model.license,
             "since": model.since.map(|d| d.to_string()),
             "href": self.href(&format!("{id}/")),

@@ -6,9 +6,8 @@ use serde_json::{Value, json};
 use super::{Brief, Pages, delta, gate_label, human_size, object};
 use crate::config::Versioning;
 use crate::manifest::{Format, Status};
-use crate::site::catalog::HF_ENDPOINT;
 use crate::site::catalog::json::{ArtifactJson, ReleaseJson};
-use crate::site::{chart, markdown};
+use crate::site::{chart, hub, markdown, shell};
 
 /// A release page's `release`: every field of the JSON API (`model` and
 /// `channel` as objects) and what the page shows besides, in the order
@@ -152,10 +151,7 @@ impl Pages<'_, '_> {
             |j| {
                 let a = files.next().expect("one shape per artifact");
                 ArtifactView {
-                    download_command: format!(
-                        "hf download {} {} --revision {}",
-                        j.repo, a.file, j.revision
-                    ),
+                    download_command: shell::hf_download(&j.repo, Some(&a.file), &j.revision),
                     size_human: a.size.map(human_size),
                     gguf: a.format == Format::Gguf,
                     api: j,
@@ -175,17 +171,17 @@ impl Pages<'_, '_> {
             href: self.href(&info.path),
             stream_href: self.href(&format!("{}/{}/", r.model, r.channel)),
             revision_short: r.revision.as_deref().map(|s| &s[..s.len().min(12)]),
-            repo_url: format!("{}/{}", HF_ENDPOINT, info.repo),
+            repo_url: hub::repo_url(&info.repo),
             revision_url: r
                 .revision
                 .as_ref()
-                .map(|rev| format!("{}/{}/tree/{rev}", HF_ENDPOINT, info.repo)),
-            tag_url: format!("{}/{}/tree/{}", HF_ENDPOINT, info.repo, info.tag),
+                .map(|rev| hub::tree_url(&info.repo, rev)),
+            tag_url: hub::tree_url(&info.repo, &info.tag),
             download_command: r
                 .revision
                 .as_ref()
-                .map(|rev| format!("hf download {} --revision {rev}", info.repo)),
-            ollama_run: r.ollama.as_ref().map(|o| format!("ollama run {o}")),
+                .map(|rev| shell::hf_download(&info.repo, None, rev)),
+            ollama_run: r.ollama.as_deref().map(shell::ollama_run),
             scores: self.scores(i),
             previous: info.previous.map(|p| self.brief_ref(p)),
             candidates: info.candidates.iter().map(|&k| self.brief_ref(k)).collect(),
