@@ -29,6 +29,12 @@ pub struct Request {
     pub body: Body,
     /// The largest answer accepted, in bytes.
     pub limit: u64,
+    /// How long one try may take, when not [`Settings::timeout`]
+    /// (a download that must fit a larger body); the retry budget grows to
+    /// hold one such try.
+    ///
+    /// [`Settings::timeout`]: crate::hf::http::Settings::timeout
+    pub timeout: Option<Duration>,
     pub repo: String,
     pub doing: String,
 }
@@ -40,6 +46,7 @@ impl Request {
             url,
             body: Body::Empty,
             limit: MAX_ANSWER,
+            timeout: None,
             repo: repo.to_string(),
             doing,
         }
@@ -52,6 +59,11 @@ impl Request {
 
     pub fn limit(mut self, bytes: u64) -> Request {
         self.limit = bytes;
+        self
+    }
+
+    pub fn timeout(mut self, per_try: Duration) -> Request {
+        self.timeout = Some(per_try);
         self
     }
 
