@@ -114,7 +114,9 @@ pub fn read_paths_info(body: &[u8]) -> Result<Vec<PathInfo>, String> {
                     return Err("an `lfs.oid` in the paths-info answer is not a sha256".into());
                 }
                 if lfs.size.is_some_and(|n| n != size) {
-                    return Err("a file's `size` and `lfs.size` in the paths-info answer differ".into());
+                    return Err(
+                        "a file's `size` and `lfs.size` in the paths-info answer differ".into(),
+                    );
                 }
                 Some(oid)
             }
@@ -276,7 +278,13 @@ impl Client {
     /// Whether `revision` is in `repo` (`Err` when the repo cannot be read).
     pub fn revision_exists(&self, repo: &str, revision: &str) -> Result<bool, HubError> {
         let tail = format!("revision/{}", encode_segment(revision));
-        match self.call(Method::GET, repo, &tail, Body::Empty, Op::Revision(revision)) {
+        match self.call(
+            Method::GET,
+            repo,
+            &tail,
+            Body::Empty,
+            Op::Revision(revision),
+        ) {
             Ok(_) => Ok(true),
             Err(HubError::RevisionNotFound { .. }) => Ok(false),
             Err(e) => Err(e),
@@ -292,7 +300,13 @@ impl Client {
             sha: Option<String>,
         }
         let tail = format!("revision/{}", encode_segment(revision));
-        let answer = match self.call(Method::GET, repo, &tail, Body::Empty, Op::Revision(revision)) {
+        let answer = match self.call(
+            Method::GET,
+            repo,
+            &tail,
+            Body::Empty,
+            Op::Revision(revision),
+        ) {
             Ok(a) => a,
             Err(HubError::RevisionNotFound { .. }) => return Ok(None),
             Err(e) => return Err(e),

@@ -12,6 +12,8 @@
 //! it decides per tag whether to create it, leave it, report a conflict or
 //! list it as unmanaged; [`sync`] runs the plans against a [`Client`]. The
 //! command, `commands::hf_sync`, chooses the repos and shows the results.
+//! [`verify`] checks the manifests' revisions and artifacts against the Hub
+//! (`cadence verify`, SPEC 11).
 
 pub mod auth;
 pub mod client;
@@ -21,6 +23,7 @@ pub mod http;
 pub mod plan;
 pub mod request;
 pub mod sync;
+pub mod verify;
 
 pub use auth::{DEFAULT_ENDPOINT, resolve_endpoint, resolve_token};
 pub use client::{Client, GitRef, Refs};
