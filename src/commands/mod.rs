@@ -5,6 +5,7 @@ mod announce;
 pub mod build;
 mod check;
 mod hf_sync;
+mod hub;
 mod init;
 mod new;
 mod schedule;
