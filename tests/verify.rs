@@ -608,6 +608,23 @@ fn a_repo_that_does_not_exist_is_missing() {
 }
 
 #[test]
+fn a_repo_or_revision_of_dots_never_becomes_a_request() {
+    let artifacts = "  - format: other\n    file: a.bin\n    repo: org/..\n  - format: other\n    file: b.bin\n    revision: ..\n";
+    let (hub, s) = (hub(), site(C1, artifacts));
+    let r = json(&s, &hub);
+    assert_eq!(r.code, 1, "{}", r.show());
+    let items = r.items();
+    assert_eq!(items.len(), 2, "{}", r.stdout);
+    assert!(items.iter().all(|i| i["state"] == "unverifiable"), "{}", r.stdout);
+    assert!(r.stderr.contains("`.` or `..`"), "{}", r.stderr);
+    assert!(
+        !hub.log().iter().any(|l| l.contains("..") || l.contains("/org/revision")),
+        "{:?}",
+        hub.log()
+    );
+}
+
+#[test]
 fn json_lists_every_item_with_every_key() {
     let artifacts = format!(
         "{}  - format: other\n    file: config.json\n",
