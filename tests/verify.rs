@@ -615,10 +615,16 @@ fn a_repo_or_revision_of_dots_never_becomes_a_request() {
     assert_eq!(r.code, 1, "{}", r.show());
     let items = r.items();
     assert_eq!(items.len(), 2, "{}", r.stdout);
-    assert!(items.iter().all(|i| i["state"] == "unverifiable"), "{}", r.stdout);
+    assert!(
+        items.iter().all(|i| i["state"] == "unverifiable"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("`.` or `..`"), "{}", r.stderr);
     assert!(
-        !hub.log().iter().any(|l| l.contains("..") || l.contains("/org/revision")),
+        !hub.log()
+            .iter()
+            .any(|l| l.contains("..") || l.contains("/org/revision")),
         "{:?}",
         hub.log()
     );

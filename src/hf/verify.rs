@@ -271,6 +271,7 @@ pub fn line(item: &Item) -> Option<String> {
     let (e, a) = (&item.expected, &item.actual);
     let what = match (item.state, item.why) {
         (State::Missing, Why::RepoMissing) => format!("repo {} not found", item.repo),
+        (State::Missing, _) if item.file.is_none() => "not found".to_string(),
         (State::Missing, Why::RevisionMissing) => {
             format!("revision {} not found in {}", item.revision, item.repo)
         }

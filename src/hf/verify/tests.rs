@@ -141,8 +141,19 @@ fn lines_say_what_differs_with_the_manifest_path() {
     gone.file = None;
     gone.why = Why::RevisionMissing;
     let l = line(&gone).unwrap();
+    assert_eq!(
+        l,
+        format!(
+            "missing: releases/m/versioned/1.0.0.yaml: revision {} of org/m: not found",
+            "a".repeat(40)
+        )
+    );
+    // An artifact at a revision the repo lacks says which.
+    let mut gone = item(State::Missing, false);
+    gone.why = Why::RevisionMissing;
+    let l = line(&gone).unwrap();
     assert!(
-        l.contains("revision aaaa") && l.contains("not found in org/m"),
+        l.ends_with(&format!("revision {} not found in org/m", "a".repeat(40))),
         "{l}"
     );
 }
