@@ -46,8 +46,8 @@ use url::Url;
 
 use crate::hf::endpoint::{Endpoint, shown};
 use crate::hf::error::{HubError, seconds};
-pub use crate::hf::request::{Answer, Body, MAX_ANSWER, Request, parse_retry_after};
-use crate::hf::request::{body_message, error_chain, shorten};
+pub use crate::hf::request::{Answer, Body, MAX_ANSWER, Request, Sink, parse_retry_after};
+use crate::hf::request::{body_message, error_chain, shorten, stream};
 
 /// Redirects a `GET` follows in one try.
 pub const MAX_REDIRECTS: u32 = 5;
@@ -138,13 +138,6 @@ pub enum Notice {
 }
 
 pub type NoticeFn = Box<dyn Fn(&Notice) + Send + Sync>;
-
-/// Where [`Http::send_into`] puts a successful answer's body.
-pub trait Sink {
-    /// A try's body starts: forget what an earlier try wrote.
-    fn restart(&mut self);
-    fn write(&mut self, bytes: &[u8]);
-}
 
 /// How one try ended.
 enum Tried {
@@ -578,25 +571,6 @@ impl Http {
             attempts: 1,
             wait_refused: None,
         })
-    }
-}
-
-/// Copy `response`'s body into `sink` in pieces, up to one byte past
-/// `limit` (so that the caller sees it is over); the bytes read.
-fn stream(response: &mut Response, limit: u64, sink: &mut dyn Sink) -> std::io::Result<u64> {
-    sink.restart();
-    let mut reader = response.take(limit.saturating_add(1));
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut total = 0u64;
-    loop {
-        let n = match reader.read(&mut buffer) {
-            Ok(0) => return Ok(total),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        total += n as u64;
-        sink.write(&buffer[..n]);
     }
 }
 

@@ -7,8 +7,9 @@ use super::{
     ArtifactCheck, DOWNLOAD_LIMIT, DOWNLOAD_TIMEOUT, Item, PATHS_PER_REQUEST, ReleaseCheck, Report,
     State, Values, Why, judge,
 };
-use crate::hf::client::{Client, PathInfo, is_commit};
+use crate::hf::client::{Client, is_commit};
 use crate::hf::error::HubError;
+use crate::hf::files::PathInfo;
 use crate::hf::sync::Event;
 
 /// A repo and a revision.
