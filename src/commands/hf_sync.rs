@@ -70,21 +70,16 @@ pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<u8> {
     let wanted = hf::wanted_tags(config, &site.releases);
 
     let progress = Progress::new(ctx);
-    let client = match hub::client(ctx, &endpoint, token, &progress) {
+    let client = match hub::client(
+        ctx,
+        &endpoint,
+        token,
+        &progress,
+        &format!("hf-sync: {} repo(s)", repos.len()),
+    ) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if ctx.verbose {
-        let who = if client.has_token() {
-            "with a token"
-        } else {
-            "without a token"
-        };
-        progress.line(&format!(
-            "hf-sync: {} repo(s) on {endpoint}, {who}",
-            repos.len()
-        ));
-    }
 
     let opts = Options {
         apply: args.apply,

@@ -54,13 +54,23 @@ pub(super) fn endpoint(flag: Option<&str>) -> Result<Endpoint, u8> {
     })
 }
 
-/// The one Hub client, its notices going to `progress`.
+/// The one Hub client, its notices going to `progress`; with `-v`, a line
+/// saying what is about to be done (`what`), where, and whether with a token.
 pub(super) fn client(
     ctx: &Context,
     endpoint: &Endpoint,
     token: Option<String>,
     progress: &Progress,
+    what: &str,
 ) -> Result<Client, u8> {
+    if ctx.verbose {
+        let who = if token.as_deref().is_some_and(|t| !t.is_empty()) {
+            "with a token"
+        } else {
+            "without a token"
+        };
+        progress.line(&format!("{what} on {endpoint}, {who}"));
+    }
     let notices = progress.clone();
     let verbose = ctx.verbose;
     let client = match Client::new(endpoint.as_str(), token) {

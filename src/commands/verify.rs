@@ -49,21 +49,16 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
     let checks = verify::plan(&catalog, selected);
 
     let progress = Progress::new(ctx);
-    let client = match hub::client(ctx, &endpoint, hf::resolve_token(), &progress) {
+    let client = match hub::client(
+        ctx,
+        &endpoint,
+        hf::resolve_token(),
+        &progress,
+        &format!("verify: {} release(s)", checks.len()),
+    ) {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    if ctx.verbose {
-        let who = if client.has_token() {
-            "with a token"
-        } else {
-            "without a token"
-        };
-        progress.line(&format!(
-            "verify: {} release(s) on {endpoint}, {who}",
-            checks.len()
-        ));
-    }
     let report = verify::run(&client, &checks, &|e| progress.event(e));
     progress.finish();
 
