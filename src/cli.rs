@@ -70,6 +70,8 @@ pub enum Command {
     Announce(AnnounceArgs),
     /// Make Hugging Face tags match the manifests
     HfSync(HfSyncArgs),
+    /// Check that the Hub holds the revisions and artifacts the manifests promise
+    Verify(VerifyArgs),
     /// Print the manifest JSON Schema
     Schema,
     /// Start a new site in DIR (default: the current folder)
@@ -192,6 +194,26 @@ pub struct HfSyncArgs {
     /// Hub endpoint (default: HF_ENDPOINT, else https://huggingface.co)
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only this model
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Only this channel
+    #[arg(long)]
+    pub channel: Option<String>,
+    /// Hub endpoint (default: HF_ENDPOINT, else https://huggingface.co)
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ScheduleFormat::Human)]
+    pub format: ScheduleFormat,
+    /// Write what the Hub knows into the manifests of artifacts that verify ok: a missing size or
+    /// sha256, and the commit of an unpinned artifact as its revision
+    #[arg(long)]
+    pub fill: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,9 +5,11 @@ mod announce;
 pub mod build;
 mod check;
 mod hf_sync;
+mod hub;
 mod init;
 mod new;
 mod schedule;
+mod verify;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -162,6 +164,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::New(args) => new::run(&ctx, &args),
         Command::Announce(args) => announce::run(&ctx, &args),
         Command::HfSync(args) => hf_sync::run(&ctx, &args),
+        Command::Verify(args) => verify::run(&ctx, &args),
         Command::Init(args) => init::run(&ctx, &args),
     };
     match result {

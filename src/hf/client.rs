@@ -1,4 +1,6 @@
-//! A small blocking client for the Hub's refs and tags API.
+//! A small blocking client for the Hub's refs and tags API, and the reads
+//! `cadence verify` makes: a revision's commit, `paths-info`, and a file
+//! hashed while it downloads.
 //!
 //! Each call builds a [`Request`] (URL with percent-encoded segments, body,
 //! what it is doing) and sends it through [`Http::send`], the one request
@@ -10,6 +12,7 @@
 //! notice or `Debug` output.
 
 use std::fmt;
+use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;
@@ -17,6 +20,7 @@ use serde::Deserialize;
 
 use crate::hf::endpoint::Endpoint;
 use crate::hf::error::HubError;
+use crate::hf::files::{Hashed, Hasher, PathInfo, read_paths_info};
 use crate::hf::http::{Answer, Body, Http, Request};
 pub use crate::hf::http::{Notice, Settings, parse_retry_after};
 
@@ -34,11 +38,17 @@ pub fn encode_segment(s: &str) -> String {
 }
 
 /// The repo id as a path: each part encoded, the `/` between them kept.
+/// A file path in a repo is encoded the same way.
 pub fn encode_repo(repo: &str) -> String {
     repo.split('/')
         .map(encode_segment)
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Whether `s` is a full commit id, 40 hex digits.
+pub fn is_commit(s: &str) -> bool {
+    s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// One ref of a repo, as the Hub lists it.
@@ -89,6 +99,8 @@ impl fmt::Debug for Client {
 enum Op<'a> {
     Refs,
     Revision(&'a str),
+    PathsInfo(&'a str),
+    Download { revision: &'a str, file: &'a str },
     Create { tag: &'a str, revision: &'a str },
     Delete { tag: &'a str },
 }
@@ -98,6 +110,10 @@ impl Op<'_> {
         match self {
             Op::Refs => format!("reading the refs of {repo}"),
             Op::Revision(r) => format!("looking up revision {r} in {repo}"),
+            Op::PathsInfo(r) => format!("reading paths-info of {repo} at {r}"),
+            Op::Download { revision, file } => {
+                format!("downloading {file} from {repo} at {revision}")
+            }
             Op::Create { tag, .. } => format!("creating tag {tag} on {repo}"),
             Op::Delete { tag } => format!("deleting tag {tag} on {repo}"),
         }
@@ -147,7 +163,7 @@ impl Client {
 
     /// The tags, branches and converts of `repo`.
     pub fn refs(&self, repo: &str) -> Result<Refs, HubError> {
-        let answer = self.call(Method::GET, repo, "refs", None, Op::Refs)?;
+        let answer = self.call(Method::GET, repo, "refs", Body::Empty, Op::Refs)?;
         serde_json::from_slice(&answer.body).map_err(|e| HubError::BadAnswer {
             repo: repo.to_string(),
             message: format!("the refs are not the expected JSON ({e})"),
@@ -157,11 +173,105 @@ impl Client {
     /// Whether `revision` is in `repo` (`Err` when the repo cannot be read).
     pub fn revision_exists(&self, repo: &str, revision: &str) -> Result<bool, HubError> {
         let tail = format!("revision/{}", encode_segment(revision));
-        match self.call(Method::GET, repo, &tail, None, Op::Revision(revision)) {
+        match self.call(
+            Method::GET,
+            repo,
+            &tail,
+            Body::Empty,
+            Op::Revision(revision),
+        ) {
             Ok(_) => Ok(true),
             Err(HubError::RevisionNotFound { .. }) => Ok(false),
             Err(e) => Err(e),
         }
+    }
+
+    /// The commit `revision` (a branch, tag or commit) of `repo` is now;
+    /// `None` when the repo has no such revision (`Err` when the repo
+    /// cannot be read: [`HubError::RepoNotFound`] when it does not exist).
+    pub fn commit_of(&self, repo: &str, revision: &str) -> Result<Option<String>, HubError> {
+        #[derive(Deserialize)]
+        struct Info {
+            sha: Option<String>,
+        }
+        let tail = format!("revision/{}", encode_segment(revision));
+        let answer = match self.call(
+            Method::GET,
+            repo,
+            &tail,
+            Body::Empty,
+            Op::Revision(revision),
+        ) {
+            Ok(a) => a,
+            Err(HubError::RevisionNotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let sha = serde_json::from_slice::<Info>(&answer.body)
+            .ok()
+            .and_then(|i| i.sha)
+            .map(|s| s.to_ascii_lowercase())
+            .filter(|s| is_commit(s));
+        match sha {
+            Some(sha) => Ok(Some(sha)),
+            None => Err(HubError::BadAnswer {
+                repo: repo.to_string(),
+                message: format!("the answer for revision {revision} has no 40-hex `sha`"),
+            }),
+        }
+    }
+
+    /// `POST paths-info` at `revision` for `paths` (form fields `paths`,
+    /// repeated, and `expand=false`, as `huggingface_hub` sends them): what
+    /// the Hub knows of each; a path it does not have is left out.
+    pub fn paths_info(
+        &self,
+        repo: &str,
+        revision: &str,
+        paths: &[&str],
+    ) -> Result<Vec<PathInfo>, HubError> {
+        let tail = format!("paths-info/{}", encode_segment(revision));
+        let mut fields: Vec<(String, String)> = paths
+            .iter()
+            .map(|p| ("paths".to_string(), p.to_string()))
+            .collect();
+        fields.push(("expand".into(), "false".into()));
+        let op = Op::PathsInfo(revision);
+        let answer = self.call(Method::POST, repo, &tail, Body::Form(fields), op)?;
+        read_paths_info(&answer.body).map_err(|message| HubError::BadAnswer {
+            repo: repo.to_string(),
+            message,
+        })
+    }
+
+    /// Download `file` of `repo` at `revision`
+    /// (`<endpoint>/<repo>/resolve/<revision>/<file>`) and hash it as it
+    /// arrives, never holding it: at most `limit` bytes, each try within
+    /// `timeout`.
+    pub fn download_sha256(
+        &self,
+        repo: &str,
+        revision: &str,
+        file: &str,
+        limit: u64,
+        timeout: Duration,
+    ) -> Result<Hashed, HubError> {
+        let op = Op::Download { revision, file };
+        let path = format!(
+            "/{}/resolve/{}/{}",
+            encode_repo(repo),
+            encode_segment(revision),
+            encode_repo(file)
+        );
+        let request = self
+            .request(Method::GET, repo, &path, op)?
+            .limit(limit)
+            .timeout(timeout);
+        let mut hasher = Hasher::default();
+        let answer = self.http.send_into(&request, &mut hasher)?;
+        if !answer.success() {
+            return Err(self.classify(repo, op, answer));
+        }
+        Ok(hasher.finish())
     }
 
     /// Create `tag` at `revision`; [`HubError::TagExists`] when it exists.
@@ -178,7 +288,7 @@ impl Client {
             Method::POST,
             repo,
             &tail,
-            Some(&body),
+            Body::Json(body),
             Op::Create { tag, revision },
         )
         .map(|_| ())
@@ -187,7 +297,7 @@ impl Client {
     /// Delete `tag`; [`HubError::TagNotFound`] when it is not there.
     pub fn delete_tag(&self, repo: &str, tag: &str) -> Result<(), HubError> {
         let tail = format!("tag/{}", encode_segment(tag));
-        self.call(Method::DELETE, repo, &tail, None, Op::Delete { tag })
+        self.call(Method::DELETE, repo, &tail, Body::Empty, Op::Delete { tag })
             .map(|_| ())
     }
 
@@ -198,25 +308,33 @@ impl Client {
         method: Method,
         repo: &str,
         tail: &str,
-        body: Option<&serde_json::Value>,
+        body: Body,
         op: Op<'_>,
     ) -> Result<Answer, HubError> {
         let path = format!("/api/models/{}/{tail}", encode_repo(repo));
-        let Some(url) = self.http.endpoint().join(&path) else {
-            return Err(HubError::BadPath {
-                repo: repo.to_string(),
-                doing: op.doing(repo),
-            });
-        };
-        let mut request = Request::new(method, url, repo, op.doing(repo));
-        if let Some(b) = body {
-            request = request.body(Body::Json(b.clone()));
-        }
+        let request = self.request(method, repo, &path, op)?.body(body);
         let answer = self.http.send(&request)?;
         if answer.success() {
             Ok(answer)
         } else {
             Err(self.classify(repo, op, answer))
+        }
+    }
+
+    /// The request for `op` at `<endpoint><path>` (`path` encoded).
+    fn request(
+        &self,
+        method: Method,
+        repo: &str,
+        path: &str,
+        op: Op<'_>,
+    ) -> Result<Request, HubError> {
+        match self.http.endpoint().join(path) {
+            Some(url) => Ok(Request::new(method, url, repo, op.doing(repo))),
+            None => Err(HubError::BadPath {
+                repo: repo.to_string(),
+                doing: op.doing(repo),
+            }),
         }
     }
 
@@ -240,12 +358,18 @@ impl Client {
                 repo: repo_s.clone(),
                 tag: tag.to_string(),
             },
-            (_, Op::Revision(revision)) | (_, Op::Create { revision, .. }) => {
-                HubError::RevisionNotFound {
-                    repo: repo_s.clone(),
-                    revision: revision.to_string(),
-                }
-            }
+            (Some("RevisionNotFound"), Op::Download { revision, .. })
+            | (_, Op::Revision(revision))
+            | (_, Op::PathsInfo(revision))
+            | (_, Op::Create { revision, .. }) => HubError::RevisionNotFound {
+                repo: repo_s.clone(),
+                revision: revision.to_string(),
+            },
+            (_, Op::Download { .. }) => HubError::Unexpected {
+                repo: repo_s.clone(),
+                status,
+                message: message.clone(),
+            },
             (Some(_), Op::Refs) => HubError::Unexpected {
                 repo: repo_s.clone(),
                 status,
@@ -315,6 +439,14 @@ mod tests {
             "instructlab/granite-7b-lab"
         );
         assert_eq!(encode_repo("org/na me"), "org/na%20me");
+    }
+
+    #[test]
+    fn commits_are_40_hex() {
+        assert!(is_commit("0123456789abcdef0123456789ABCDEF01234567"));
+        assert!(!is_commit("main"));
+        assert!(!is_commit("0123456789abcdef0123456789abcdef0123456"));
+        assert!(!is_commit("0123456789abcdef0123456789abcdef0123456g"));
     }
 
     #[test]

@@ -26,8 +26,12 @@
 //!   [`HubError::TooLarge`]: at once when `Content-Length` says so, and by
 //!   counting the bytes read either way (chunked or lying answers). Every
 //!   API call keeps the default; only a caller that must read a larger body
-//!   (SPEC 11's download of a non-LFS file to hash it) would raise it, for
-//!   that request alone.
+//!   (SPEC 11's download of a non-LFS file to hash it) raises it, for that
+//!   request alone, and gives that request a longer timeout
+//!   ([`Request::timeout`]).
+//! - **Streaming.** [`Http::send_into`] hands a successful answer's body to
+//!   a [`Sink`] as it arrives instead of holding it (a file hashed while it
+//!   downloads); the sink is told when a retry starts over.
 //! - **Secrets.** The token is in no notice, error or `Debug` output (server
 //!   text is redacted); URLs in notices and errors are
 //!   [`shown`](crate::hf::endpoint::shown): no userinfo, no query.
@@ -42,8 +46,8 @@ use url::Url;
 
 use crate::hf::endpoint::{Endpoint, shown};
 use crate::hf::error::{HubError, seconds};
-pub use crate::hf::request::{Answer, Body, MAX_ANSWER, Request, parse_retry_after};
-use crate::hf::request::{body_message, error_chain, shorten};
+pub use crate::hf::request::{Answer, Body, MAX_ANSWER, Request, Sink, parse_retry_after};
+use crate::hf::request::{body_message, error_chain, shorten, stream};
 
 /// Redirects a `GET` follows in one try.
 pub const MAX_REDIRECTS: u32 = 5;
@@ -252,13 +256,40 @@ impl Http {
     /// comes back (2xx or not: the caller reads its status); a request that
     /// got no answer to read is a [`HubError`].
     pub fn send(&self, request: &Request) -> Result<Answer, HubError> {
+        self.send_with(request, None)
+    }
+
+    /// [`Http::send`], with a 2xx answer's body written to `sink` as it
+    /// arrives (the [`Answer`]'s `body` stays empty); the request's limit
+    /// still applies. Any other answer is read as by [`Http::send`].
+    pub fn send_into(&self, request: &Request, sink: &mut dyn Sink) -> Result<Answer, HubError> {
+        self.send_with(request, Some(sink))
+    }
+
+    /// The time one try of `request` may take.
+    fn timeout_of(&self, request: &Request) -> Duration {
+        request.timeout.unwrap_or(self.settings.timeout)
+    }
+
+    fn send_with(
+        &self,
+        request: &Request,
+        mut sink: Option<&mut dyn Sink>,
+    ) -> Result<Answer, HubError> {
         let start = Instant::now();
-        let budget_left = || self.settings.budget.saturating_sub(start.elapsed());
+        let timeout = self.timeout_of(request);
+        // A request with its own timeout (a download) gets a budget that
+        // holds one such try.
+        let budget = match request.timeout {
+            Some(own) => self.settings.budget.max(own),
+            None => self.settings.budget,
+        };
+        let budget_left = || budget.saturating_sub(start.elapsed());
         let attempts = self.settings.retries.saturating_add(1);
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let tried = self.try_once(request, budget_left().min(self.settings.timeout));
+            let tried = self.try_once(request, budget_left().min(timeout), sink.as_deref_mut());
             let left = budget_left();
             let backoff = self.settings.backoff_for(attempt);
             let (reason, wait) = match tried {
@@ -284,7 +315,7 @@ impl Http {
                         return Err(self.gave_up(request, timed_out, message, attempt));
                     }
                     let reason = if timed_out {
-                        format!("no answer within {}", seconds(self.settings.timeout))
+                        format!("no answer within {}", seconds(timeout))
                     } else {
                         message
                     };
@@ -318,7 +349,7 @@ impl Http {
             HubError::Timeout {
                 repo,
                 doing,
-                timeout: self.settings.timeout,
+                timeout: self.timeout_of(request),
                 attempts: n,
             }
         } else {
@@ -333,7 +364,12 @@ impl Http {
 
     /// One try: send, follow a `GET`'s redirects, read the answer; all
     /// within `timeout`.
-    fn try_once(&self, request: &Request, timeout: Duration) -> Tried {
+    fn try_once(
+        &self,
+        request: &Request,
+        timeout: Duration,
+        sink: Option<&mut (dyn Sink + '_)>,
+    ) -> Tried {
         let deadline = Instant::now() + timeout;
         let method = &request.method;
         let mut url = request.url.clone();
@@ -378,7 +414,7 @@ impl Http {
             };
             let status = response.status().as_u16();
             if !matches!(status, 301 | 302 | 303 | 307 | 308) {
-                return self.read(request, response);
+                return self.read(request, response, sink);
             }
             let target = response
                 .headers()
@@ -462,8 +498,14 @@ impl Http {
         }
     }
 
-    /// Read a final answer, refusing one over the request's limit.
-    fn read(&self, request: &Request, mut response: Response) -> Tried {
+    /// Read a final answer, refusing one over the request's limit; a 2xx
+    /// body goes to `sink` when there is one.
+    fn read(
+        &self,
+        request: &Request,
+        mut response: Response,
+        sink: Option<&mut (dyn Sink + '_)>,
+    ) -> Tried {
         let too_large = |length| {
             Tried::Failed(HubError::TooLarge {
                 repo: request.repo.clone(),
@@ -490,21 +532,30 @@ impl Http {
         let header_message = header("x-error-message");
         let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
         let mut body = Vec::new();
-        if let Err(e) = response
-            .by_ref()
-            .take(request.limit.saturating_add(1))
-            .read_to_end(&mut body)
-        {
-            let timed_out = e.kind() == std::io::ErrorKind::TimedOut
-                || e.get_ref()
-                    .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
-                    .is_some_and(reqwest::Error::is_timeout);
-            return Tried::Again {
-                timed_out,
-                message: self.redact(&format!("the answer broke off: {e}")),
-            };
-        }
-        if body.len() as u64 > request.limit {
+        let streamed = match sink {
+            Some(sink) if (200..300).contains(&status) => {
+                stream(&mut response, request.limit, sink)
+            }
+            _ => response
+                .by_ref()
+                .take(request.limit.saturating_add(1))
+                .read_to_end(&mut body)
+                .map(|n| n as u64),
+        };
+        let length = match streamed {
+            Ok(n) => n,
+            Err(e) => {
+                let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+                    || e.get_ref()
+                        .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+                        .is_some_and(reqwest::Error::is_timeout);
+                return Tried::Again {
+                    timed_out,
+                    message: self.redact(&format!("the answer broke off: {e}")),
+                };
+            }
+        };
+        if length > request.limit {
             return too_large(None);
         }
         let message = (!(200..300).contains(&status))

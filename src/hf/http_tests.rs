@@ -353,3 +353,83 @@ fn backoff_doubles_up_to_the_cap() {
     let waits: Vec<u64> = (1..=5).map(|n| s.backoff_for(n).as_secs()).collect();
     assert_eq!(waits, [1, 2, 4, 5, 5]);
 }
+
+/// A sink that keeps what it is given and counts restarts.
+#[derive(Default)]
+struct Kept {
+    bytes: Vec<u8>,
+    restarts: u32,
+}
+
+impl Sink for Kept {
+    fn restart(&mut self) {
+        self.bytes.clear();
+        self.restarts += 1;
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.bytes.extend_from_slice(bytes);
+    }
+}
+
+#[test]
+fn a_streamed_body_goes_to_the_sink_and_not_the_answer() {
+    let text = "x".repeat(200_000);
+    let body = text.clone();
+    let server = TestServer::start(move |_| reply(200, &body));
+    let http = http(&server.url, fast());
+    let mut kept = Kept::default();
+    let answer = http
+        .send_into(&get(&format!("{}/file", server.url)), &mut kept)
+        .unwrap();
+    assert_eq!(answer.status, 200);
+    assert!(answer.body.is_empty());
+    assert_eq!(kept.bytes, text.as_bytes());
+    assert_eq!(kept.restarts, 1);
+}
+
+#[test]
+fn a_streamed_error_answer_is_read_as_usual() {
+    let server = TestServer::start(|_| reply(404, r#"{"error":"Entry not found"}"#));
+    let http = http(&server.url, fast());
+    let mut kept = Kept::default();
+    let answer = http
+        .send_into(&get(&format!("{}/file", server.url)), &mut kept)
+        .unwrap();
+    assert_eq!(answer.status, 404);
+    assert_eq!(answer.message.as_deref(), Some("Entry not found"));
+    assert!(kept.bytes.is_empty() && kept.restarts == 0);
+}
+
+#[test]
+fn a_streamed_body_over_the_limit_is_refused() {
+    let server = TestServer::start(|_| reply(200, &"y".repeat(5000)));
+    let http = http(&server.url, fast());
+    let mut kept = Kept::default();
+    let request = get(&format!("{}/file", server.url)).limit(4096);
+    match http.send_into(&request, &mut kept) {
+        Err(HubError::TooLarge { limit: 4096, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    // Never more than one byte past the limit was taken in.
+    assert!(kept.bytes.len() <= 4097, "{}", kept.bytes.len());
+}
+
+#[test]
+fn a_request_may_take_longer_than_the_settings_allow() {
+    let server = TestServer::start(|_| (200, vec![], "slow".into(), Duration::from_millis(400)));
+    let settings = Settings {
+        timeout: Duration::from_millis(100),
+        retries: 0,
+        ..fast()
+    };
+    let http = http(&server.url, settings);
+    let url = format!("{}/file", server.url);
+    assert!(matches!(
+        http.send(&get(&url)),
+        Err(HubError::Timeout { .. })
+    ));
+    let mut kept = Kept::default();
+    let request = get(&url).timeout(Duration::from_secs(5));
+    let answer = http.send_into(&request, &mut kept).unwrap();
+    assert_eq!((answer.status, kept.bytes.as_slice()), (200, &b"slow"[..]));
+}

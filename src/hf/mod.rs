@@ -6,21 +6,26 @@
 //! where the token goes, timeouts, the retry budget, the 32 MiB answer cap);
 //! [`endpoint`] checks the endpoint URL and shows URLs without credentials;
 //! [`client`] speaks the Hub's API (refs, revision info, create and delete a
-//! tag) on top of it, [`error`] the errors that say what to do;
+//! tag, paths-info, a download) on top of it, [`files`] reads what it says
+//! of files, [`error`] the errors that say what to do;
 //! [`auth`] finds the token and the endpoint the way `huggingface_hub` does;
 //! [`plan`] is pure: from the tags the manifests want and the tags a repo has,
 //! it decides per tag whether to create it, leave it, report a conflict or
 //! list it as unmanaged; [`sync`] runs the plans against a [`Client`]. The
 //! command, `commands::hf_sync`, chooses the repos and shows the results.
+//! [`verify`] checks the manifests' revisions and artifacts against the Hub
+//! (`cadence verify`, SPEC 11).
 
 pub mod auth;
 pub mod client;
 pub mod endpoint;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod plan;
 pub mod request;
 pub mod sync;
+pub mod verify;
 
 pub use auth::{DEFAULT_ENDPOINT, resolve_endpoint, resolve_token};
 pub use client::{Client, GitRef, Refs};

@@ -1,8 +1,10 @@
 //! What a Hub request and its answer are: the [`Request`] every call of the
 //! client builds (method, URL, body, answer limit, and what it is for, for
 //! its errors) and the [`Answer`] read back, with the helpers that read an
-//! answer's headers and error text. [`crate::hf::http`] sends them.
+//! answer's headers and error text, and the [`Sink`] a streamed body goes
+//! to. [`crate::hf::http`] sends them.
 
+use std::io::Read;
 use std::time::Duration;
 
 use reqwest::Method;
@@ -29,6 +31,12 @@ pub struct Request {
     pub body: Body,
     /// The largest answer accepted, in bytes.
     pub limit: u64,
+    /// How long one try may take, when not [`Settings::timeout`]
+    /// (a download that must fit a larger body); the retry budget grows to
+    /// hold one such try.
+    ///
+    /// [`Settings::timeout`]: crate::hf::http::Settings::timeout
+    pub timeout: Option<Duration>,
     pub repo: String,
     pub doing: String,
 }
@@ -40,6 +48,7 @@ impl Request {
             url,
             body: Body::Empty,
             limit: MAX_ANSWER,
+            timeout: None,
             repo: repo.to_string(),
             doing,
         }
@@ -52,6 +61,11 @@ impl Request {
 
     pub fn limit(mut self, bytes: u64) -> Request {
         self.limit = bytes;
+        self
+    }
+
+    pub fn timeout(mut self, per_try: Duration) -> Request {
+        self.timeout = Some(per_try);
         self
     }
 
@@ -84,6 +98,36 @@ impl Answer {
     }
     pub(crate) fn retryable(&self) -> bool {
         self.status == 429 || (500..600).contains(&self.status)
+    }
+}
+
+/// Where [`Http::send_into`](crate::hf::http::Http::send_into) puts a successful answer's body.
+pub trait Sink {
+    /// A try's body starts: forget what an earlier try wrote.
+    fn restart(&mut self);
+    fn write(&mut self, bytes: &[u8]);
+}
+
+/// Copy `response`'s body into `sink` in pieces, up to one byte past
+/// `limit` (so that the caller sees it is over); the bytes read.
+pub(crate) fn stream(
+    response: &mut reqwest::blocking::Response,
+    limit: u64,
+    sink: &mut dyn Sink,
+) -> std::io::Result<u64> {
+    sink.restart();
+    let mut reader = response.take(limit.saturating_add(1));
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = match reader.read(&mut buffer) {
+            Ok(0) => return Ok(total),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        total += n as u64;
+        sink.write(&buffer[..n]);
     }
 }
 

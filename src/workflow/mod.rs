@@ -9,8 +9,11 @@
 //!   rendered subject and body.
 //! - [`plain`]: markdown to plain text and wrapping for mail.
 //! - [`mail`]: RFC 5322 messages (`--eml`).
+//! - [`fill`]: `cadence verify --fill`, writing what the Hub knows into a
+//!   manifest in place.
 
 pub mod announcement;
+pub mod fill;
 pub mod mail;
 pub mod plain;
 pub mod scaffold;

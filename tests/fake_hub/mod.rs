@@ -1,8 +1,15 @@
-//! A fake Hugging Face Hub on 127.0.0.1 for the hf-sync tests: refs per repo
-//! in memory, answering the refs, revision and tag endpoints as the Hub does
-//! (JSON refs, `X-Error-Code` 404s, 409 for an existing tag, 401 without a
-//! valid token), with scripted faults (429 with `Retry-After`, 5xx, slow
-//! answers, redirects, oversized answers). Every request is recorded.
+//! A fake Hugging Face Hub on 127.0.0.1 for the hf-sync and verify tests:
+//! refs per repo in memory, answering the refs, revision and tag endpoints
+//! as the Hub does (JSON refs, `X-Error-Code` 404s, 409 for an existing tag,
+//! 401 without a valid token), with scripted faults (429 with `Retry-After`,
+//! 5xx, slow answers, redirects, oversized answers). Every request is
+//! recorded.
+//!
+//! For `cadence verify` it also holds files per commit ([`FakeFile`]: stored
+//! with LFS or in git) and answers `POST paths-info/<rev>` (a form body with
+//! `paths` repeated; a path it does not have is left out of the list, as the
+//! Hub does) and `GET /<repo>/resolve/<rev>/<file>` (the file's bytes). A
+//! branch resolves to its commit in every endpoint.
 //!
 //! [`Recorder`] is a second server, another origin, that records every
 //! request it gets (method, headers, body): the redirect tests point the
@@ -19,6 +26,10 @@ use percent_encoding::percent_decode_str;
 use serde_json::json;
 use tiny_http::{Header, Response, Server};
 
+mod files;
+pub use files::FakeFile;
+use files::{paths_info, resolve};
+
 #[derive(Debug, Clone, Default)]
 pub struct Repo {
     pub commits: BTreeSet<String>,
@@ -27,6 +38,8 @@ pub struct Repo {
     pub tags: BTreeMap<String, (String, Option<String>)>,
     /// Writes answer 403 when false.
     pub read_only: bool,
+    /// commit -> path -> file
+    pub files: BTreeMap<String, BTreeMap<String, FakeFile>>,
 }
 
 impl Repo {
@@ -43,6 +56,20 @@ impl Repo {
 
     pub fn tag(mut self, name: &str, commit: &str) -> Repo {
         self.tags.insert(name.into(), (commit.into(), None));
+        self
+    }
+
+    pub fn branch(mut self, name: &str, commit: &str) -> Repo {
+        self.branches.insert(name.into(), commit.into());
+        self
+    }
+
+    /// `file` at `path` in `commit`.
+    pub fn file(mut self, commit: &str, path: &str, file: FakeFile) -> Repo {
+        self.files
+            .entry(commit.into())
+            .or_default()
+            .insert(path.into(), file);
         self
     }
 
@@ -381,6 +408,11 @@ fn decode(s: &str) -> String {
 }
 
 fn route(st: &mut State, method: &str, path: &str, auth: Option<&str>, body: &str) -> Answer {
+    if method == "GET"
+        && let Some(answer) = resolve(st, path, auth)
+    {
+        return answer;
+    }
     let Some(rest) = path.strip_prefix("/api/models/") else {
         return error(404, None, "Not Found");
     };
@@ -400,7 +432,8 @@ fn route(st: &mut State, method: &str, path: &str, auth: Option<&str>, body: &st
     if auth.is_some() && !valid {
         return error(401, None, "Invalid credentials in Authorization header");
     }
-    let writes = method != "GET";
+    // paths-info is a read, sent as a POST.
+    let writes = method != "GET" && kind != "paths-info";
     if writes && auth.is_none() {
         return error(401, None, "You must be authenticated to do this");
     }
@@ -433,6 +466,7 @@ fn route(st: &mut State, method: &str, path: &str, auth: Option<&str>, body: &st
                 &format!("Invalid rev id: {rev}"),
             ),
         },
+        ("POST", "paths-info", Some(rev)) => paths_info(repo, &rev, body),
         ("POST", "tag", Some(rev)) => {
             if repo.read_only {
                 return error(
