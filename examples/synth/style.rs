@@ -238,24 +238,12 @@ impl Mixed<'_> {
             }
             Item::Block(b) => self.block_scalar(b, inner),
             Item::Map(m) => match self.rng.below(4) {
-                0 => {
-                    self.y.push(' ');
-                    self.flow_map(m);
-                    self.comment();
-                    self.y.push('\n');
-                }
-                1 => {
-                    self.y.push_str(" {\n");
-                    for (i, (k, v)) in m.iter().enumerate() {
-                        pad(&mut self.y, inner);
-                        self.key(k);
-                        self.y.push_str(": ");
-                        self.flow_value(v);
-                        self.y.push_str(if i + 1 < m.len() { ",\n" } else { "\n" });
-                    }
-                    pad(&mut self.y, inner);
-                    self.y.push_str("}\n");
-                }
+                0 => self.one_line(|w| w.flow_map(m)),
+                1 => self.flow_lines(["{", "}"], m.len(), inner, |w, i| {
+                    w.key(m[i].0);
+                    w.y.push_str(": ");
+                    w.flow_value(&m[i].1);
+                }),
                 2 => {
                     let a = self.anchor();
                     self.y.push(' ');
@@ -270,23 +258,10 @@ impl Mixed<'_> {
                 }
             },
             Item::List(items) => match self.rng.below(5) {
-                0 => {
-                    self.y.push(' ');
-                    self.flow_list(items);
-                    self.comment();
-                    self.y.push('\n');
-                }
-                1 => {
-                    self.y.push_str(" [\n");
-                    for (i, item) in items.iter().enumerate() {
-                        pad(&mut self.y, inner);
-                        self.flow_value(item);
-                        self.y
-                            .push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-                    }
-                    pad(&mut self.y, inner);
-                    self.y.push_str("]\n");
-                }
+                0 => self.one_line(|w| w.flow_list(items)),
+                1 => self.flow_lines(["[", "]"], items.len(), inner, |w, i| {
+                    w.flow_value(&items[i])
+                }),
                 // An indentless sequence: `- ` at the key's indentation.
                 2 => {
                     self.y.push('\n');
@@ -299,6 +274,32 @@ impl Mixed<'_> {
                 }
             },
         }
+    }
+
+    /// A flow collection on the line of its key, then maybe a comment.
+    fn one_line(&mut self, flow: impl FnOnce(&mut Self)) {
+        self.y.push(' ');
+        flow(self);
+        self.comment();
+        self.y.push('\n');
+    }
+
+    /// A flow collection over several lines, an entry a line at `inner`.
+    fn flow_lines(
+        &mut self,
+        brackets: [&str; 2],
+        count: usize,
+        inner: usize,
+        mut entry: impl FnMut(&mut Self, usize),
+    ) {
+        let _ = writeln!(self.y, " {}", brackets[0]);
+        for i in 0..count {
+            pad(&mut self.y, inner);
+            entry(self, i);
+            self.y.push_str(if i + 1 < count { ",\n" } else { "\n" });
+        }
+        pad(&mut self.y, inner);
+        let _ = writeln!(self.y, "{}", brackets[1]);
     }
 
     fn block_list(&mut self, items: &[Item], at: usize) {
