@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark of `cadence check` and `cadence build` on synthetic sites of
-# 1,000, 10,000 and 100,000 releases (examples/synth.rs), printing a
-# markdown table for the README's "Performance" section.
+# 1,000, 10,000 and 100,000 releases (examples/synth.rs), each written in
+# the plain block style and in mixed YAML styles (`--style mixed`: quoted,
+# folded and flow values, comments, anchors, CRLF...), printing a markdown
+# table for the README's "Performance" section.
 #
-#   bash benches/bench.sh                 # all three sizes
-#   SIZES="1000 10000" bash benches/bench.sh
+#   bash benches/bench.sh                 # all three sizes, both styles
+#   SIZES="1000 10000" STYLES=mixed bash benches/bench.sh
 #   BENCH_DIR=/some/disk bash benches/bench.sh   # where sites and output go
 #
 # Installs hyperfine and GNU time with apt-get when they are missing. Times
@@ -35,6 +37,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES="${SIZES:-1000 10000 100000}"
+STYLES="${STYLES:-plain mixed}"
 TODAY=2026-01-01
 SEED=1
 BENCH_DIR="${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/cadence-bench.XXXXXX")}"
@@ -85,42 +88,50 @@ fmt_s() {
     awk -v s="$1" 'BEGIN { if (s < 1) printf "%.0f ms", s * 1000; else printf "%.2f s", s }'
 }
 
+CASES=""
+for n in $SIZES; do
+    for style in $STYLES; do
+        CASES="$CASES $n-$style"
+    done
+done
 rows=()
 declare -A cells
-for n in $SIZES; do
-    site="$BENCH_DIR/site-$n"
-    out="$BENCH_DIR/out-$n"
+for case in $CASES; do
+    n="${case%-*}"
+    style="${case#*-}"
+    site="$BENCH_DIR/site-$case"
+    out="$BENCH_DIR/out-$case"
     models="$(models_for "$n")"
     runs="$(runs_for "$n")"
     if [ ! -f "$site/cadence.toml" ]; then
-        echo "generating $n releases of $models models into $site" >&2
-        "$SYNTH" --models "$models" --releases "$n" --seed "$SEED" --today "$TODAY" --out "$site" 2>/dev/null
+        echo "generating $n releases of $models models ($style style) into $site" >&2
+        "$SYNTH" --models "$models" --releases "$n" --seed "$SEED" --today "$TODAY" --style "$style" --out "$site" 2>/dev/null
     fi
     check=(--root "$site" --today "$TODAY" check -q)
     build=(--root "$site" --today "$TODAY" build --out "$out" -q)
 
-    echo "== $n releases: check" >&2
+    echo "== $n releases ($style): check" >&2
     hyperfine --style basic --warmup 1 --runs "$runs" -N \
-        --export-json "$BENCH_DIR/check-$n.json" \
+        --export-json "$BENCH_DIR/check-$case.json" \
         "$CADENCE ${check[*]}" >&2
-    echo "== $n releases: build into a new folder" >&2
+    echo "== $n releases ($style): build into a new folder" >&2
     trash="$BENCH_DIR/trash"
     cache="$site/.cadence"
     mkdir -p "$trash"
     hyperfine --style basic --warmup 1 --runs "$runs" \
         --prepare "for d in '$out' '$cache'; do if [ -e \$d ]; then mv \$d '$trash/'\$(date +%s%N); fi; done; sync" \
-        --export-json "$BENCH_DIR/build-$n.json" \
+        --export-json "$BENCH_DIR/build-$case.json" \
         "$CADENCE ${build[*]}" >&2
     shm=n/a
     if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-        echo "== $n releases: build on a memory disk" >&2
-        mem="/dev/shm/cadence-bench-out-$n"
+        echo "== $n releases ($style): build on a memory disk" >&2
+        mem="/dev/shm/cadence-bench-out-$case"
         hyperfine --style basic --warmup 1 --runs "$runs" \
             --prepare "rm -rf '$mem'; sync" \
-            --export-json "$BENCH_DIR/shm-$n.json" \
+            --export-json "$BENCH_DIR/shm-$case.json" \
             "$CADENCE --root $site --today $TODAY build --out $mem -q" >&2
         rm -rf "$mem"
-        shm="$(fmt_s "$(median "$BENCH_DIR/shm-$n.json")")"
+        shm="$(fmt_s "$(median "$BENCH_DIR/shm-$case.json")")"
     fi
 
     check_mb="$(peak_mb "$CADENCE" "${check[@]}")"
@@ -129,25 +140,27 @@ for n in $SIZES; do
     build_mb="$(peak_mb "$CADENCE" "${build[@]}")"
     files="$(find "$out" -type f ! -name .cadence-build | wc -l)"
     pages="$(find "$out" -type f -name '*.html' | wc -l)"
-    c="$(median "$BENCH_DIR/check-$n.json")"
-    b="$(median "$BENCH_DIR/build-$n.json")"
+    c="$(median "$BENCH_DIR/check-$case.json")"
+    b="$(median "$BENCH_DIR/build-$case.json")"
     pps="$(awk -v p="$pages" -v s="$b" 'BEGIN { printf "%.0f", p / s }')"
-    cells["$n"]="| $(thousands "$n") | $(thousands "$files") / $(thousands "$pages") | $(fmt_s "$c") | $(fmt_s "$b") | REBUILD | $shm | $(thousands "$pps") | $check_mb MB / $build_mb MB |"
+    cells["$case"]="| $(thousands "$n") | $style | $(thousands "$files") / $(thousands "$pages") | $(fmt_s "$c") | $(fmt_s "$b") | REBUILD | $shm | $(thousands "$pps") | $check_mb MB / $build_mb MB |"
 done
 
 # Rebuilds last: each removes the previous build, and the builds above are
 # measured on a disk where nothing was just removed.
-for n in $SIZES; do
-    site="$BENCH_DIR/site-$n"
-    out="$BENCH_DIR/out-$n"
+for case in $CASES; do
+    n="${case%-*}"
+    style="${case#*-}"
+    site="$BENCH_DIR/site-$case"
+    out="$BENCH_DIR/out-$case"
     runs="$(runs_for "$n")"
     build=(--root "$site" --today "$TODAY" build --out "$out" -q)
-    echo "== $n releases: rebuild over the previous build" >&2
+    echo "== $n releases ($style): rebuild over the previous build" >&2
     hyperfine --style basic --warmup 1 --runs "$runs" --prepare sync \
-        --export-json "$BENCH_DIR/rebuild-$n.json" \
+        --export-json "$BENCH_DIR/rebuild-$case.json" \
         "$CADENCE ${build[*]}" >&2
-    r="$(median "$BENCH_DIR/rebuild-$n.json")"
-    rows+=("${cells[$n]/REBUILD/$(fmt_s "$r")}")
+    r="$(median "$BENCH_DIR/rebuild-$case.json")"
+    rows+=("${cells[$case]/REBUILD/$(fmt_s "$r")}")
 done
 echo "removing the outputs moved aside" >&2
 rm -rf "$BENCH_DIR/trash"
@@ -156,10 +169,10 @@ disk="$(df -h "$BENCH_DIR" | awk 'NR == 2 {print $1 ", " $2}')"
 fstype="$(findmnt -n -o FSTYPE --target "$BENCH_DIR" 2>/dev/null || echo '?')"
 cat <<EOF
 
-Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)), $(free -g | awk '/^Mem:/ {print $2}') GB of memory, output on $fstype ($disk); cadence $("$CADENCE" --version | awk '{print $2}'), synthetic sites of \`examples/synth.rs\` (seed $SEED, --today $TODAY).
+Machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)), $(free -g | awk '/^Mem:/ {print $2}') GB of memory, output on $fstype ($disk); cadence $("$CADENCE" --version | awk '{print $2}'), synthetic sites of \`examples/synth.rs\` (seed $SEED, --today $TODAY, \`--style plain\` and \`mixed\`).
 
-| releases | files / HTML pages | check | build | rebuild | build, memory disk | pages/s (build) | peak memory (check / build) |
-|---:|---:|---:|---:|---:|---:|---:|---:|
+| releases | YAML style | files / HTML pages | check | build | rebuild | build, memory disk | pages/s (build) | peak memory (check / build) |
+|---:|:--|---:|---:|---:|---:|---:|---:|---:|
 EOF
 printf '%s\n' "${rows[@]}"
 echo

@@ -6,6 +6,13 @@
 //! every key and value keeps its line and column so that a finding can point
 //! at the line a maintainer must change.
 //!
+//! Every file takes this one path, whatever its YAML style (quoted, block or
+//! flow, comments, anchors, `---`/`...`, CRLF): the same data gives the same
+//! tree. Of the parsers that keep positions and scalar styles, yaml-rust2 was
+//! the fastest on the benchmark's manifests (saphyr-parser, libyaml-safer and
+//! unsafe-libyaml-norway took 9 %, 80 to 90 % and 110 to 120 % more
+//! instructions); see the README's "Performance" section.
+//!
 //! The loader is defensive: nesting deeper than [`MAX_DEPTH`], alias
 //! expansion past [`MAX_NODES`], duplicate keys and multiple documents are
 //! errors, never a stack overflow or an exponential blow-up.
@@ -14,8 +21,6 @@ use std::collections::HashSet;
 
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
-
-mod simple;
 
 /// Deepest nesting a manifest may have; real manifests need four levels.
 pub const MAX_DEPTH: usize = 64;
@@ -179,14 +184,6 @@ impl Node {
 /// is `Ok(None)`.
 pub fn parse(source: &str) -> Result<Option<Node>, SyntaxError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    if let Some(node) = simple::parse(source) {
-        return Ok(Some(node));
-    }
-    parse_events(source)
-}
-
-/// [`parse`] with yaml-rust2's event parser.
-fn parse_events(source: &str) -> Result<Option<Node>, SyntaxError> {
     let mut parser = Parser::new_from_str(source);
     let mut builder = Builder::default();
     let mut documents = 0;
@@ -335,11 +332,12 @@ impl Builder {
             Value::Seq(items) => items.push(node),
             Value::Map(entries) => match frame.key.take() {
                 None => {
-                    let name = match &node.value {
-                        Value::Scalar { text, .. } => text.clone(),
+                    let pos = node.pos;
+                    let name = match node.value {
+                        Value::Scalar { text, .. } => text,
                         _ => {
                             return Err(SyntaxError {
-                                pos: node.pos,
+                                pos,
                                 message: "a key must be plain text, not a list or mapping".into(),
                             });
                         }
@@ -356,19 +354,16 @@ impl Builder {
                     };
                     if duplicate {
                         return Err(SyntaxError {
-                            pos: node.pos,
+                            pos,
                             message: format!("duplicate key `{name}`"),
                         });
                     }
                     // yaml-rust2 marks a block mapping at the `:` of its
                     // first key; the mapping starts at that key.
-                    if entries.is_empty() && node.pos < frame.node.pos {
-                        frame.node.pos = node.pos;
+                    if entries.is_empty() && pos < frame.node.pos {
+                        frame.node.pos = pos;
                     }
-                    frame.key = Some(Key {
-                        name,
-                        pos: node.pos,
-                    });
+                    frame.key = Some(Key { name, pos });
                 }
                 Some(key) => {
                     // An empty value (`key:` and nothing after it) is marked
@@ -489,5 +484,93 @@ mod tests {
         assert_eq!(doc.get("c").unwrap().as_bool(), Some(true));
         assert_eq!(doc.get("d").unwrap().as_f64(), None);
         assert_eq!(doc.get("e").unwrap().as_u64(), Some(12));
+    }
+
+    /// A tree's values without positions or styles, for comparing trees.
+    fn values(node: &Node) -> String {
+        match &node.value {
+            Value::Scalar { text, .. } => format!("{text:?}"),
+            Value::Seq(items) => format!(
+                "[{}]",
+                items.iter().map(values).collect::<Vec<_>>().join(", ")
+            ),
+            Value::Map(entries) => format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{:?}: {}", k.name, values(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
+    #[test]
+    fn every_style_gives_the_same_values() {
+        let plain = "version: 1.10\ndate: 2025-03-01\nsummary: First release of the line.\n\
+            notes: |\n  ## New\n\n  - one\nartifacts:\n  - format: gguf\n    size: 4080218931\n\
+            \x20 - format: gguf\n    size: 1\nevaluations:\n  mt_bench: 7.23\n";
+        let styles = [
+            ("single-quoted", "version: '1.10'\ndate: '2025-03-01'\nsummary: 'First release of the line.'\n\
+                notes: \"## New\\n\\n- one\\n\"\nartifacts:\n  - format: 'gguf'\n    size: 4080218931\n\
+                \x20 - 'format': 'gguf'\n    size: 1\nevaluations:\n  'mt_bench': 7.23\n".to_string()),
+            ("double-quoted", "\"version\": \"1.10\"\ndate: \"2025-03-01\"\nsummary: \"First release \\x6ff the line.\"\n\
+                notes: \"## New\\n\\n\\\n  - one\\n\"\nartifacts:\n- format: \"gguf\"\n  size: 4080218931\n\
+                - format: \"\\u0067guf\"\n  size: 1\nevaluations:\n  mt_bench: 7.23\n".to_string()),
+            ("flow", "{version: 1.10, date: 2025-03-01, summary: First release of the line.,\n  \
+                notes: \"## New\\n\\n- one\\n\", artifacts: [{format: gguf, size: 4080218931},\n  \
+                {format: gguf, size: 1}], evaluations: {mt_bench: 7.23}}\n".to_string()),
+            ("block scalars", "version: 1.10\ndate: 2025-03-01\nsummary: >-\n  First release\n  of the line.\n\
+                notes: |2\n  ## New\n\n  - one\nartifacts:\n    -   format: gguf\n        size: 4080218931\n\
+                \x20   -   format: gguf\n        size: 1\nevaluations:\n    mt_bench: 7.23\n".to_string()),
+            ("anchors and comments", "%YAML 1.2\n--- # a release\n# the version\nversion: 1.10  # as written\n\
+                date: 2025-03-01\nsummary: First release\n  of the line.\nnotes: |  # markdown\n  ## New\n\n  - one\n\
+                artifacts:\n  - format: &f gguf\n    size: 4080218931\n  # the next one\n  - format: *f\n    size: 1\n\
+                ? evaluations\n: {mt_bench: 7.23}\n...\n".to_string()),
+            ("CRLF", plain.replace('\n', "\r\n")),
+        ];
+        let expected = parse(plain).unwrap().unwrap();
+        for (style, source) in &styles {
+            let doc = parse(source)
+                .unwrap_or_else(|e| panic!("{style}: {e:?}"))
+                .unwrap();
+            assert_eq!(values(&doc), values(&expected), "{style}");
+            // Numbers stay numbers; quoted or not, the version is text.
+            let artifacts = doc.get("artifacts").unwrap().as_seq().unwrap();
+            assert_eq!(
+                artifacts[0].get("size").unwrap().as_u64(),
+                Some(4080218931),
+                "{style}"
+            );
+            let eval = doc.get("evaluations").unwrap();
+            assert_eq!(
+                eval.get("mt_bench").unwrap().as_f64(),
+                Some(7.23),
+                "{style}"
+            );
+            assert_eq!(
+                doc.get("version").unwrap().as_str(),
+                Some("1.10"),
+                "{style}"
+            );
+        }
+        // A quoted number is text, a plain one a number.
+        let quoted = parse("size: '12'\n").unwrap().unwrap();
+        assert_eq!(quoted.get("size").unwrap().as_u64(), None);
+        assert_eq!(quoted.get("size").unwrap().as_str(), Some("12"));
+    }
+
+    #[test]
+    fn crlf_files_keep_lines_and_columns() {
+        let lf = "version: 1.0.0\nnotes: |\n  a\n\n  b\nlist:\n  - x: 1\n    y: 'two'\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let (a, b) = (parse(lf).unwrap().unwrap(), parse(&crlf).unwrap().unwrap());
+        assert_eq!(a, b);
+        assert_eq!(b.get("notes").unwrap().as_str(), Some("a\n\nb\n"));
+        let item = &b.get("list").unwrap().as_seq().unwrap()[0];
+        assert_eq!(item.get("y").unwrap().pos, Pos::new(8, 8));
+        let err = parse("a: 1\r\nb: [1, 2\r\nc: 3\r\n").unwrap_err();
+        let lf_err = parse("a: 1\nb: [1, 2\nc: 3\n").unwrap_err();
+        assert_eq!(err.pos, lf_err.pos);
     }
 }
