@@ -122,7 +122,7 @@ fn fill_manifests(ctx: &Context, report: &Report, json: bool) -> u8 {
     }
     let mut code = SUCCESS;
     for (path, fills) in per_file {
-        match fill::fill_file(&ctx.root.join(path), &fills) {
+        match fill::fill_file(&ctx.root, &ctx.root.join(path), &fills) {
             Ok(Filled::Changed) if json => eprintln!("{path}"),
             Ok(Filled::Changed) => println!("{path}"),
             Ok(Filled::Unchanged) => {}

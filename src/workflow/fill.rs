@@ -317,9 +317,10 @@ pub enum Filled {
     Refused(String),
 }
 
-/// Fill the manifest at `path` (read whole, edited, written atomically).
-/// `Err` is an I/O error, naming the path.
-pub fn fill_file(path: &Path, fills: &[ArtifactFill]) -> anyhow::Result<Filled> {
+/// Fill the manifest at `path` of the site at `root` (read whole with the
+/// site's one reading function, edited, written atomically). `Err` is an
+/// I/O error, naming the path.
+pub fn fill_file(root: &Path, path: &Path, fills: &[ArtifactFill]) -> anyhow::Result<Filled> {
     use anyhow::Context as _;
     let meta = std::fs::symlink_metadata(path)
         .with_context(|| format!("cannot read {}", path.display()))?;
@@ -328,9 +329,12 @@ pub fn fill_file(path: &Path, fills: &[ArtifactFill]) -> anyhow::Result<Filled> 
             "it is a symbolic link or not a regular file; fill in its target by hand".into(),
         ));
     }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Ok(Filled::Refused("it is not UTF-8 text".into()));
+    let text = match crate::read::read_text(root, path, crate::read::Kind::Manifest) {
+        Ok(text) => text,
+        Err(crate::read::ReadError::Io(e)) => {
+            return Err(e).with_context(|| format!("cannot read {}", path.display()));
+        }
+        Err(e) => return Ok(Filled::Refused(e.message())),
     };
     match edit(&text, fills) {
         Ok(None) => Ok(Filled::Unchanged),
