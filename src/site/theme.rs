@@ -17,10 +17,6 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files by their path under `static/`.
     pub statics: BTreeMap<String, Vec<u8>>,
-    /// The templates rendered by [`super::compiled`] instead of tera: the
-    /// compiled ones the site does not override (nor `base.html` or
-    /// `macros.html`).
-    compiled: Vec<&'static str>,
 }
 
 fn built_in_files(prefix: &str) -> Vec<(String, &'static [u8])> {
@@ -70,24 +66,11 @@ impl Theme {
             .into_iter()
             .map(|(k, v)| (k, String::from_utf8_lossy(v).into_owned()))
             .collect();
-        let mut overridden = Vec::new();
         for (rel, bytes) in disk_files(&dir.join("templates"))? {
             let text = String::from_utf8(bytes)
                 .with_context(|| format!("themes/{name}/templates/{rel} is not UTF-8"))?;
-            // A copy of a built-in template (the repository's own
-            // themes/default/) overrides nothing.
-            if templates.get(&rel) != Some(&text) {
-                overridden.push(rel.clone());
-            }
             templates.insert(rel, text);
         }
-        let shared_kept = !super::compiled::SHARED
-            .iter()
-            .any(|t| overridden.iter().any(|o| o == t));
-        let compiled = super::compiled::TEMPLATES
-            .into_iter()
-            .filter(|t| shared_kept && !overridden.iter().any(|o| o == t))
-            .collect();
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape);
@@ -99,40 +82,7 @@ impl Theme {
             .map(|(k, v)| (k, v.to_vec()))
             .collect();
         statics.extend(disk_files(&dir.join("static"))?);
-        Ok(Theme {
-            tera,
-            statics,
-            compiled,
-        })
-    }
-
-    /// The same theme with every page rendered by tera (to compare the
-    /// compiled templates with their source).
-    pub fn interpreted(mut self) -> Theme {
-        self.compiled.clear();
-        self
-    }
-
-    /// Whether `template` is rendered by [`super::compiled`].
-    pub fn is_compiled(&self, template: &str) -> bool {
-        self.compiled.contains(&template)
-    }
-
-    /// Render a page template with its context: compiled when it can be,
-    /// else by tera.
-    pub fn render_page(
-        &self,
-        template: &str,
-        context: &super::context::PageContext,
-    ) -> Result<String> {
-        if self.is_compiled(template)
-            && let Some(html) = super::compiled::render(template, context)
-        {
-            return Ok(html);
-        }
-        let ctx = tera::Context::from_value(serde_json::Value::Object(context.to_map()))
-            .map_err(|e| anyhow::anyhow!("building the context of {template}: {e}"))?;
-        self.render(template, &ctx)
+        Ok(Theme { tera, statics })
     }
 
     /// Render a template, with tera's whole error chain in the message.
