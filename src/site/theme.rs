@@ -4,22 +4,60 @@
 //! do), so a user overrides one template without copying the theme.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use include_dir::{Dir, include_dir};
+
+use crate::diagnostics::Finding;
+use crate::yaml::Pos;
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
+mod check;
+mod locate;
+
+pub use check::Source;
+
 pub struct Theme {
     /// Every template by its path under `templates/` (`release.html`,
-    /// `announce/release.txt`).
-    pub tera: tera::Tera,
+    /// `announce/release.txt`), loaded once for the whole build.
+    tera: tera::Tera,
     /// Static files by their path under `static/`.
     pub statics: BTreeMap<String, Vec<u8>>,
 }
 
-fn built_in_files(prefix: &str) -> Vec<(String, &'static [u8])> {
+/// Why a theme cannot be used.
+#[derive(Debug)]
+pub enum ThemeError {
+    /// The theme's folder is missing or a file could not be read (exit 2).
+    Io(anyhow::Error),
+    /// Templates that do not parse or name what does not exist: `template`
+    /// findings (exit 1).
+    Templates(Vec<Finding>),
+}
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ThemeError::Io(e) => write!(f, "{e:#}"),
+            ThemeError::Templates(findings) => {
+                let all: Vec<String> = findings
+                    .iter()
+                    .map(|x| match x.line {
+                        Some(l) => format!("{}:{l}: {}", x.file, x.message),
+                        None => format!("{}: {}", x.file, x.message),
+                    })
+                    .collect();
+                write!(f, "{}", all.join("; "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for ThemeError {}
+
+pub(crate) fn built_in_files(prefix: &str) -> Vec<(String, &'static [u8])> {
     let mut out = Vec::new();
     let mut todo = vec![&BUILT_IN];
     while let Some(dir) = todo.pop() {
@@ -35,6 +73,7 @@ fn built_in_files(prefix: &str) -> Vec<(String, &'static [u8])> {
     out
 }
 
+/// Every file under `dir`, by its path relative to `dir`, read.
 fn disk_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
@@ -52,36 +91,107 @@ fn disk_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
+/// The theme's folder, `themes/<name>/`; only the built-in `default` may
+/// be missing.
+fn folder(root: &Path, name: &str) -> Result<PathBuf, ThemeError> {
+    let dir = root.join("themes").join(name);
+    if name != "default" && !dir.is_dir() {
+        return Err(ThemeError::Io(anyhow::anyhow!(
+            "cadence.toml names the theme `{name}`, but there is no themes/{name}/ in {}: \
+             create it, or remove `theme` to use the built-in one",
+            root.display()
+        )));
+    }
+    Ok(dir)
+}
+
+/// The templates of the theme in use: the built-in ones with the site's
+/// `themes/<name>/templates/` files over them; a file that is not UTF-8
+/// is a finding.
+fn sources(root: &Path, name: &str) -> Result<(Vec<Source>, Vec<Finding>), ThemeError> {
+    let dir = folder(root, name)?;
+    let mut by_name: BTreeMap<String, Source> = built_in_files("templates/")
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let source = Source {
+                file: format!("builtin:{rel}"),
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                name: rel.clone(),
+            };
+            (rel, source)
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for (rel, bytes) in disk_files(&dir.join("templates")).map_err(ThemeError::Io)? {
+        let file = format!("themes/{name}/templates/{rel}");
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                by_name.insert(
+                    rel.clone(),
+                    Source {
+                        name: rel,
+                        file,
+                        text,
+                    },
+                );
+            }
+            Err(e) => {
+                let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+                findings.push(
+                    Finding::error("template", file, format!("`{rel}` is not UTF-8 text"))
+                        .at(Some(Pos::new(line, 1)))
+                        .help("save the template as UTF-8"),
+                );
+                by_name.remove(&rel);
+            }
+        }
+    }
+    Ok((by_name.into_values().collect(), findings))
+}
+
+/// tera as cadence renders with it: `.html` and `.xml` autoescaped with
+/// [`escape`].
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape);
+    tera
+}
+
+/// The `template` findings of the theme in use (SPEC 5): every template,
+/// built-in and overridden, parsed and its names resolved.
+pub fn check(root: &Path, name: &str) -> Result<Vec<Finding>, ThemeError> {
+    let (sources, mut findings) = sources(root, name)?;
+    findings.extend(check::check(&sources, &new_tera()));
+    Ok(findings)
+}
+
 impl Theme {
-    /// The built-in theme with the site's `themes/<name>/` files over it.
-    pub fn load(root: &Path, name: &str) -> Result<Theme> {
-        let dir = root.join("themes").join(name);
-        if name != "default" && !dir.is_dir() {
-            bail!(
-                "theme `{name}` (cadence.toml `theme`) is not in {}",
-                dir.display()
-            );
+    /// The built-in theme with the site's `themes/<name>/` files over it,
+    /// every template checked ([`check`]) and loaded into one `Tera`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
+        let (sources, mut findings) = sources(root, name)?;
+        let mut tera = new_tera();
+        findings.extend(check::check(&sources, &tera));
+        if !findings.is_empty() {
+            return Err(ThemeError::Templates(findings));
         }
-        let mut templates: BTreeMap<String, String> = built_in_files("templates/")
-            .into_iter()
-            .map(|(k, v)| (k, String::from_utf8_lossy(v).into_owned()))
-            .collect();
-        for (rel, bytes) in disk_files(&dir.join("templates"))? {
-            let text = String::from_utf8(bytes)
-                .with_context(|| format!("themes/{name}/templates/{rel} is not UTF-8"))?;
-            templates.insert(rel, text);
-        }
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape);
-        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| anyhow::anyhow!(tera_error(&e)))
-            .with_context(|| format!("loading the templates of theme `{name}`"))?;
+        tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
+            .map_err(|e| {
+                // What the check does not see, tera still refuses.
+                ThemeError::Templates(vec![Finding::error(
+                    "template",
+                    format!("themes/{name}/templates/"),
+                    tera_error(&e),
+                )])
+            })?;
         let mut statics: BTreeMap<String, Vec<u8>> = built_in_files("static/")
             .into_iter()
             .map(|(k, v)| (k, v.to_vec()))
             .collect();
-        statics.extend(disk_files(&dir.join("static"))?);
+        let dir = folder(root, name)?;
+        statics.extend(disk_files(&dir.join("static")).map_err(ThemeError::Io)?);
         Ok(Theme { tera, statics })
     }
 
