@@ -15,6 +15,8 @@
 //! | `404.html` | `404.html` |
 //! | `sitemap.xml`, `robots.txt` | the same |
 
+use std::collections::HashMap;
+
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -343,25 +345,77 @@ fn site_files(pages: &Pages, theme: &Theme, jobs: &[Job], emit: &Emit) -> Result
     Ok(())
 }
 
+/// Where a page is in the site navigation, which is all `nav.html` is
+/// told of the page: `current`, the page's path when it is the home page
+/// or a page the navigation links; `section`, the model page a deeper page
+/// is under.
+#[derive(Serialize, Clone, PartialEq, Eq, Hash)]
+struct NavPlace {
+    current: Option<String>,
+    section: Option<String>,
+}
+
+fn nav_place(pages: &Pages, path: &str) -> NavPlace {
+    let config = pages.catalog.config;
+    let models = config.models.keys().map(|m| format!("{m}/"));
+    let linked = path.is_empty()
+        || path == "schedule/"
+        || models.clone().any(|m| m == path)
+        || config.channels.keys().any(|c| path.strip_suffix('/') == Some(c))
+        || pages.pages.iter().any(|p| path.strip_suffix('/') == Some(&p.slug));
+    NavPlace {
+        current: linked.then(|| path.to_string()),
+        section: models.into_iter().find(|m| path.starts_with(m.as_str()) && path != m),
+    }
+}
+
+/// `nav.html` for each place the `jobs` are in, and `footer.html`: the
+/// parts of every page that are the same on many, rendered once each.
+fn fragments(
+    pages: &Pages,
+    theme: &Theme,
+    jobs: &[Job],
+) -> Result<(HashMap<NavPlace, String>, String)> {
+    let mut navs = HashMap::new();
+    for job in jobs {
+        let place = nav_place(pages, &path_of(pages, job));
+        if !navs.contains_key(&place) {
+            let mut ctx = pages.shared();
+            ctx.insert("current", &place.current);
+            ctx.insert("section", &place.section);
+            navs.insert(place, theme.render("nav.html", &ctx)?);
+        }
+    }
+    let mut ctx = pages.shared();
+    ctx.insert("feed", &pages.feed(""));
+    Ok((navs, theme.render("footer.html", &ctx)?))
+}
+
 /// Render `jobs` in parallel, each page passed to `emit` as soon as it is
 /// rendered; the first error in the order of `jobs` is returned. Each
 /// rendering thread keeps one tera context holding what every page
 /// shares, and puts only each page's own variables into it.
 pub fn render_jobs(pages: &Pages, theme: &Theme, jobs: &[Job], emit: &Emit) -> Result<()> {
+    let (navs, footer) = fragments(pages, theme, jobs)?;
+    let mut shared = pages.shared();
+    shared.insert("footer_html", &footer);
     let results: Vec<Result<()>> = jobs
         .par_iter()
         .map_init(
-            || pages.shared(),
+            || shared.clone(),
             |ctx, job| {
+                let path = path_of(pages, job);
                 let (template, page) = context(pages, job);
-                let keys = page
+                let mut keys = page
                     .fill(ctx)
                     .map_err(|e| anyhow::anyhow!("the data of {template}: {e}"))?;
+                ctx.insert("nav_html", &navs[&nav_place(pages, &path)]);
+                keys.push("nav_html");
                 let html = theme.render(template, ctx);
                 for key in keys {
                     ctx.remove(key);
                 }
-                emit(OutputFile::new(output_path(&path_of(pages, job)), html?))
+                emit(OutputFile::new(output_path(&path), html?))
             },
         )
         .collect();
