@@ -163,7 +163,7 @@ fn new_tera() -> tera::Tera {
 /// built-in and overridden, parsed and its names resolved.
 pub fn check(root: &Path, name: &str) -> Result<Vec<Finding>, ThemeError> {
     let (sources, mut findings) = sources(root, name)?;
-    findings.extend(check::check(&sources, &new_tera()));
+    findings.extend(check::check(&sources, &new_tera()).0);
     Ok(findings)
 }
 
@@ -173,11 +173,16 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         let (sources, mut findings) = sources(root, name)?;
         let mut tera = new_tera();
-        findings.extend(check::check(&sources, &tera));
+        let (more, parsed) = check::check(&sources, &tera);
+        findings.extend(more);
         if !findings.is_empty() {
             return Err(ThemeError::Templates(findings));
         }
-        tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
+        // The templates the check parsed, as `add_raw_templates` would
+        // add them (each parsed once).
+        tera.templates.extend(parsed);
+        tera.build_inheritance_chains()
+            .and_then(|()| tera.check_macro_files())
             .map_err(|e| {
                 // What the check does not see, tera still refuses.
                 ThemeError::Templates(vec![Finding::error(

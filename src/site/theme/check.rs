@@ -46,15 +46,20 @@ pub(super) enum Use {
     Extends(String),
 }
 
-/// Every `template` finding of these sources; `tera` is a `Tera` with the
-/// filters, tests and functions the site renders with.
-pub fn check(sources: &[Source], tera: &tera::Tera) -> Vec<Finding> {
+/// Every `template` finding of these sources, and the templates that
+/// parse (for the `Tera` that renders, so that each is parsed once);
+/// `tera` is a `Tera` with the filters, tests and functions the site
+/// renders with.
+pub fn check(
+    sources: &[Source],
+    tera: &tera::Tera,
+) -> (Vec<Finding>, BTreeMap<String, tera::Template>) {
     let mut findings = Vec::new();
-    let mut parsed: BTreeMap<&str, tera::Template> = BTreeMap::new();
+    let mut parsed: BTreeMap<String, tera::Template> = BTreeMap::new();
     for s in sources {
         match tera::Template::new(&s.name, None, &s.text) {
             Ok(t) => {
-                parsed.insert(&s.name, t);
+                parsed.insert(s.name.clone(), t);
             }
             Err(e) => findings.push(syntax(s, &e)),
         }
@@ -72,7 +77,7 @@ pub fn check(sources: &[Source], tera: &tera::Tera) -> Vec<Finding> {
             findings.extend(resolver.template(s, t));
         }
     }
-    findings
+    (findings, parsed)
 }
 
 /// A template that does not parse, at the line tera's parser reports.
@@ -105,7 +110,7 @@ fn syntax(s: &Source, e: &tera::Error) -> Finding {
 struct Resolver<'r> {
     tera: &'r tera::Tera,
     names: &'r BTreeSet<&'r str>,
-    parsed: &'r BTreeMap<&'r str, tera::Template>,
+    parsed: &'r BTreeMap<String, tera::Template>,
 }
 
 impl Resolver<'_> {
@@ -406,6 +411,7 @@ mod tests {
             })
             .collect();
         check(&sources, &tera::Tera::default())
+            .0
             .into_iter()
             .map(|f| (f.file, f.line, f.message))
             .collect()
@@ -515,6 +521,6 @@ mod tests {
             })
             .collect();
         assert!(sources.len() > 10);
-        assert!(check(&sources, &tera::Tera::default()).is_empty());
+        assert!(check(&sources, &tera::Tera::default()).0.is_empty());
     }
 }
