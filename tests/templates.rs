@@ -237,3 +237,22 @@ fn an_override_that_is_not_utf8_is_a_finding() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].1, Some(2));
 }
+
+#[test]
+fn announce_refuses_a_broken_announcement_template() {
+    let site = site_with(&[(
+        "announce/release.txt",
+        "Subject: {{ release.title }}\n\n{{ release.summary | wrapp(width=72) }}\n",
+    )]);
+    let run = cadence(
+        site.path(),
+        &["--today", TODAY, "announce", "m", "versioned", "1.0.0"],
+    );
+    assert_eq!(run.status, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("--> themes/t/templates/announce/release.txt:3"),
+        "{}",
+        run.stderr
+    );
+}

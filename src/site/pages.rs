@@ -361,11 +361,19 @@ fn nav_place(pages: &Pages, path: &str) -> NavPlace {
     let linked = path.is_empty()
         || path == "schedule/"
         || models.clone().any(|m| m == path)
-        || config.channels.keys().any(|c| path.strip_suffix('/') == Some(c))
-        || pages.pages.iter().any(|p| path.strip_suffix('/') == Some(&p.slug));
+        || config
+            .channels
+            .keys()
+            .any(|c| path.strip_suffix('/') == Some(c))
+        || pages
+            .pages
+            .iter()
+            .any(|p| path.strip_suffix('/') == Some(&p.slug));
     NavPlace {
         current: linked.then(|| path.to_string()),
-        section: models.into_iter().find(|m| path.starts_with(m.as_str()) && path != m),
+        section: models
+            .into_iter()
+            .find(|m| path.starts_with(m.as_str()) && path != m),
     }
 }
 

@@ -322,10 +322,24 @@ mod tests {
                 })
                 .collect()
         };
-        let alphabet = ['a', '&', '<', '>', '"', '\'', 'é', '€', '/', ' ', '\u{1F600}'];
+        let alphabet = [
+            'a',
+            '&',
+            '<',
+            '>',
+            '"',
+            '\'',
+            'é',
+            '€',
+            '/',
+            ' ',
+            '\u{1F600}',
+        ];
         let mut seed: u64 = 7;
         for _ in 0..5000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let len = (seed >> 58) as usize;
             let text: String = (0..len)
                 .map(|k| alphabet[((seed >> (k % 50)) as usize + k) % alphabet.len()])
