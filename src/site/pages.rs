@@ -387,11 +387,11 @@ fn fragments(
     let mut navs = HashMap::new();
     for job in jobs {
         let place = nav_place(pages, &path_of(pages, job));
-        if !navs.contains_key(&place) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = navs.entry(place) {
             let mut ctx = pages.shared();
-            ctx.insert("current", &place.current);
-            ctx.insert("section", &place.section);
-            navs.insert(place, theme.render("nav.html", &ctx)?);
+            ctx.insert("current", &slot.key().current);
+            ctx.insert("section", &slot.key().section);
+            slot.insert(theme.render("nav.html", &ctx)?);
         }
     }
     let mut ctx = pages.shared();
