@@ -256,3 +256,30 @@ fn announce_refuses_a_broken_announcement_template() {
         run.stderr
     );
 }
+
+#[test]
+fn check_refuses_a_theme_that_is_not_there() {
+    let site = Site::copy_of("_good");
+    site.edit(
+        "cadence.toml",
+        "title = \"Fixture\"",
+        "title = \"Fixture\"\ntheme = \"nope\"",
+    );
+    let run = cadence(site.path(), &["--today", TODAY, "check"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("themes/nope/"), "{}", run.stderr);
+}
+
+#[test]
+fn a_deeply_nested_override_is_a_finding_not_a_crash() {
+    let deep = format!(
+        "{}x{}",
+        "{% if a %}".repeat(5000),
+        "{% endif %}".repeat(5000)
+    );
+    let site = site_with(&[("page.html", &deep)]);
+    let (status, found) = template_findings(&site);
+    assert_eq!(status, 1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].1, Some(1));
+}
