@@ -443,6 +443,77 @@ mod tests {
     }
 
     #[test]
+    fn multi_byte_text_in_strings_keeps_the_position_right() {
+        let got = findings(&[(
+            "a.html",
+            "<p>é</p>\n{{ \"€€€ — ü\" ~ x | nope }} {{ y | nope2 }}",
+        )]);
+        let lines: Vec<_> = got.iter().map(|(_, l, m)| (*l, m.as_str())).collect();
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == Some(2) && m.contains("`nope`")),
+            "{lines:#?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == Some(2) && m.contains("`nope2`")),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn any_text_gives_findings_never_a_panic() {
+        let pieces = [
+            "{{",
+            "}}",
+            "{%",
+            "%}",
+            "{#",
+            "#}",
+            "-",
+            " | ",
+            "nope",
+            "upper",
+            "(",
+            ")",
+            "\"",
+            "'",
+            "`",
+            "é€",
+            "\n",
+            "if x",
+            "endif",
+            "include \"a.html\"",
+            "m::x()",
+            " is ",
+            "raw",
+            "endraw",
+            "filter nope",
+            "endfilter",
+            "extends \"b.html\"",
+            "::",
+            ".",
+        ];
+        let mut seed: u64 = 11;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 24) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_add(1);
+            let _ = findings(&[
+                ("a.html", text.as_str()),
+                ("b.html", "{% block c %}{% endblock c %}"),
+            ]);
+        }
+    }
+
+    #[test]
     fn a_syntax_error_has_the_line_tera_reports() {
         let got = findings(&[("a.html", "ok\n\n{{ x | }}\n")]);
         assert_eq!(got.len(), 1);

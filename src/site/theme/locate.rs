@@ -76,26 +76,29 @@ fn end_of_tag(text: &str, from: usize, close: &str) -> Option<usize> {
 }
 
 /// The inside of a tag with what is between quotes blanked out, so that
-/// `"a | b"` is not taken for a filter.
+/// `"a | b"` is not taken for a filter; byte offsets are kept.
 fn blank_strings(inside: &str) -> String {
+    // Each blanked character becomes as many spaces as it has bytes, so
+    // that an offset in the result is the same offset in `inside`.
+    let mut out = String::with_capacity(inside.len());
     let mut quote: Option<char> = None;
-    inside
-        .chars()
-        .map(|c| match quote {
+    for c in inside.chars() {
+        match quote {
             Some(q) if c == q => {
                 quote = None;
-                c
+                out.push(c);
             }
-            Some(_) if c == '\n' => c,
-            Some(_) => ' ',
+            Some(_) if c == '\n' => out.push(c),
+            Some(_) => out.extend(std::iter::repeat_n(' ', c.len_utf8())),
             None => {
                 if c == '"' || c == '\'' || c == '`' {
                     quote = Some(c);
                 }
-                c
+                out.push(c);
             }
-        })
-        .collect()
+        }
+    }
+    out
 }
 
 /// The line of the first tag that has the use `u`; else of the first tag
