@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use super::OutputFile;
 use super::catalog::Catalog;
-use super::context::{ContentView, Main, PageContext, Pages};
+use super::context::{Base, ContentView, Main, PageContext, Pages};
 use super::markdown;
 use super::theme::Theme;
 
@@ -75,6 +75,32 @@ pub fn jobs(pages: &Pages) -> Vec<Job> {
     jobs
 }
 
+/// A model's channel page: its template, base and data.
+fn stream_page<'p>(
+    pages: &'p Pages,
+    path: &str,
+    model: &'p str,
+    channel: &'p str,
+) -> (&'static str, Base<'p>, Main<'p>) {
+    let config = pages.catalog.config;
+    let title = format!(
+        "{} ({})",
+        config.models[model].title, config.channels[channel].title
+    );
+    let mut dirs = vec![path.to_string()];
+    if let Some(st) = pages.catalog.stream(model, channel) {
+        dirs.extend(st.majors.iter().map(|m| format!("{path}{m}.x/")));
+    }
+    dirs.push(format!("{channel}/"));
+    let description = format!(
+        "Every {} release of {}, newest first.",
+        config.channels[channel].title, config.models[model].title
+    );
+    let base = pages.base(path, &title, &description, pages.feeds_for(&dirs));
+    let main = Main::Stream(Box::new(pages.stream(model, channel)));
+    ("stream.html", base, main)
+}
+
 /// The template and the context of one page.
 fn context<'p>(pages: &'p Pages, job: &'p Job) -> (&'static str, PageContext<'p>) {
     let c = pages.catalog;
@@ -109,24 +135,7 @@ fn context<'p>(pages: &'p Pages, job: &'p Job) -> (&'static str, PageContext<'p>
             let base = pages.base(&path, &model.title, &description, pages.feeds_for(&dirs));
             ("model.html", base, Main::Model(Box::new(pages.model(id))))
         }
-        Job::Stream(model, channel) => {
-            let title = format!(
-                "{} ({})",
-                config.models[model].title, config.channels[channel].title
-            );
-            let mut dirs = vec![path.clone()];
-            if let Some(st) = c.stream(model, channel) {
-                dirs.extend(st.majors.iter().map(|m| format!("{path}{m}.x/")));
-            }
-            dirs.push(format!("{channel}/"));
-            let description = format!(
-                "Every {} release of {}, newest first.",
-                config.channels[channel].title, config.models[model].title
-            );
-            let base = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
-            let main = Main::Stream(Box::new(pages.stream(model, channel)));
-            ("stream.html", base, main)
-        }
+        Job::Stream(model, channel) => stream_page(pages, &path, model, channel),
         Job::Release(i) => {
             let r = c.release(*i);
             let base = pages.base(&path, &c.title(r), &r.summary, pages.release_feeds(*i));
