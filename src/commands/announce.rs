@@ -8,10 +8,10 @@
 
 use anyhow::{Context as _, Result};
 
-use super::{Context, SUCCESS, USAGE};
+use super::{Context, FAILURE, SUCCESS, USAGE};
 use crate::cli::AnnounceArgs;
 use crate::site::catalog::Catalog;
-use crate::site::theme::Theme;
+use crate::site::theme::{Theme, ThemeError};
 use crate::workflow::announcement::{self, Target};
 use crate::workflow::mail::Message;
 use crate::workflow::suggest;
@@ -35,7 +35,14 @@ pub fn run(ctx: &Context, args: &AnnounceArgs) -> Result<u8> {
             return Ok(USAGE);
         }
     };
-    let theme = Theme::load(&site.root, &site.config.theme)?;
+    let theme = match Theme::load(&site.root, &site.config.theme) {
+        Ok(t) => t,
+        Err(ThemeError::Templates(findings)) => {
+            ctx.report(&findings, crate::diagnostics::Format::Human, true);
+            return Ok(FAILURE);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let ann = announcement::render(&theme, &catalog, target)?;
 
     let to_stdout = args.eml.as_deref().is_some_and(|p| p.as_os_str() == "-");

@@ -13,7 +13,7 @@ use crate::diagnostics::Format;
 use crate::load::Site;
 use crate::site::catalog::Catalog;
 use crate::site::output::{self, StageError, WriteError};
-use crate::site::theme::Theme;
+use crate::site::theme::{Theme, ThemeError};
 use crate::site::{OutputFile, build};
 use crate::stages::Stages;
 
@@ -37,19 +37,15 @@ fn prepare(ctx: &Context, base_url: Option<&str>, stages: &mut Stages) -> Result
         eprintln!("error: --base-url: {e}");
         return Err(USAGE);
     }
-    let name = &site.config.theme;
-    if name != "default" && !ctx.root.join("themes").join(name).is_dir() {
-        eprintln!(
-            "error: cadence.toml names the theme `{name}`, but there is no themes/{name}/ in {}",
-            ctx.root.display()
-        );
-        return Err(USAGE);
-    }
-    let theme = match Theme::load(&ctx.root, name) {
+    let theme = match Theme::load(&ctx.root, &site.config.theme) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e:#}");
+        Err(ThemeError::Templates(findings)) => {
+            ctx.report(&findings, Format::Human, true);
             return Err(FAILURE);
+        }
+        Err(ThemeError::Io(e)) => {
+            eprintln!("error: {e:#}");
+            return Err(USAGE);
         }
     };
     let assets = match build::content_assets(&ctx.root) {

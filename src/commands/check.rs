@@ -1,9 +1,12 @@
-//! `cadence check`: load and run every rule; print all findings.
+//! `cadence check`: load and run every rule, and load the theme in use
+//! (its templates parsed and their names resolved: `template` findings);
+//! print all findings.
 
 use super::{Context, FAILURE, SUCCESS, USAGE};
 use crate::cli::CheckArgs;
 use crate::diagnostics;
 use crate::load::{self, LoadError};
+use crate::site::theme;
 
 pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
     // Config findings go where every other finding of `check` goes, stdout,
@@ -19,7 +22,18 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
             return USAGE;
         }
     };
-    let findings = crate::rules::check(&site, ctx.today);
+    // The rules and the theme's templates, side by side.
+    let (mut findings, theme) = rayon::join(
+        || crate::rules::check(&site, ctx.today),
+        || theme::check(&ctx.root, &site.config.theme),
+    );
+    match theme {
+        Ok(template_findings) => findings.extend(template_findings),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return USAGE;
+        }
+    }
     let (errors, warnings) = diagnostics::counts(&findings);
     if !(ctx.quiet && findings.is_empty() && args.format == diagnostics::Format::Human) {
         ctx.report(&findings, args.format, false);

@@ -22,7 +22,7 @@ use crate::commands::Context;
 use crate::diagnostics::{self, Finding, Severity};
 use crate::load::{self, LoadError, Site};
 use crate::site::catalog::Catalog;
-use crate::site::theme::{Theme, escape};
+use crate::site::theme::{Theme, ThemeError, escape};
 use crate::site::{OutputFile, api, build, calendar, feeds, pages};
 use crate::stages::Stages;
 use watch::Change;
@@ -148,8 +148,13 @@ impl Session {
             });
         }
         if self.theme.is_none() {
-            let theme = Theme::load(&self.ctx.root, &site.config.theme)
-                .map_err(|e| failure(format!("{e:#}")))?;
+            let theme = Theme::load(&self.ctx.root, &site.config.theme).map_err(|e| match e {
+                ThemeError::Templates(findings) => Outcome {
+                    findings,
+                    ..Outcome::default()
+                },
+                ThemeError::Io(e) => failure(format!("{e:#}")),
+            })?;
             self.theme = Some(theme);
         }
         let theme = self.theme.as_ref().expect("loaded above");

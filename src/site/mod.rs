@@ -5,7 +5,6 @@ pub mod build;
 pub mod calendar;
 pub mod catalog;
 pub mod chart;
-pub mod compiled;
 pub mod context;
 pub mod feeds;
 pub mod hub;

@@ -15,14 +15,16 @@
 //! | `404.html` | `404.html` |
 //! | `sitemap.xml`, `robots.txt` | the same |
 
+use std::collections::HashMap;
+
 use anyhow::{Result, bail};
 use rayon::prelude::*;
-use serde_json::{Value, json};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::OutputFile;
 use super::catalog::Catalog;
-use super::context::{Main, PageContext, Pages};
+use super::context::{Base, ContentView, Main, PageContext, Pages};
 use super::markdown;
 use super::theme::Theme;
 
@@ -73,12 +75,38 @@ pub fn jobs(pages: &Pages) -> Vec<Job> {
     jobs
 }
 
+/// A model's channel page: its template, base and data.
+fn stream_page<'p>(
+    pages: &'p Pages,
+    path: &str,
+    model: &'p str,
+    channel: &'p str,
+) -> (&'static str, Base<'p>, Main<'p>) {
+    let config = pages.catalog.config;
+    let title = format!(
+        "{} ({})",
+        config.models[model].title, config.channels[channel].title
+    );
+    let mut dirs = vec![path.to_string()];
+    if let Some(st) = pages.catalog.stream(model, channel) {
+        dirs.extend(st.majors.iter().map(|m| format!("{path}{m}.x/")));
+    }
+    dirs.push(format!("{channel}/"));
+    let description = format!(
+        "Every {} release of {}, newest first.",
+        config.channels[channel].title, config.models[model].title
+    );
+    let base = pages.base(path, &title, &description, pages.feeds_for(&dirs));
+    let main = Main::Stream(Box::new(pages.stream(model, channel)));
+    ("stream.html", base, main)
+}
+
 /// The template and the context of one page.
-fn context<'p>(pages: &'p Pages, job: &Job) -> (&'static str, PageContext<'p>) {
+fn context<'p>(pages: &'p Pages, job: &'p Job) -> (&'static str, PageContext<'p>) {
     let c = pages.catalog;
     let config = c.config;
     let path = path_of(pages, job);
-    match job {
+    let (template, base, main) = match job {
         Job::Home => {
             let intro = c.site.index.as_ref();
             let base = pages.base(
@@ -87,16 +115,13 @@ fn context<'p>(pages: &'p Pages, job: &Job) -> (&'static str, PageContext<'p>) {
                 &config.description,
                 pages.feeds_for(&[]),
             );
-            let values = vec![
-                (
-                    "intro_html",
-                    json!(intro.map(|p| markdown::render(&p.body, &pages.base_path))),
-                ),
-                ("models", pages.home()),
-                ("channel_feeds", pages.channel_feeds()),
-                ("calendars", pages.calendars()),
-            ];
-            ("index.html", page(base, values))
+            let main = Main::Home {
+                intro_html: intro.map(|p| markdown::render(&p.body, &pages.base_path)),
+                models: pages.home(),
+                channel_feeds: pages.channel_feeds(),
+                calendars: pages.calendars(),
+            };
+            ("index.html", base, main)
         }
         Job::Model(id) => {
             let model = &config.models[id];
@@ -108,31 +133,14 @@ fn context<'p>(pages: &'p Pages, job: &Job) -> (&'static str, PageContext<'p>) {
                 .clone()
                 .unwrap_or_else(|| format!("Releases of {}", model.title));
             let base = pages.base(&path, &model.title, &description, pages.feeds_for(&dirs));
-            ("model.html", page(base, vec![("model", pages.model(id))]))
+            ("model.html", base, Main::Model(Box::new(pages.model(id))))
         }
-        Job::Stream(model, channel) => {
-            let title = format!(
-                "{} ({})",
-                config.models[model].title, config.channels[channel].title
-            );
-            let mut dirs = vec![path.clone()];
-            if let Some(st) = c.stream(model, channel) {
-                dirs.extend(st.majors.iter().map(|m| format!("{path}{m}.x/")));
-            }
-            dirs.push(format!("{channel}/"));
-            let description = format!(
-                "Every {} release of {}, newest first.",
-                config.channels[channel].title, config.models[model].title
-            );
-            let base = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
-            let main = Main::Stream(Box::new(pages.stream(model, channel)));
-            ("stream.html", PageContext { base, main })
-        }
+        Job::Stream(model, channel) => stream_page(pages, &path, model, channel),
         Job::Release(i) => {
             let r = c.release(*i);
             let base = pages.base(&path, &c.title(r), &r.summary, pages.release_feeds(*i));
             let main = Main::Release(Box::new(pages.release_view(*i)));
-            ("release.html", PageContext { base, main })
+            ("release.html", base, main)
         }
         Job::Skip(k) => {
             let s = c.skip(*k);
@@ -146,7 +154,7 @@ fn context<'p>(pages: &'p Pages, job: &Job) -> (&'static str, PageContext<'p>) {
             ];
             let description = markdown::plain_text(&s.reason);
             let base = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
-            ("skip.html", page(base, vec![("skip", pages.skip(*k))]))
+            ("skip.html", base, Main::Skip(Box::new(pages.skip(*k))))
         }
         Job::Channel(name) => {
             let ch = &config.channels[name];
@@ -156,10 +164,8 @@ fn context<'p>(pages: &'p Pages, job: &Job) -> (&'static str, PageContext<'p>) {
                 &ch.description,
                 pages.feeds_for(std::slice::from_ref(&path)),
             );
-            (
-                "channel.html",
-                page(base, vec![("channel", pages.channel(name))]),
-            )
+            let main = Main::Channel(Box::new(pages.channel(name)));
+            ("channel.html", base, main)
         }
         Job::Schedule => {
             let base = pages.base(
@@ -168,25 +174,25 @@ fn context<'p>(pages: &'p Pages, job: &Job) -> (&'static str, PageContext<'p>) {
                 "Every release slot, its state and the release that fulfils it.",
                 pages.feeds_for(&[]),
             );
-            let values = vec![
-                ("timelines", pages.schedule()),
-                ("calendars", pages.calendars()),
-            ];
-            ("schedule.html", page(base, values))
+            let main = Main::Schedule {
+                timelines: pages.schedule(),
+                calendars: pages.calendars(),
+            };
+            ("schedule.html", base, main)
         }
         Job::Content(n) => {
             let p = pages.pages[*n];
             let description = p.description.clone().unwrap_or_default();
             let base = pages.base(&path, &p.title, &description, pages.feeds_for(&[]));
-            let value = json!({
-                    "slug": p.slug,
-                    "title": p.title,
-                    "description": p.description,
-                    "weight": p.weight,
-                    "draft": p.draft,
-                "html": markdown::render(&p.body, &pages.base_path),
+            let main = Main::Content(ContentView {
+                slug: &p.slug,
+                title: &p.title,
+                description: p.description.as_deref(),
+                weight: p.weight,
+                draft: p.draft,
+                html: markdown::render(&p.body, &pages.base_path),
             });
-            ("page.html", page(base, vec![("page", value)]))
+            ("page.html", base, main)
         }
         Job::NotFound => {
             let base = pages.base(
@@ -195,16 +201,10 @@ fn context<'p>(pages: &'p Pages, job: &Job) -> (&'static str, PageContext<'p>) {
                 "There is no page at this address.",
                 pages.feeds_for(&[]),
             );
-            ("404.html", page(base, Vec::new()))
+            ("404.html", base, Main::NotFound)
         }
-    }
-}
-
-fn page<'p>(base: super::context::Base<'p>, values: Vec<(&'static str, Value)>) -> PageContext<'p> {
-    PageContext {
-        base,
-        main: Main::Values(values),
-    }
+    };
+    (template, PageContext { base, main })
 }
 
 fn output_path(path: &str) -> String {
@@ -302,24 +302,33 @@ pub fn render_sitemap(catalog: &Catalog, theme: &Theme, drafts: bool) -> Result<
     sitemap(&pages, theme, &jobs)
 }
 
+/// One URL of `sitemap.xml`.
+#[derive(Serialize)]
+struct SitemapUrl {
+    loc: String,
+    lastmod: Option<String>,
+}
+
 /// `sitemap.xml`: every page but 404, with the date it last changed.
 fn sitemap(pages: &Pages, theme: &Theme, jobs: &[Job]) -> Result<OutputFile> {
     let catalog = pages.catalog;
-    let mut urls: Vec<Value> = Vec::new();
-    for job in jobs.iter().filter(|j| !matches!(j, Job::NotFound)) {
-        let path = path_of(pages, job);
-        let lastmod = match job {
-            Job::Release(i) => Some(
-                catalog
-                    .updated(super::catalog::Entry::Release(*i))
-                    .to_string(),
-            ),
-            Job::Skip(k) => Some(catalog.skip(*k).announced.to_string()),
-            _ => None,
-        };
-        urls.push(json!({"loc": catalog.url(&path), "lastmod": lastmod}));
-    }
-    urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
+    let mut urls: Vec<SitemapUrl> = jobs
+        .iter()
+        .filter(|j| !matches!(j, Job::NotFound))
+        .map(|job| SitemapUrl {
+            loc: catalog.url(&path_of(pages, job)),
+            lastmod: match job {
+                Job::Release(i) => Some(
+                    catalog
+                        .updated(super::catalog::Entry::Release(*i))
+                        .to_string(),
+                ),
+                Job::Skip(k) => Some(catalog.skip(*k).announced.to_string()),
+                _ => None,
+            },
+        })
+        .collect();
+    urls.sort_by(|a, b| a.loc.cmp(&b.loc));
     let mut ctx = tera::Context::new();
     ctx.insert("urls", &urls);
     Ok(OutputFile::new(
@@ -331,32 +340,101 @@ fn sitemap(pages: &Pages, theme: &Theme, jobs: &[Job]) -> Result<OutputFile> {
 /// The sitemap, robots.txt and the static files.
 fn site_files(pages: &Pages, theme: &Theme, jobs: &[Job], emit: &Emit) -> Result<()> {
     let catalog = pages.catalog;
-    let base_path = catalog.config.base_path().to_string();
     emit(sitemap(pages, theme, jobs)?)?;
     let mut ctx = tera::Context::new();
     ctx.insert("sitemap", &catalog.url("sitemap.xml"));
-    ctx.insert("base_path", &base_path);
+    ctx.insert("base_path", catalog.config.base_path());
     emit(OutputFile::new(
         "robots.txt",
         theme.render("robots.txt", &ctx)?,
     ))?;
-
     for (path, bytes) in &theme.statics {
         emit(OutputFile::new(format!("static/{path}"), bytes.clone()))?;
     }
     Ok(())
 }
 
+/// Where a page is in the site navigation, which is all `nav.html` is
+/// told of the page: `current`, the page's path when it is the home page
+/// or a page the navigation links; `section`, the model page a deeper page
+/// is under.
+#[derive(Serialize, Clone, PartialEq, Eq, Hash)]
+struct NavPlace {
+    current: Option<String>,
+    section: Option<String>,
+}
+
+fn nav_place(pages: &Pages, path: &str) -> NavPlace {
+    let config = pages.catalog.config;
+    let models = config.models.keys().map(|m| format!("{m}/"));
+    let linked = path.is_empty()
+        || path == "schedule/"
+        || models.clone().any(|m| m == path)
+        || config
+            .channels
+            .keys()
+            .any(|c| path.strip_suffix('/') == Some(c))
+        || pages
+            .pages
+            .iter()
+            .any(|p| path.strip_suffix('/') == Some(&p.slug));
+    NavPlace {
+        current: linked.then(|| path.to_string()),
+        section: models
+            .into_iter()
+            .find(|m| path.starts_with(m.as_str()) && path != m),
+    }
+}
+
+/// `nav.html` for each place the `jobs` are in, and `footer.html`: the
+/// parts of every page that are the same on many, rendered once each.
+fn fragments(
+    pages: &Pages,
+    theme: &Theme,
+    jobs: &[Job],
+) -> Result<(HashMap<NavPlace, String>, String)> {
+    let mut navs = HashMap::new();
+    for job in jobs {
+        let place = nav_place(pages, &path_of(pages, job));
+        if let std::collections::hash_map::Entry::Vacant(slot) = navs.entry(place) {
+            let mut ctx = pages.shared();
+            ctx.insert("current", &slot.key().current);
+            ctx.insert("section", &slot.key().section);
+            slot.insert(theme.render("nav.html", &ctx)?);
+        }
+    }
+    let mut ctx = pages.shared();
+    ctx.insert("feed", &pages.feed(""));
+    Ok((navs, theme.render("footer.html", &ctx)?))
+}
+
 /// Render `jobs` in parallel, each page passed to `emit` as soon as it is
-/// rendered; the first error in the order of `jobs` is returned.
+/// rendered; the first error in the order of `jobs` is returned. Each
+/// rendering thread keeps one tera context holding what every page
+/// shares, and puts only each page's own variables into it.
 pub fn render_jobs(pages: &Pages, theme: &Theme, jobs: &[Job], emit: &Emit) -> Result<()> {
+    let (navs, footer) = fragments(pages, theme, jobs)?;
+    let mut shared = pages.shared();
+    shared.insert("footer_html", &footer);
     let results: Vec<Result<()>> = jobs
         .par_iter()
-        .map(|job| {
-            let (template, ctx) = context(pages, job);
-            let html = theme.render_page(template, &ctx)?;
-            emit(OutputFile::new(output_path(&path_of(pages, job)), html))
-        })
+        .map_init(
+            || shared.clone(),
+            |ctx, job| {
+                let path = path_of(pages, job);
+                let (template, page) = context(pages, job);
+                let mut keys = page
+                    .fill(ctx)
+                    .map_err(|e| anyhow::anyhow!("the data of {template}: {e}"))?;
+                ctx.insert("nav_html", &navs[&nav_place(pages, &path)]);
+                keys.push("nav_html");
+                let html = theme.render(template, ctx);
+                for key in keys {
+                    ctx.remove(key);
+                }
+                emit(OutputFile::new(output_path(&path), html?))
+            },
+        )
         .collect();
     results.into_iter().collect()
 }

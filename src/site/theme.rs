@@ -4,26 +4,60 @@
 //! do), so a user overrides one template without copying the theme.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use include_dir::{Dir, include_dir};
+
+use crate::diagnostics::Finding;
+use crate::yaml::Pos;
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
+mod check;
+mod locate;
+
+pub use check::Source;
+
 pub struct Theme {
     /// Every template by its path under `templates/` (`release.html`,
-    /// `announce/release.txt`).
-    pub tera: tera::Tera,
+    /// `announce/release.txt`), loaded once for the whole build.
+    tera: tera::Tera,
     /// Static files by their path under `static/`.
     pub statics: BTreeMap<String, Vec<u8>>,
-    /// The templates rendered by [`super::compiled`] instead of tera: the
-    /// compiled ones the site does not override (nor `base.html` or
-    /// `macros.html`).
-    compiled: Vec<&'static str>,
 }
 
-fn built_in_files(prefix: &str) -> Vec<(String, &'static [u8])> {
+/// Why a theme cannot be used.
+#[derive(Debug)]
+pub enum ThemeError {
+    /// The theme's folder is missing or a file could not be read (exit 2).
+    Io(anyhow::Error),
+    /// Templates that do not parse or name what does not exist: `template`
+    /// findings (exit 1).
+    Templates(Vec<Finding>),
+}
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ThemeError::Io(e) => write!(f, "{e:#}"),
+            ThemeError::Templates(findings) => {
+                let all: Vec<String> = findings
+                    .iter()
+                    .map(|x| match x.line {
+                        Some(l) => format!("{}:{l}: {}", x.file, x.message),
+                        None => format!("{}: {}", x.file, x.message),
+                    })
+                    .collect();
+                write!(f, "{}", all.join("; "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for ThemeError {}
+
+pub(crate) fn built_in_files(prefix: &str) -> Vec<(String, &'static [u8])> {
     let mut out = Vec::new();
     let mut todo = vec![&BUILT_IN];
     while let Some(dir) = todo.pop() {
@@ -39,6 +73,7 @@ fn built_in_files(prefix: &str) -> Vec<(String, &'static [u8])> {
     out
 }
 
+/// Every file under `dir`, by its path relative to `dir`, read.
 fn disk_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     if !dir.is_dir() {
@@ -56,83 +91,113 @@ fn disk_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
-impl Theme {
-    /// The built-in theme with the site's `themes/<name>/` files over it.
-    pub fn load(root: &Path, name: &str) -> Result<Theme> {
-        let dir = root.join("themes").join(name);
-        if name != "default" && !dir.is_dir() {
-            bail!(
-                "theme `{name}` (cadence.toml `theme`) is not in {}",
-                dir.display()
-            );
-        }
-        let mut templates: BTreeMap<String, String> = built_in_files("templates/")
-            .into_iter()
-            .map(|(k, v)| (k, String::from_utf8_lossy(v).into_owned()))
-            .collect();
-        let mut overridden = Vec::new();
-        for (rel, bytes) in disk_files(&dir.join("templates"))? {
-            let text = String::from_utf8(bytes)
-                .with_context(|| format!("themes/{name}/templates/{rel} is not UTF-8"))?;
-            // A copy of a built-in template (the repository's own
-            // themes/default/) overrides nothing.
-            if templates.get(&rel) != Some(&text) {
-                overridden.push(rel.clone());
+/// The theme's folder, `themes/<name>/`; only the built-in `default` may
+/// be missing.
+fn folder(root: &Path, name: &str) -> Result<PathBuf, ThemeError> {
+    let dir = root.join("themes").join(name);
+    if name != "default" && !dir.is_dir() {
+        return Err(ThemeError::Io(anyhow::anyhow!(
+            "cadence.toml names the theme `{name}`, but there is no themes/{name}/ in {}: \
+             create it, or remove `theme` to use the built-in one",
+            root.display()
+        )));
+    }
+    Ok(dir)
+}
+
+/// The templates of the theme in use: the built-in ones with the site's
+/// `themes/<name>/templates/` files over them; a file that is not UTF-8
+/// is a finding.
+fn sources(root: &Path, name: &str) -> Result<(Vec<Source>, Vec<Finding>), ThemeError> {
+    let dir = folder(root, name)?;
+    let mut by_name: BTreeMap<String, Source> = built_in_files("templates/")
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let source = Source {
+                file: format!("builtin:{rel}"),
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                name: rel.clone(),
+            };
+            (rel, source)
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for (rel, bytes) in disk_files(&dir.join("templates")).map_err(ThemeError::Io)? {
+        let file = format!("themes/{name}/templates/{rel}");
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                by_name.insert(
+                    rel.clone(),
+                    Source {
+                        name: rel,
+                        file,
+                        text,
+                    },
+                );
             }
-            templates.insert(rel, text);
+            Err(e) => {
+                let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+                findings.push(
+                    Finding::error("template", file, format!("`{rel}` is not UTF-8 text"))
+                        .at(Some(Pos::new(line, 1)))
+                        .help("save the template as UTF-8"),
+                );
+                by_name.remove(&rel);
+            }
         }
-        let shared_kept = !super::compiled::SHARED
-            .iter()
-            .any(|t| overridden.iter().any(|o| o == t));
-        let compiled = super::compiled::TEMPLATES
-            .into_iter()
-            .filter(|t| shared_kept && !overridden.iter().any(|o| o == t))
-            .collect();
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape);
-        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(|e| anyhow::anyhow!(tera_error(&e)))
-            .with_context(|| format!("loading the templates of theme `{name}`"))?;
+    }
+    Ok((by_name.into_values().collect(), findings))
+}
+
+/// tera as cadence renders with it: `.html` and `.xml` autoescaped with
+/// [`escape`].
+fn new_tera() -> tera::Tera {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape);
+    tera
+}
+
+/// The `template` findings of the theme in use (SPEC 5): every template,
+/// built-in and overridden, parsed and its names resolved.
+pub fn check(root: &Path, name: &str) -> Result<Vec<Finding>, ThemeError> {
+    let (sources, mut findings) = sources(root, name)?;
+    findings.extend(check::check(&sources, &new_tera()).0);
+    Ok(findings)
+}
+
+impl Theme {
+    /// The built-in theme with the site's `themes/<name>/` files over it,
+    /// every template checked ([`check`]) and loaded into one `Tera`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
+        let (sources, mut findings) = sources(root, name)?;
+        let mut tera = new_tera();
+        let (more, parsed) = check::check(&sources, &tera);
+        findings.extend(more);
+        if !findings.is_empty() {
+            return Err(ThemeError::Templates(findings));
+        }
+        // The templates the check parsed, as `add_raw_templates` would
+        // add them (each parsed once).
+        tera.templates.extend(parsed);
+        tera.build_inheritance_chains()
+            .and_then(|()| tera.check_macro_files())
+            .map_err(|e| {
+                // What the check does not see, tera still refuses.
+                ThemeError::Templates(vec![Finding::error(
+                    "template",
+                    format!("themes/{name}/templates/"),
+                    tera_error(&e),
+                )])
+            })?;
         let mut statics: BTreeMap<String, Vec<u8>> = built_in_files("static/")
             .into_iter()
             .map(|(k, v)| (k, v.to_vec()))
             .collect();
-        statics.extend(disk_files(&dir.join("static"))?);
-        Ok(Theme {
-            tera,
-            statics,
-            compiled,
-        })
-    }
-
-    /// The same theme with every page rendered by tera (to compare the
-    /// compiled templates with their source).
-    pub fn interpreted(mut self) -> Theme {
-        self.compiled.clear();
-        self
-    }
-
-    /// Whether `template` is rendered by [`super::compiled`].
-    pub fn is_compiled(&self, template: &str) -> bool {
-        self.compiled.contains(&template)
-    }
-
-    /// Render a page template with its context: compiled when it can be,
-    /// else by tera.
-    pub fn render_page(
-        &self,
-        template: &str,
-        context: &super::context::PageContext,
-    ) -> Result<String> {
-        if self.is_compiled(template)
-            && let Some(html) = super::compiled::render(template, context)
-        {
-            return Ok(html);
-        }
-        let ctx = tera::Context::from_value(serde_json::Value::Object(context.to_map()))
-            .map_err(|e| anyhow::anyhow!("building the context of {template}: {e}"))?;
-        self.render(template, &ctx)
+        let dir = folder(root, name)?;
+        statics.extend(disk_files(&dir.join("static")).map_err(ThemeError::Io)?);
+        Ok(Theme { tera, statics })
     }
 
     /// Render a template, with tera's whole error chain in the message.
@@ -152,53 +217,103 @@ pub fn escape(input: &str) -> String {
     out
 }
 
+/// The five bytes [`escape`] replaces, as bits of a `u64` (all are below
+/// 64: `"` 0x22, `&` 0x26, `'` 0x27, `<` 0x3C, `>` 0x3E).
+const SPECIAL: u64 = 1 << b'"' | 1 << b'&' | 1 << b'\'' | 1 << b'<' | 1 << b'>';
+
+/// Whether byte `b` needs a look: one of the five, or a byte that may
+/// start a character no page may carry ([`super::refused`]).
+fn attention(b: u8) -> bool {
+    (b < 64 && SPECIAL >> b & 1 == 1) || super::refused::may_start_const(b)
+}
+
+/// The offset of the first byte in `bytes` that needs a look: eight bytes
+/// at a time (a byte equal to `c` is a zero byte of `w ^ c…c`; a byte
+/// below 0x20 sets its high bit in `w - 0x20…20` and not in `w`; the
+/// lowest flagged byte is the first, whatever the borrows flag above it),
+/// then one by one. Runs of printable ASCII are skipped whole; any byte
+/// from 0x7F up is looked at (most are then passed over).
+fn find_attention(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_of = |w: u64, c: u8| {
+        let x = w ^ (ONES * u64::from(c));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let hits = zero_of(w, b'&')
+            | zero_of(w, b'<')
+            | zero_of(w, b'>')
+            | zero_of(w, b'"')
+            | zero_of(w, b'\'')
+            | zero_of(w, 0x7F)
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
+            | (w & HIGHS);
+        if hits != 0 {
+            let first = at + (hits.trailing_zeros() / 8) as usize;
+            if let Some(k) = bytes[first..at + 8].iter().position(|&b| attention(b)) {
+                return Some(first + k);
+            }
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| attention(b))
+        .map(|k| at + k)
+}
+
+/// The length of the UTF-8 character whose first byte is `lead`.
+fn char_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
 /// [`escape`], appending to `out`; characters no page may carry
-/// ([`super::refused`]) are dropped.
+/// ([`super::refused`]) are dropped. Tera calls it for every value a page
+/// prints: runs of printable ASCII are found eight bytes at a time and
+/// copied whole.
 pub fn escape_into(out: &mut String, input: &str) {
     let bytes = input.as_bytes();
+    // `start`: the first byte not yet copied; `pos`: where the scan goes
+    // on. Both are always on a character boundary: a scan from a boundary
+    // stops first at an ASCII byte or a lead byte.
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if !ATTENTION[bytes[i] as usize] {
-            i += 1;
-            continue;
-        }
+    let mut pos = 0;
+    while let Some(off) = find_attention(&bytes[pos..]) {
+        let i = pos + off;
         let (rep, len) = match bytes[i] {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
             b'"' => ("&quot;", 1),
             b'\'' => ("&#39;", 1),
-            _ => match super::refused::refused_at(input, i) {
+            b => match super::refused::refused_at(input, i) {
                 Some(len) => ("", len),
                 None => {
-                    i += 1;
+                    pos = i + char_len(b);
                     continue;
                 }
             },
         };
-        // `i` is on a character boundary: the five are ASCII, and a
-        // refused character is whole.
         out.push_str(&input[start..i]);
         out.push_str(rep);
-        i += len;
-        start = i;
+        pos = i + len;
+        start = pos;
     }
     out.push_str(&input[start..]);
 }
 
 /// The bytes [`escape_into`] looks at: the five it escapes and those a
 /// refused character can start with.
-static ATTENTION: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = matches!(b as u8, b'&' | b'<' | b'>' | b'"' | b'\'')
-            || super::refused::may_start_const(b as u8);
-        b += 1;
-    }
-    t
-};
 
 /// Tera's error with its causes, which hold the useful part.
 pub fn tera_error(e: &tera::Error) -> String {
@@ -227,5 +342,73 @@ mod tests {
             "ab[0mcd\te\n",
             "characters a page may not carry are dropped"
         );
+        assert_eq!(super::escape("<<&>>"), "&lt;&lt;&amp;&gt;&gt;");
+        // At every offset of an eight-byte run, after other specials,
+        // beside multi-byte characters.
+        for n in 0..20 {
+            let text = format!("{}<é{}\"&", "a".repeat(n), "b".repeat(n % 9));
+            let want = format!("{}&lt;é{}&quot;&amp;", "a".repeat(n), "b".repeat(n % 9));
+            assert_eq!(super::escape(&text), want);
+        }
+        // Against the plain definition, on many mixed strings.
+        let naive = |s: &str| -> String {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        let alphabet = [
+            'a',
+            '&',
+            '<',
+            '>',
+            '"',
+            '\'',
+            'é',
+            '€',
+            '/',
+            ' ',
+            '\u{1F600}',
+        ];
+        let mut seed: u64 = 7;
+        for _ in 0..5000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (seed >> 58) as usize;
+            let text: String = (0..len)
+                .map(|k| alphabet[((seed >> (k % 50)) as usize + k) % alphabet.len()])
+                .collect();
+            assert_eq!(super::escape(&text), naive(&text), "{text:?}");
+        }
+        // Every byte: the five are replaced, refused controls dropped,
+        // every other byte kept.
+        for b in 0..=127u8 {
+            let c = char::from(b).to_string();
+            let e = super::escape(&c);
+            if "&<>\"'".contains(b as char) {
+                assert_ne!(e, c, "{b}");
+            } else if crate::site::refused::refused(char::from(b)) {
+                assert_eq!(e, "", "{b}");
+            } else {
+                assert_eq!(e, c, "{b}");
+            }
+        }
+        // Refused characters among long runs, at every offset.
+        for n in 0..20 {
+            let text = format!(
+                "{}\u{1}é{}\u{85}<\u{fffe}x",
+                "a".repeat(n),
+                "b".repeat(n % 9)
+            );
+            let want = format!("{}é{}&lt;x", "a".repeat(n), "b".repeat(n % 9));
+            assert_eq!(super::escape(&text), want);
+        }
     }
 }

@@ -1,9 +1,8 @@
 //! The release and skip pages' data.
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
-use super::{Brief, Pages, delta, gate_label, human_size, object};
+use super::{Brief, FeedView, Pages, SlotView, delta, gate_label, human_size};
 use crate::config::Versioning;
 use crate::manifest::{Format, Status};
 use crate::site::catalog::json::{ArtifactJson, ReleaseJson};
@@ -34,7 +33,7 @@ pub struct ReleaseView<'p> {
     pub latest: Option<&'p Brief<'p>>,
     pub planned: bool,
     pub is_yanked: bool,
-    pub slot: Option<Value>,
+    pub slot: Option<SlotView<'p>>,
 }
 
 #[derive(Serialize)]
@@ -51,6 +50,30 @@ pub struct ChannelRef<'p> {
     pub description: &'p str,
     pub semver: bool,
     pub retention: Option<usize>,
+}
+
+/// A skip page's `skip`: every field of the JSON API's skip (`model` and
+/// `channel` as objects) and what the page shows besides.
+#[derive(Serialize)]
+pub struct SkipView<'p> {
+    pub kind: &'static str,
+    pub model: ModelRef<'p>,
+    pub channel: SkipChannel<'p>,
+    pub slot: String,
+    pub announced: String,
+    pub reason: &'p str,
+    pub url: String,
+    pub reason_html: String,
+    pub href: String,
+    pub stream_href: String,
+    pub window: Option<SlotView<'p>>,
+    pub next_slot: Option<SlotView<'p>>,
+}
+
+#[derive(Serialize)]
+pub struct SkipChannel<'p> {
+    pub name: &'p str,
+    pub title: &'p str,
 }
 
 /// An artifact as the API shows it, with what the page adds.
@@ -183,10 +206,10 @@ impl Pages<'_, '_> {
                 .map(|rev| shell::hf_download(&info.repo, None, rev)),
             ollama_run: r.ollama.as_deref().map(shell::ollama_run),
             scores: self.scores(i),
-            previous: info.previous.map(|p| self.brief_ref(p)),
-            candidates: info.candidates.iter().map(|&k| self.brief_ref(k)).collect(),
-            final_release: info.final_release.map(|f| self.brief_ref(f)),
-            latest: latest.map(|l| self.brief_ref(l)),
+            previous: info.previous.map(|p| self.brief(p)),
+            candidates: info.candidates.iter().map(|&k| self.brief(k)).collect(),
+            final_release: info.final_release.map(|f| self.brief(f)),
+            latest: latest.map(|l| self.brief(l)),
             planned: r.status == Status::Planned,
             is_yanked: r.status == Status::Yanked,
             slot: c.slot_of_release(i).map(|s| self.slot(s)),
@@ -194,7 +217,7 @@ impl Pages<'_, '_> {
     }
 
     /// The feeds a release page belongs to.
-    pub fn release_feeds(&self, i: usize) -> Value {
+    pub fn release_feeds(&self, i: usize) -> Vec<&FeedView> {
         let c = self.catalog;
         let r = c.release(i);
         let mut dirs = Vec::new();
@@ -211,32 +234,34 @@ impl Pages<'_, '_> {
         self.feeds_for(&dirs)
     }
 
-    pub fn skip(&self, k: usize) -> Value {
+    /// A skip page's `skip`: the skip as the JSON API shows it, with
+    /// `model` and `channel` as objects and what the page shows besides.
+    pub fn skip(&self, k: usize) -> SkipView<'_> {
         let c = self.catalog;
         let s = c.skip(k);
-        let mut m = object(c.skip_json(k));
-        m.insert(
-            "reason_html".into(),
-            json!(markdown::render_nested(&s.reason, &self.base_path, 1)),
-        );
-        m.insert("href".into(), json!(self.href(&c.skip_path(s))));
         let model = &c.config.models[&s.model];
         let channel = &c.config.channels[&s.channel];
-        m.insert(
-            "model".into(),
-            json!({"id": model.id, "title": model.title, "href": self.href(&format!("{}/", model.id))}),
-        );
-        m.insert(
-            "channel".into(),
-            json!({"name": channel.name, "title": channel.title}),
-        );
-        m.insert(
-            "stream_href".into(),
-            json!(self.href(&format!("{}/{}/", s.model, s.channel))),
-        );
-        let slot = c.slot_of_skip(k).map_or(Value::Null, |x| self.slot(x));
-        m.insert("window".into(), slot);
-        m.insert("next_slot".into(), self.next_slot(&s.model, &s.channel));
-        Value::Object(m)
+        let path = c.skip_path(s);
+        SkipView {
+            kind: "skip",
+            model: ModelRef {
+                id: &model.id,
+                title: &model.title,
+                href: self.href(&format!("{}/", model.id)),
+            },
+            channel: SkipChannel {
+                name: &channel.name,
+                title: &channel.title,
+            },
+            slot: s.slot.to_string(),
+            announced: s.announced.to_string(),
+            reason: &s.reason,
+            url: c.url(&path),
+            reason_html: markdown::render_nested(&s.reason, &self.base_path, 1),
+            href: self.href(&path),
+            stream_href: self.href(&format!("{}/{}/", s.model, s.channel)),
+            window: c.slot_of_skip(k).map(|x| self.slot(x)),
+            next_slot: self.next_slot(&s.model, &s.channel),
+        }
     }
 }

@@ -1,0 +1,597 @@
+//! The `template` rule (SPEC 5): every template of the theme in use is
+//! parsed, and every filter, test, function, macro and template it names
+//! is resolved, so that a broken override fails `check`, not a deploy.
+//!
+//! tera 1.x parses a template without resolving names: an unknown filter,
+//! test, function, macro or included template is an error only when the
+//! line is rendered, and only if the page takes that branch. So this walks
+//! each template's syntax tree as tera parsed it (`tera::ast`, the nodes
+//! tera itself renders from) and resolves every name the way tera's
+//! renderer does: filters, tests and functions against those the `Tera`
+//! registers; a macro call `ns::name` against the files imported into the
+//! template, its parents and the files they import (tera's
+//! `MacroCollection`); `extends`, `import` and `include` against the
+//! theme's template names. The tree has no positions, so the line is that
+//! of the first tag in the source that uses the name ([`locate`]); a
+//! template that does not parse gets the line tera's parser reports.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use tera::ast::{Expr, ExprVal, FunctionCall, Node};
+
+use super::locate::locate;
+use crate::diagnostics::Finding;
+use crate::yaml::Pos;
+
+/// A template of the theme in use: its name as tera knows it
+/// (`release.html`, `announce/skip.txt`), the file a finding names
+/// (`builtin:release.html`, `themes/plain/templates/release.html`) and its
+/// text.
+pub struct Source {
+    pub name: String,
+    pub file: String,
+    pub text: String,
+}
+
+/// A name a template uses that must resolve.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Use {
+    Filter(String),
+    Test(String),
+    Function(String),
+    Macro(String, String),
+    /// `include "a"` or `include ["a", "b"]`: the first that exists.
+    Include(Vec<String>),
+    Import(String),
+    Extends(String),
+}
+
+/// Every `template` finding of these sources, and the templates that
+/// parse (for the `Tera` that renders, so that each is parsed once);
+/// `tera` is a `Tera` with the filters, tests and functions the site
+/// renders with.
+pub fn check(
+    sources: &[Source],
+    tera: &tera::Tera,
+) -> (Vec<Finding>, BTreeMap<String, tera::Template>) {
+    let mut findings = Vec::new();
+    let mut parsed: BTreeMap<String, tera::Template> = BTreeMap::new();
+    for s in sources {
+        match tera::Template::new(&s.name, None, &s.text) {
+            Ok(t) => {
+                parsed.insert(s.name.clone(), t);
+            }
+            Err(e) => findings.push(syntax(s, &e)),
+        }
+    }
+    // A template that does not parse still exists: what names it is not
+    // reported again.
+    let names: BTreeSet<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    let resolver = Resolver {
+        tera,
+        names: &names,
+        parsed: &parsed,
+    };
+    for s in sources {
+        if let Some(t) = parsed.get(s.name.as_str()) {
+            findings.extend(resolver.template(s, t));
+        }
+    }
+    (findings, parsed)
+}
+
+/// A template that does not parse, at the line tera's parser reports.
+fn syntax(s: &Source, e: &tera::Error) -> Finding {
+    let chain = super::tera_error(e);
+    // pest's report: ` --> 3:7`, the source line, a caret, `= expected ...`.
+    let pos = chain.split_once("--> ").and_then(|(_, rest)| {
+        let (line, rest) = rest.split_once(':')?;
+        let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some(Pos::new(line.trim().parse().ok()?, col.parse().ok()?))
+    });
+    let detail = chain
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            chain
+                .split_once(": ")
+                .map_or(chain.clone(), |(_, d)| d.to_string())
+        });
+    Finding::error(
+        "template",
+        &s.file,
+        format!("`{}` does not parse: {detail}", s.name),
+    )
+    .at(pos)
+    .help("fix the tag at this line (https://keats.github.io/tera/docs/ has the syntax)")
+}
+
+struct Resolver<'r> {
+    tera: &'r tera::Tera,
+    names: &'r BTreeSet<&'r str>,
+    parsed: &'r BTreeMap<String, tera::Template>,
+}
+
+impl Resolver<'_> {
+    /// The findings of one parsed template.
+    fn template(&self, s: &Source, t: &tera::Template) -> Vec<Finding> {
+        let mut uses = BTreeSet::new();
+        nodes(&t.ast, &mut uses);
+        for m in t.macros.values() {
+            nodes(&m.body, &mut uses);
+            for default in m.args.values().flatten() {
+                expr(default, &mut uses);
+            }
+        }
+        let namespaces = self.namespaces(&t.name, &mut Vec::new());
+        let mut findings = Vec::new();
+        for u in &uses {
+            if let Some((message, help)) = self.fault(u, t, &namespaces) {
+                let line = locate(&s.text, u);
+                findings.push(
+                    Finding::error("template", &s.file, format!("`{}` {message}", s.name))
+                        .at(line)
+                        .help(help),
+                );
+            }
+        }
+        if let Some(cycle) = self.cycle(&t.name) {
+            findings.push(
+                Finding::error(
+                    "template",
+                    &s.file,
+                    format!("`{}` extends itself: {cycle}", s.name),
+                )
+                .at(locate(&s.text, &Use::Extends(String::new())))
+                .help("make one of these templates extend another, or none"),
+            );
+        }
+        findings
+    }
+
+    /// What is wrong with one use, if anything: a message and a help.
+    fn fault(
+        &self,
+        u: &Use,
+        t: &tera::Template,
+        namespaces: &HashMap<String, String>,
+    ) -> Option<(String, String)> {
+        let theme =
+            "theme templates are the built-in ones and the files under themes/<name>/templates/";
+        match u {
+            Use::Filter(f)
+                if !self.tera.filters.contains_key(f) && f != "safe" && f != "default" =>
+            {
+                Some((
+                    format!("uses the filter `{f}`, which does not exist"),
+                    known("filter", f, self.tera.filters.keys()),
+                ))
+            }
+            Use::Test(n) if !self.tera.testers.contains_key(n) => Some((
+                format!("uses the test `{n}`, which does not exist"),
+                known("test", n, self.tera.testers.keys()),
+            )),
+            Use::Function(n) if !self.tera.functions.contains_key(n) => Some((
+                format!("calls the function `{n}`, which does not exist"),
+                known("function", n, self.tera.functions.keys()),
+            )),
+            Use::Macro(ns, name) => match namespaces.get(ns) {
+                None if ns == "self" => Some((
+                    format!("calls `self::{name}`, but defines no macro"),
+                    format!("define `{{% macro {name}() %}}` in `{}`", t.name),
+                )),
+                None => Some((
+                    format!("calls the macro `{ns}::{name}`, but imports nothing as `{ns}`"),
+                    format!(
+                        "add `{{% import \"macros.html\" as {ns} %}}` (or the file that defines it) at the top"
+                    ),
+                )),
+                Some(file) => {
+                    let defined = self
+                        .parsed
+                        .get(file.as_str())
+                        .is_none_or(|m| m.macros.contains_key(name));
+                    (!defined).then(|| {
+                        (
+                            format!(
+                                "calls the macro `{ns}::{name}`, which `{file}` does not define"
+                            ),
+                            format!("define `{name}` in `{file}`, or call one of its macros"),
+                        )
+                    })
+                }
+            },
+            Use::Include(all) if !all.iter().any(|n| self.names.contains(n.as_str())) => {
+                let n = all.join("`, `");
+                Some((
+                    format!("includes the template `{n}`, which does not exist"),
+                    theme.to_string(),
+                ))
+            }
+            Use::Import(n) | Use::Extends(n) if !self.names.contains(n.as_str()) => {
+                let verb = if matches!(u, Use::Import(_)) {
+                    "imports macros from"
+                } else {
+                    "extends"
+                };
+                Some((
+                    format!("{verb} the template `{n}`, which does not exist"),
+                    theme.to_string(),
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// The macro namespaces a template's own nodes can call, to the file
+    /// that defines each: `self`, its imports, and those of the files it
+    /// imports and of its parents (tera's `MacroCollection`).
+    fn namespaces(&self, name: &str, seen: &mut Vec<String>) -> HashMap<String, String> {
+        let mut map = HashMap::new();
+        let Some(t) = self.parsed.get(name) else {
+            return map;
+        };
+        if seen.iter().any(|s| s == name) {
+            return map;
+        }
+        seen.push(name.to_string());
+        if !t.macros.is_empty() {
+            map.insert("self".to_string(), name.to_string());
+        }
+        for (file, ns) in &t.imported_macro_files {
+            map.insert(ns.clone(), file.clone());
+            for (k, v) in self.namespaces(file, seen) {
+                map.entry(k).or_insert(v);
+            }
+        }
+        if let Some(parent) = &t.parent {
+            for (k, v) in self.namespaces(parent, seen) {
+                map.entry(k).or_insert(v);
+            }
+        }
+        map
+    }
+
+    /// `a.html -> b.html -> a.html` when `name`'s parents lead back to it.
+    fn cycle(&self, name: &str) -> Option<String> {
+        let mut chain = vec![name];
+        let mut at = name;
+        while let Some(parent) = self.parsed.get(at).and_then(|t| t.parent.as_deref()) {
+            chain.push(parent);
+            if parent == name {
+                return Some(chain.join(" -> "));
+            }
+            if chain[..chain.len() - 1].contains(&parent) {
+                return None; // a cycle above this template, reported there
+            }
+            at = parent;
+        }
+        None
+    }
+}
+
+/// The help for an unknown filter, test or function: the closest known one.
+fn known<'k>(kind: &str, name: &str, names: impl Iterator<Item = &'k String>) -> String {
+    let close = names
+        .map(|k| (strsim::jaro_winkler(name, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match close {
+        Some((_, k)) => format!(
+            "did you mean the {kind} `{k}`? (tera's built-in {kind}s are listed at https://keats.github.io/tera/docs/)"
+        ),
+        None => format!("tera's built-in {kind}s are listed at https://keats.github.io/tera/docs/"),
+    }
+}
+
+fn nodes(ast: &[Node], uses: &mut BTreeSet<Use>) {
+    for node in ast {
+        match node {
+            Node::VariableBlock(_, e) => expr(e, uses),
+            Node::MacroDefinition(_, m, _) => {
+                nodes(&m.body, uses);
+                for default in m.args.values().flatten() {
+                    expr(default, uses);
+                }
+            }
+            Node::Extends(_, parent) => {
+                uses.insert(Use::Extends(parent.clone()));
+            }
+            Node::Include(_, names, ignore_missing) => {
+                if !ignore_missing {
+                    uses.insert(Use::Include(names.clone()));
+                }
+            }
+            Node::ImportMacro(_, file, _) => {
+                uses.insert(Use::Import(file.clone()));
+            }
+            Node::Set(_, set) => expr(&set.value, uses),
+            Node::FilterSection(_, section, _) => {
+                call(&section.filter, uses, Use::Filter);
+                nodes(&section.body, uses);
+            }
+            Node::Block(_, block, _) => nodes(&block.body, uses),
+            Node::Forloop(_, l, _) => {
+                expr(&l.container, uses);
+                nodes(&l.body, uses);
+                if let Some(empty) = &l.empty_body {
+                    nodes(empty, uses);
+                }
+            }
+            Node::If(i, _) => {
+                for (_, cond, body) in &i.conditions {
+                    expr(cond, uses);
+                    nodes(body, uses);
+                }
+                if let Some((_, body)) = &i.otherwise {
+                    nodes(body, uses);
+                }
+            }
+            Node::Super
+            | Node::Text(_)
+            | Node::Raw(..)
+            | Node::Break(_)
+            | Node::Continue(_)
+            | Node::Comment(..) => {}
+        }
+    }
+}
+
+fn call(f: &FunctionCall, uses: &mut BTreeSet<Use>, kind: fn(String) -> Use) {
+    uses.insert(kind(f.name.clone()));
+    for arg in f.args.values() {
+        expr(arg, uses);
+    }
+}
+
+fn expr(e: &Expr, uses: &mut BTreeSet<Use>) {
+    value(&e.val, uses);
+    for f in &e.filters {
+        call(f, uses, Use::Filter);
+    }
+}
+
+fn value(v: &ExprVal, uses: &mut BTreeSet<Use>) {
+    match v {
+        ExprVal::Math(m) => {
+            expr(&m.lhs, uses);
+            expr(&m.rhs, uses);
+        }
+        ExprVal::Logic(l) => {
+            expr(&l.lhs, uses);
+            expr(&l.rhs, uses);
+        }
+        ExprVal::In(i) => {
+            expr(&i.lhs, uses);
+            expr(&i.rhs, uses);
+        }
+        ExprVal::Test(t) => {
+            uses.insert(Use::Test(t.name.clone()));
+            for arg in &t.args {
+                expr(arg, uses);
+            }
+        }
+        ExprVal::MacroCall(m) => {
+            uses.insert(Use::Macro(m.namespace.clone(), m.name.clone()));
+            for arg in m.args.values() {
+                expr(arg, uses);
+            }
+        }
+        ExprVal::FunctionCall(f) => call(f, uses, Use::Function),
+        ExprVal::Array(items) => {
+            for item in items {
+                expr(item, uses);
+            }
+        }
+        ExprVal::StringConcat(c) => {
+            for v in &c.values {
+                value(v, uses);
+            }
+        }
+        ExprVal::String(_)
+        | ExprVal::Int(_)
+        | ExprVal::Float(_)
+        | ExprVal::Bool(_)
+        | ExprVal::Ident(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn findings(files: &[(&str, &str)]) -> Vec<(String, Option<usize>, String)> {
+        let sources: Vec<Source> = files
+            .iter()
+            .map(|(name, text)| Source {
+                name: name.to_string(),
+                file: format!("themes/t/templates/{name}"),
+                text: text.to_string(),
+            })
+            .collect();
+        check(&sources, &tera::Tera::default())
+            .0
+            .into_iter()
+            .map(|f| (f.file, f.line, f.message))
+            .collect()
+    }
+
+    #[test]
+    fn each_unknown_name_is_found_at_its_line() {
+        let base = "<html>\n{% block main %}{% endblock main %}\n</html>";
+        let page = "{% extends \"base.html\" %}\n{% import \"m.html\" as m %}\n{% block main %}\n{{ x | upper }}\n{{ x | nope }}\n{% if x is nothing %}{% endif %}\n{{ absent(a=1) }}\n{{ m::gone() }}\n{{ m::here() }}\n{% include \"missing.html\" %}\n{% include \"gone.html\" ignore missing %}\n{{ \"a | nope2\" }}\n{% endblock main %}";
+        let macros = "{% macro here() %}ok{% endmacro here %}";
+        let got = findings(&[("base.html", base), ("page.html", page), ("m.html", macros)]);
+        let lines: Vec<(Option<usize>, &str)> =
+            got.iter().map(|(_, l, m)| (*l, m.as_str())).collect();
+        assert_eq!(got.len(), 5, "{got:#?}");
+        for (line, word) in [
+            (5, "filter `nope`"),
+            (6, "test `hing`"),
+            (7, "function `absent`"),
+            (8, "macro `m::gone`"),
+            (10, "template `missing.html`"),
+        ] {
+            assert!(
+                lines
+                    .iter()
+                    .any(|(l, m)| *l == Some(line) && m.contains(word)),
+                "{word} at line {line}: {lines:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn multi_byte_text_in_strings_keeps_the_position_right() {
+        let got = findings(&[(
+            "a.html",
+            "<p>é</p>\n{{ \"€€€ — ü\" ~ x | nope }} {{ y | nope2 }}",
+        )]);
+        let lines: Vec<_> = got.iter().map(|(_, l, m)| (*l, m.as_str())).collect();
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == Some(2) && m.contains("`nope`")),
+            "{lines:#?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == Some(2) && m.contains("`nope2`")),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn any_text_gives_findings_never_a_panic() {
+        let pieces = [
+            "{{",
+            "}}",
+            "{%",
+            "%}",
+            "{#",
+            "#}",
+            "-",
+            " | ",
+            "nope",
+            "upper",
+            "(",
+            ")",
+            "\"",
+            "'",
+            "`",
+            "é€",
+            "\n",
+            "if x",
+            "endif",
+            "include \"a.html\"",
+            "m::x()",
+            " is ",
+            "raw",
+            "endraw",
+            "filter nope",
+            "endfilter",
+            "extends \"b.html\"",
+            "::",
+            ".",
+        ];
+        let mut seed: u64 = 11;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 24) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_add(1);
+            let _ = findings(&[
+                ("a.html", text.as_str()),
+                ("b.html", "{% block c %}{% endblock c %}"),
+            ]);
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_has_the_line_tera_reports() {
+        let got = findings(&[("a.html", "ok\n\n{{ x | }}\n")]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1, Some(3), "{got:?}");
+        assert!(got[0].2.contains("does not parse"), "{got:?}");
+    }
+
+    #[test]
+    fn missing_parents_imports_and_namespaces_are_found() {
+        let got = findings(&[(
+            "a.html",
+            "{% extends \"nope.html\" %}\n{% import \"gone.html\" as g %}\n{% block b %}{{ z::y() }}{% endblock b %}",
+        )]);
+        let lines: Vec<(Option<usize>, &str)> =
+            got.iter().map(|(_, l, m)| (*l, m.as_str())).collect();
+        assert!(
+            lines.contains(&(
+                Some(1),
+                "`a.html` extends the template `nope.html`, which does not exist"
+            )),
+            "{lines:#?}"
+        );
+        assert!(
+            lines.contains(&(
+                Some(2),
+                "`a.html` imports macros from the template `gone.html`, which does not exist"
+            )),
+            "{lines:#?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|(l, m)| *l == Some(3) && m.contains("imports nothing as `z`")),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn extends_cycles_are_found() {
+        let got = findings(&[
+            ("a.html", "{% extends \"b.html\" %}"),
+            ("b.html", "{% extends \"a.html\" %}"),
+        ]);
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(got[0].2.contains("a.html -> b.html -> a.html"), "{got:#?}");
+    }
+
+    #[test]
+    fn macros_of_parents_and_imports_of_imports_resolve() {
+        let got = findings(&[
+            (
+                "base.html",
+                "{% import \"m.html\" as m %}{% block b %}{% endblock b %}",
+            ),
+            (
+                "child.html",
+                "{% extends \"base.html\" %}{% block b %}{{ m::one() }}{% endblock b %}",
+            ),
+            (
+                "m.html",
+                "{% import \"n.html\" as n %}{% macro one() %}{{ n::two() }}{{ self::three() }}{% endmacro one %}{% macro three() %}3{% endmacro three %}",
+            ),
+            ("n.html", "{% macro two() %}2{% endmacro two %}"),
+        ]);
+        assert!(got.is_empty(), "{got:#?}");
+    }
+
+    #[test]
+    fn the_built_in_theme_is_clean() {
+        let sources: Vec<Source> = super::super::built_in_files("templates/")
+            .into_iter()
+            .map(|(name, bytes)| Source {
+                file: format!("builtin:{name}"),
+                text: String::from_utf8(bytes.to_vec()).unwrap(),
+                name,
+            })
+            .collect();
+        assert!(sources.len() > 10);
+        assert!(check(&sources, &tera::Tera::default()).0.is_empty());
+    }
+}
