@@ -14,8 +14,9 @@
 //! [`Recorder`] is a second server, another origin, that records every
 //! request it gets (method, headers, body): the redirect tests point the
 //! fake Hub's `Location` at it and check what reached it.
-
-#![allow(dead_code)]
+//!
+//! [`isolate`] prepares a [`SiteTest`]'s runs for talking to it: an empty
+//! environment with a home folder of the test's own.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -29,6 +30,18 @@ use tiny_http::{Header, Response, Server};
 mod files;
 pub use files::FakeFile;
 use files::{paths_info, resolve};
+
+use super::SiteTest;
+
+/// Make `site`'s runs independent of this machine: an empty environment
+/// but `NO_COLOR`, and `HOME` and `HF_HOME` in the test's folder (so no
+/// token file, no proxy, no `HF_TOKEN` unless the test sets one).
+pub fn isolate(site: &mut SiteTest) -> &mut SiteTest {
+    let home = site.beside("home");
+    site.env_clear()
+        .env("HOME", &home)
+        .env("HF_HOME", home.join("hf"))
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Repo {
