@@ -13,16 +13,16 @@ mod support;
 // mod build;
 mod cli;
 // mod hf_sync;
-// mod init;
+mod init;
 // mod outputs;
-// mod properties;
-// mod reading;
+mod properties;
+mod reading;
 mod rules;
 // mod serve;
-// mod templates;
+mod templates;
 // mod verify;
 // mod workflow;
-// mod yaml_styles;
+mod yaml_styles;
 
 mod prelude {
     pub use crate::support::files::{html_pages, listing, read, snapshot, tree};

@@ -1,0 +1,263 @@
+//! The `template` rule (SPEC 5): `check` loads the theme in use, and a
+//! template override that does not parse, or names a filter, test,
+//! function, macro or template that does not exist, is a `template` error
+//! at its file and line; `build` refuses it the same way, before writing.
+
+use crate::prelude::*;
+
+/// The good fixture with `theme = "t"` and `files` written under
+/// `themes/t/templates/`.
+fn site_with(files: &[(&str, &str)]) -> SiteTest {
+    let mut site = SiteTest::good();
+    site.config("theme = \"t\"")
+        .write("themes/t/static/.keep", "");
+    for (name, text) in files {
+        site.write(&format!("themes/t/templates/{name}"), text);
+    }
+    site
+}
+
+/// `(file, line, message)` of each `template` finding, and the exit status.
+fn template_findings(site: &SiteTest) -> (i32, Vec<(String, Option<u64>, String)>) {
+    let report = site.check();
+    let found = report
+        .diagnostics()
+        .iter()
+        .filter(|d| d["code"] == "template")
+        .map(|d| {
+            assert_eq!(d["severity"], "error");
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (report.status, found)
+}
+
+/// One broken override: exit 1 with one `template` finding naming its
+/// file and `line`, whose message holds `says`.
+fn assert_broken(name: &str, text: &str, line: u64, says: &str) {
+    let site = site_with(&[(name, text)]);
+    let (status, found) = template_findings(&site);
+    assert_eq!(status, 1, "{name}: {found:?}");
+    assert_eq!(found.len(), 1, "{name}: {found:?}");
+    let (file, at, message) = &found[0];
+    assert_eq!(file, &format!("themes/t/templates/{name}"));
+    assert_eq!(*at, Some(line), "{message}");
+    assert!(message.contains(says), "{message}");
+}
+
+const HEAD: &str =
+    "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block main %}\n";
+
+#[test]
+fn a_template_that_does_not_parse() {
+    assert_broken(
+        "page.html",
+        &format!("{HEAD}<h1>{{{{ page.title }}</h1>\n{{% if page.title %}}\n{{% endblock main %}}"),
+        4,
+        "does not parse",
+    );
+}
+
+#[test]
+fn an_unknown_filter() {
+    assert_broken(
+        "release.html",
+        &format!(
+            "{HEAD}<p>{{{{ release.version }}}}</p>\n<p>{{{{ release.summary | no_such_filter }}}}</p>\n{{% endblock main %}}"
+        ),
+        5,
+        "filter `no_such_filter`",
+    );
+}
+
+#[test]
+fn an_unknown_function() {
+    assert_broken(
+        "page.html",
+        &format!("{HEAD}\n\n{{{{ no_such_function(n=1) }}}}\n{{% endblock main %}}"),
+        6,
+        "function `no_such_function`",
+    );
+}
+
+#[test]
+fn an_unknown_test() {
+    assert_broken(
+        "page.html",
+        &format!("{HEAD}{{% if page.title is shiny %}}x{{% endif %}}\n{{% endblock main %}}"),
+        4,
+        "test `shiny`",
+    );
+}
+
+#[test]
+fn a_missing_include() {
+    assert_broken(
+        "page.html",
+        &format!(
+            "{HEAD}<p>intro</p>\n{{% include \"partials/missing.html\" %}}\n{{% endblock main %}}"
+        ),
+        5,
+        "`partials/missing.html`, which does not exist",
+    );
+}
+
+#[test]
+fn a_missing_parent() {
+    assert_broken(
+        "page.html",
+        "{# a page #}\n{% extends \"layout.html\" %}\n{% block main %}{% endblock main %}",
+        2,
+        "extends the template `layout.html`",
+    );
+}
+
+#[test]
+fn a_missing_macro_import_and_a_missing_macro() {
+    // Calls `x::` without importing anything as `x`.
+    assert_broken(
+        "page.html",
+        &format!(
+            "{HEAD}{{{{ m::date(d=page.title) }}}}\n{{{{ x::badges(r=page) }}}}\n{{% endblock main %}}"
+        ),
+        5,
+        "imports nothing as `x`",
+    );
+    // Imports a file that is not there.
+    assert_broken(
+        "page.html",
+        "{% extends \"base.html\" %}\n\n{% import \"my-macros.html\" as mm %}\n{% block main %}{% endblock main %}",
+        3,
+        "imports macros from the template `my-macros.html`",
+    );
+    // A macro that the imported file does not define.
+    assert_broken(
+        "page.html",
+        &format!("{HEAD}\n{{{{ m::no_such_macro(r=page) }}}}\n{{% endblock main %}}"),
+        5,
+        "`m::no_such_macro`, which `macros.html` does not define",
+    );
+}
+
+#[test]
+fn an_override_that_breaks_a_built_in_template_names_the_built_in_one() {
+    // macros.html without `badges`: the built-in release.html calls it.
+    let site = site_with(&[(
+        "macros.html",
+        "{% macro date(d) %}{{ d }}{% endmacro date %}",
+    )]);
+    let (status, found) = template_findings(&site);
+    assert_eq!(status, 1);
+    assert!(
+        found
+            .iter()
+            .any(|(file, line, message)| file == "builtin:release.html"
+                && line.is_some()
+                && message.contains("`m::badges`, which `macros.html` does not define")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn every_broken_template_is_reported_not_only_the_first() {
+    let site = site_with(&[
+        ("page.html", "{{ x | nope }}"),
+        ("skip.html", "{% if %}"),
+        ("announce/skip.txt", "{{ nope_fn() }}"),
+    ]);
+    let (status, found) = template_findings(&site);
+    assert_eq!(status, 1);
+    let files: Vec<&str> = found.iter().map(|(f, _, _)| f.as_str()).collect();
+    for f in [
+        "themes/t/templates/page.html",
+        "themes/t/templates/skip.html",
+        "themes/t/templates/announce/skip.txt",
+    ] {
+        assert!(files.contains(&f), "{f}: {found:#?}");
+    }
+}
+
+#[test]
+fn a_good_override_passes_and_is_built() {
+    let site = site_with(&[
+        (
+            "page.html",
+            "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block main %}<h1 class=\"mine\">{{ page.title | upper }}</h1>{% include \"part.html\" %}{% if page.title is string %}{{ m::date(d=site.today) }}{% endif %}{% endblock main %}",
+        ),
+        ("part.html", "<p>{{ page.title | truncate(length=3) }}</p>"),
+    ]);
+    let (status, found) = template_findings(&site);
+    assert_eq!((status, found.len()), (0, 0), "{found:#?}");
+    let out = site.path("public");
+    let built = site.run(["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(built.status, 0, "{}", built.stderr);
+}
+
+#[test]
+fn build_refuses_a_broken_override_with_the_same_finding() {
+    let site = site_with(&[(
+        "release.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ release.version | no_such_filter }}\n{% endblock main %}",
+    )]);
+    let out = site.path("public");
+    let run = site.run(["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[template]")
+            && run.stderr.contains("--> themes/t/templates/release.html:3"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn an_override_that_is_not_utf8_is_a_finding() {
+    let mut site = site_with(&[]);
+    site.write("themes/t/templates/page.html", b"ok\n\xff\xfe\n".as_slice());
+    let (status, found) = template_findings(&site);
+    assert_eq!(status, 1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].1, Some(2));
+}
+
+#[test]
+fn announce_refuses_a_broken_announcement_template() {
+    let site = site_with(&[(
+        "announce/release.txt",
+        "Subject: {{ release.title }}\n\n{{ release.summary | wrapp(width=72) }}\n",
+    )]);
+    let run = site.run(["announce", "m", "versioned", "1.0.0"]);
+    assert_eq!(run.status, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr
+            .contains("--> themes/t/templates/announce/release.txt:3"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_refuses_a_theme_that_is_not_there() {
+    let run = SiteTest::good().config("theme = \"nope\"").run(["check"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("themes/nope/"), "{}", run.stderr);
+}
+
+#[test]
+fn a_deeply_nested_override_is_a_finding_not_a_crash() {
+    let deep = format!(
+        "{}x{}",
+        "{% if a %}".repeat(5000),
+        "{% endif %}".repeat(5000)
+    );
+    let site = site_with(&[("page.html", &deep)]);
+    let (status, found) = template_findings(&site);
+    assert_eq!(status, 1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].1, Some(1));
+}
