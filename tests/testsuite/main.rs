@@ -10,7 +10,7 @@
 
 mod support;
 
-// mod build;
+mod build;
 mod cli;
 // mod hf_sync;
 mod init;

@@ -240,8 +240,9 @@ impl SiteTest {
     }
 
     /// The command [`SiteTest::run`] runs, to spawn it yourself (a server,
-    /// a build to stop): `cadence --root <site> [--today <day>] ARGS` with
-    /// no `SOURCE_DATE_EPOCH`, `NO_COLOR=1`, and the test's environment.
+    /// a build to stop): `cadence --root <site> [--today <day>] ARGS` in the
+    /// test's temporary folder, with no `SOURCE_DATE_EPOCH`, `NO_COLOR=1`,
+    /// and the test's environment.
     pub fn command<I, S>(&self, args: I) -> Command
     where
         I: IntoIterator<Item = S>,
@@ -249,6 +250,7 @@ impl SiteTest {
     {
         let args: Vec<S> = args.into_iter().collect();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cadence"));
+        cmd.current_dir(self.dir.path());
         if self.env_clear {
             cmd.env_clear();
         }

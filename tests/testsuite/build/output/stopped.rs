@@ -5,30 +5,29 @@
 
 #![cfg(unix)]
 
+use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::Command;
 
 use super::*;
 
 /// A site built once into `p/out` (small, quick), then given many pages so
-/// that the next build takes a while: (guard, root, parent, output, the
-/// output's files).
-fn built_then_grown() -> (
-    tempfile::TempDir,
-    std::path::PathBuf,
-    std::path::PathBuf,
-    std::path::PathBuf,
-    BTreeMap<String, Vec<u8>>,
-) {
-    let (tmp, root) = site("site");
-    let parent = tmp.path().join("p");
+/// that the next build takes a while: (site, parent, output, the output's
+/// files).
+fn built_then_grown() -> (SiteTest, PathBuf, PathBuf, BTreeMap<String, Vec<u8>>) {
+    let mut site = site();
+    let parent = site.beside("p");
     std::fs::create_dir(&parent).unwrap();
     let out = parent.join("out");
-    run_ok(&root, &["build", "-q", "--out", out.to_str().unwrap()]);
+    site.run(["build", "-q", "--out", out.to_str().unwrap()])
+        .success();
     let before = tree(&out);
-    add_pages(&root);
-    (tmp, root, parent, out, before)
+    add_pages(&mut site);
+    (site, parent, out, before)
 }
 
+/// Send `signal` to the build this test started, by its process id.
 fn send(signal: &str, child: &Child) {
     let status = Command::new("kill")
         .args(["-s", signal, &child.id().to_string()])
@@ -39,9 +38,9 @@ fn send(signal: &str, child: &Child) {
 
 #[test]
 fn a_build_stopped_by_sigterm_or_sigint_leaves_nothing_beside_the_output() {
-    let (_tmp, root, parent, out, before) = built_then_grown();
+    let (site, parent, out, before) = built_then_grown();
     for (name, number) in [("TERM", 15), ("INT", 2)] {
-        let mut child = spawn_build(&root, &out);
+        let mut child = spawn_build(&site, &out);
         wait_for_staging(&mut child, &parent, "out");
         send(name, &child);
         let status = child.wait().unwrap();
@@ -50,7 +49,7 @@ fn a_build_stopped_by_sigterm_or_sigint_leaves_nothing_beside_the_output() {
         assert_eq!(status.signal(), Some(number), "SIG{name}: {status}");
         assert_eq!(listing(&parent), ["out"], "SIG{name} left a folder");
         assert!(tree(&out) == before, "SIG{name}: the output changed");
-        let cache = root.join(".cadence");
+        let cache = site.path(".cadence");
         let kept = if cache.exists() {
             snapshot(&cache)
         } else {
@@ -62,23 +61,25 @@ fn a_build_stopped_by_sigterm_or_sigint_leaves_nothing_beside_the_output() {
         );
     }
     // And the next build goes through.
-    run_ok(&root, &["build", "-q", "--out", out.to_str().unwrap()]);
+    site.run(["build", "-q", "--out", out.to_str().unwrap()])
+        .success();
     assert!(out.join("page-000/index.html").is_file());
     assert_eq!(listing(&parent), ["out"]);
 }
 
 #[test]
 fn the_next_build_removes_a_killed_builds_folder_at_once() {
-    let (_tmp, root, parent, out, before) = built_then_grown();
-    let mut child = spawn_build(&root, &out);
+    let (mut site, parent, out, before) = built_then_grown();
+    let mut child = spawn_build(&site, &out);
     let staging = wait_for_staging(&mut child, &parent, "out");
     child.kill().unwrap();
     assert_eq!(child.wait().unwrap().signal(), Some(9));
     assert!(tree(&out) == before, "the output changed");
     assert!(parent.join(&staging).exists(), "SIGKILL cannot be handled");
     // The next build (a quick one) removes it, however young it is.
-    remove_pages(&root);
-    run_ok(&root, &["build", "-q", "--out", out.to_str().unwrap()]);
+    remove_pages(&mut site);
+    site.run(["build", "-q", "--out", out.to_str().unwrap()])
+        .success();
     assert_eq!(listing(&parent), ["out"]);
     assert!(tree(&out) == before);
 }
@@ -88,8 +89,8 @@ fn the_next_build_removes_a_killed_builds_folder_at_once() {
 /// it.
 #[test]
 fn a_live_builds_staging_folder_is_never_removed() {
-    let (tmp, root) = site("site");
-    let parent = tmp.path().join("p");
+    let site = site();
+    let parent = site.beside("p");
     let out = parent.join("out");
     // What a build in another process (or another pid namespace, where
     // its process id means nothing here) holds while it writes.
@@ -101,10 +102,12 @@ fn a_live_builds_staging_folder_is_never_removed() {
     lock.try_lock().unwrap();
     let before = snapshot(&live);
     for _ in 0..2 {
-        run_ok(&root, &["build", "-q", "--out", out.to_str().unwrap()]);
+        site.run(["build", "-q", "--out", out.to_str().unwrap()])
+            .success();
         assert_eq!(snapshot(&live), before);
     }
     drop(lock);
-    run_ok(&root, &["build", "-q", "--out", out.to_str().unwrap()]);
+    site.run(["build", "-q", "--out", out.to_str().unwrap()])
+        .success();
     assert_eq!(listing(&parent), ["out"]);
 }

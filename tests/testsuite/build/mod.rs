@@ -1,11 +1,19 @@
 //! `cadence build` on fixture sites: what a reader, a subscriber and a
 //! maintainer would check in the output.
 
-mod build_kit;
-#[path = "build_output/mod.rs"]
 mod output;
 
-use build_kit::*;
+use crate::prelude::*;
+
+/// The day every build test builds on.
+pub const TODAY: &str = "2025-05-20";
+
+/// A copy of the build-test fixture `tests/fixtures/site`, run on [`TODAY`].
+pub fn site() -> SiteTest {
+    let mut site = SiteTest::from("site");
+    site.today(TODAY);
+    site
+}
 
 const SITE_ATOM: &str = "https://releases.example.org/cmb/atom.xml";
 const SITE_RSS: &str = "https://releases.example.org/cmb/rss.xml";
@@ -13,8 +21,8 @@ const V110: &str = "granite-7b-lab/versioned/1.1.0/index.html";
 
 #[test]
 fn every_page_of_spec_7_is_built() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     for path in [
         "index.html",
         "granite-7b-lab/index.html",
@@ -64,8 +72,8 @@ fn every_page_of_spec_7_is_built() {
 
 #[test]
 fn every_page_links_its_feeds() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let pages = html_pages(&out);
     assert!(pages.len() >= 25, "{pages:?}");
     for page in &pages {
@@ -115,8 +123,8 @@ fn every_page_links_its_feeds() {
 
 #[test]
 fn release_page_shows_downloads_checksums_commands_scores_and_provenance() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let html = read(&out, V110);
     for want in [
         // What to download, with size and checksum.
@@ -162,8 +170,8 @@ fn release_page_shows_downloads_checksums_commands_scores_and_provenance() {
 
 #[test]
 fn release_notes_are_sanitised_but_keep_their_structure() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let html = read(&out, V110);
     let notes =
         &html[html.find("<h2 id=\"notes\">").unwrap()..html.find("<h2 id=\"downloads\">").unwrap()];
@@ -191,8 +199,8 @@ fn release_notes_are_sanitised_but_keep_their_structure() {
 
 #[test]
 fn yanked_planned_retired_and_skipped_releases_say_so() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let yanked = read(&out, "granite-7b-lab/versioned/1.1.1/index.html");
     assert!(yanked.contains("<div class=\"banner yanked\" role=\"note\"><p><strong>Yanked</strong> on <time datetime=\"2024-12-20\">2024-12-20</time>: The chat template broke tool calls; use 1.1.0.</p>"));
     // A reader of an old or yanked release is pointed at the latest one.
@@ -233,8 +241,8 @@ fn yanked_planned_retired_and_skipped_releases_say_so() {
 
 #[test]
 fn history_groups_lines_with_candidates_under_their_final() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let html = read(&out, "granite-7b-lab/versioned/index.html");
     let l12 = html.find("<h3 id=\"line-1-2\">1.2</h3>").unwrap();
     let l11 = html.find("<h3 id=\"line-1-1\">1.1</h3>").unwrap();
@@ -250,8 +258,8 @@ fn history_groups_lines_with_candidates_under_their_final() {
 
 #[test]
 fn model_page_charts_each_metric_with_the_gate_and_a_table() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let html = read(&out, "granite-7b-lab/index.html");
     assert_eq!(
         html.matches("<svg class=\"chart-svg\"").count(),
@@ -273,8 +281,8 @@ fn model_page_charts_each_metric_with_the_gate_and_a_table() {
 
 #[test]
 fn schedule_page_lists_slots_and_webcal_links() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let html = read(&out, "schedule/index.html");
     assert!(html.contains("href=\"webcal://releases.example.org/cmb/calendar.ics\""));
     assert!(
@@ -296,8 +304,8 @@ fn schedule_page_lists_slots_and_webcal_links() {
 
 #[test]
 fn content_pages_render_at_their_slug_and_drafts_only_with_the_flag() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let about = read(&out, "about/index.html");
     assert!(about.contains("<h1>About</h1>"));
     assert!(about.contains("<h2 id=\"how-releases-are-made\">How releases are made</h2>"));
@@ -314,15 +322,15 @@ fn content_pages_render_at_their_slug_and_drafts_only_with_the_flag() {
     assert!(!home.contains("Roadmap"));
     assert!(!read(&out, "sitemap.xml").contains("roadmap"));
 
-    let out = build(&root, &["--drafts"]);
+    let out = site.build(&["--drafts"]);
     assert!(read(&out, "roadmap/index.html").contains("Not ready yet."));
     assert!(read(&out, "index.html").contains(">Roadmap</a>"));
 }
 
 #[test]
 fn sitemap_robots_and_404() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let sitemap = read(&out, "sitemap.xml");
     assert!(sitemap.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
     assert!(sitemap.trim_end().ends_with("</urlset>"));
@@ -343,39 +351,29 @@ fn sitemap_robots_and_404() {
 
 #[test]
 fn base_url_can_be_overridden() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &["--base-url", "http://localhost:1111"]);
+    let site = site();
+    let out = site.build(&["--base-url", "http://localhost:1111"]);
     let html = read(&out, V110);
     assert!(html.contains(
         "<link rel=\"canonical\" href=\"http://localhost:1111/granite-7b-lab/versioned/1.1.0/\">"
     ));
     assert!(html.contains("<a href=\"/granite-7b-lab/\">Granite 7B Lab</a>"));
     assert!(!html.contains("/cmb/"));
-    let bad = cadence(&root, &["build", "--base-url", "ftp://x"]);
-    assert_eq!(bad.status.code(), Some(2));
+    let bad = site.run(["build", "--base-url", "ftp://x"]);
+    assert_eq!(bad.status, 2);
 }
 
 #[test]
 fn a_theme_overrides_one_template_and_the_rest_fall_back() {
-    let (_tmp, root) = site("site");
-    let config = std::fs::read_to_string(root.join("cadence.toml")).unwrap();
-    std::fs::write(
-        root.join("cadence.toml"),
-        config.replace("language = \"en\"", "language = \"en\"\ntheme = \"plain\""),
-    )
-    .unwrap();
-    let templates = root.join("themes/plain/templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(
-        templates.join("page.html"),
-        "{% extends \"base.html\" %}{% block main %}<h1 class=\"plain\">{{ page.title }}</h1>{{ page.html | safe }}{% endblock main %}",
-    )
-    .unwrap();
-    let statics = root.join("themes/plain/static");
-    std::fs::create_dir_all(&statics).unwrap();
-    std::fs::write(statics.join("extra.css"), "body { color: red }").unwrap();
+    let mut site = site();
+    site.config("theme = \"plain\"")
+        .write(
+            "themes/plain/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}<h1 class=\"plain\">{{ page.title }}</h1>{{ page.html | safe }}{% endblock main %}",
+        )
+        .write("themes/plain/static/extra.css", "body { color: red }");
 
-    let out = build(&root, &[]);
+    let out = site.build(&[]);
     let about = read(&out, "about/index.html");
     assert!(
         about.contains("<h1 class=\"plain\">About</h1>"),
@@ -391,40 +389,33 @@ fn a_theme_overrides_one_template_and_the_rest_fall_back() {
     assert!(read(&out, "static/style.css").contains("prefers-color-scheme: dark"));
 
     // A broken override names the template and builds nothing.
-    std::fs::write(
-        templates.join("release.html"),
+    site.write(
+        "themes/plain/templates/release.html",
         "{{ release.version | no_such_filter }}",
-    )
-    .unwrap();
+    );
     let before = tree(&out);
-    let failed = cadence(&root, &["build"]);
-    assert_eq!(failed.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&failed.stderr);
+    let failed = site.run(["build"]);
+    assert_eq!(failed.status, 1);
+    let stderr = &failed.stderr;
     assert!(stderr.contains("release.html"), "{stderr}");
     assert_eq!(tree(&out), before);
 }
 
 #[test]
 fn a_theme_that_is_not_there_is_a_configuration_error() {
-    let (_tmp, root) = site("site");
-    let config = std::fs::read_to_string(root.join("cadence.toml")).unwrap();
-    std::fs::write(
-        root.join("cadence.toml"),
-        config.replace("language = \"en\"", "language = \"en\"\ntheme = \"nope\""),
-    )
-    .unwrap();
-    let out = cadence(&root, &["build"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("themes/nope/"));
-    assert!(!root.join("public").exists());
+    let mut site = site();
+    let out = site.config("theme = \"nope\"").run(["build"]);
+    assert_eq!(out.status, 2);
+    assert!(out.stderr.contains("themes/nope/"), "{out:?}");
+    assert!(!site.path("public").exists());
 }
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let (_tmp, root) = site("site");
-    run_ok(&root, &["build", "--out", "one"]);
-    run_ok(&root, &["build", "--out", "two"]);
-    let (one, two) = (tree(&root.join("one")), tree(&root.join("two")));
+    let site = site();
+    site.run(["build", "--out", "one"]).success();
+    site.run(["build", "--out", "two"]).success();
+    let (one, two) = (tree(&site.path("one")), tree(&site.path("two")));
     assert!(one.len() > 25);
     assert_eq!(
         one.keys().collect::<Vec<_>>(),
@@ -437,24 +428,25 @@ fn two_builds_are_byte_identical() {
 
 #[test]
 fn a_rebuild_removes_pages_that_are_gone() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let mut site = site();
+    let out = site.build(&[]);
     assert!(out.join("faq/index.html").is_file());
-    std::fs::remove_file(root.join("content/faq.md")).unwrap();
-    let out = build(&root, &["-q"]);
+    let out = site.remove("content/faq.md").build(&["-q"]);
     assert!(!out.join("faq").exists());
     assert!(out.join("about/index.html").is_file());
 }
 
 #[test]
 fn snapshot_of_a_release_page() {
-    let (_tmp, root) = site("site");
-    let out = build(&root, &[]);
+    let site = site();
+    let out = site.build(&[]);
     let html = read(&out, V110);
     // The stylesheet's fingerprint changes with every edit of style.css.
     let start = html.find("style.css?v=").unwrap() + "style.css?v=".len();
     let html = format!("{}FINGERPRINT{}", &html[..start], &html[start + 8..]);
-    insta::assert_snapshot!("release_page_1_1_0", html);
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!("release_page_1_1_0", html);
+    });
 }
 
 /// The Nu HTML Checker on every page of a build; opt-in, since it needs Java
@@ -464,8 +456,8 @@ fn snapshot_of_a_release_page() {
 #[ignore = "needs Java and CADENCE_VNU_JAR"]
 fn every_page_is_valid_html() {
     let jar = std::env::var("CADENCE_VNU_JAR").expect("CADENCE_VNU_JAR=/path/to/vnu.jar");
-    let (_tmp, root) = site("site");
-    let out = build(&root, &["--drafts"]);
+    let site = site();
+    let out = site.build(&["--drafts"]);
     let pages: Vec<_> = html_pages(&out).iter().map(|p| out.join(p)).collect();
     let checked = std::process::Command::new("java")
         .args(["-jar", &jar, "--also-check-css"])

@@ -2,19 +2,22 @@
 //! inside `releases/`, `content/`, `themes/` or `.cadence/` (SPEC 7), whatever
 //! marker files are there: exit 2, and nothing is touched.
 
+use std::path::Path;
+
 use super::*;
 
 #[test]
 fn forbidden_out_targets_are_refused_and_nothing_is_touched() {
-    let (tmp, root) = site("site");
+    let site = site();
+    let (root, tmp) = (site.root(), site.root().parent().unwrap());
     let marker = ".cadence-build";
     // Marker files planted where a hostile pull request (or an earlier
     // mistake) could put them.
     std::fs::create_dir_all(root.join("themes/x/templates")).unwrap();
     std::fs::create_dir_all(root.join(".cadence")).unwrap();
     for dir in [
-        tmp.path(),
-        &root,
+        tmp,
+        root,
         &root.join("releases"),
         &root.join("releases/granite-7b-lab"),
         &root.join("content"),
@@ -25,11 +28,11 @@ fn forbidden_out_targets_are_refused_and_nothing_is_touched() {
     }
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(&root, tmp.path().join("link-to-root")).unwrap();
+        std::os::unix::fs::symlink(root, tmp.join("link-to-root")).unwrap();
         std::os::unix::fs::symlink("releases", root.join("link-to-releases")).unwrap();
         std::os::unix::fs::symlink("content", root.join("link-to-content")).unwrap();
     }
-    let link_to_root = tmp.path().join("link-to-root");
+    let link_to_root = tmp.join("link-to-root");
     let mut targets = vec![
         ".".to_string(),
         "..".to_string(),
@@ -49,7 +52,7 @@ fn forbidden_out_targets_are_refused_and_nothing_is_touched() {
         "public/../releases".to_string(),
         "no-such/../../site/content".to_string(),
         root.display().to_string(),
-        tmp.path().display().to_string(),
+        tmp.display().to_string(),
         "/".to_string(),
     ];
     if cfg!(unix) {
@@ -61,23 +64,19 @@ fn forbidden_out_targets_are_refused_and_nothing_is_touched() {
             "link-to-content/new".to_string(),
         ]);
     }
-    let before = snapshot(tmp.path());
+    let before = snapshot(tmp);
     for out in &targets {
-        let run = cadence(&root, &["build", "--out", out]);
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        assert_eq!(run.status.code(), Some(2), "--out {out}: {stderr}");
+        let run = site.run(["build", "--out", out]);
+        let stderr = &run.stderr;
+        assert_eq!(run.status, 2, "--out {out}: {stderr}");
         assert!(
             stderr.contains("--out") && stderr.contains("refusing"),
             "--out {out}: the message says what is refused: {stderr}"
         );
-        assert_eq!(
-            snapshot(tmp.path()),
-            before,
-            "--out {out} touched something"
-        );
+        assert_eq!(snapshot(tmp), before, "--out {out} touched something");
     }
     // The site is intact and still builds where it should.
-    run_ok(&root, &["build", "-q"]);
+    site.run(["build", "-q"]).success();
     assert!(root.join("public/index.html").is_file());
     assert!(root.join("releases/granite-7b-lab").is_dir());
 }
@@ -86,14 +85,15 @@ fn forbidden_out_targets_are_refused_and_nothing_is_touched() {
 /// (a folder whose name only starts like a source folder's too).
 #[test]
 fn outputs_near_the_sources_are_allowed() {
-    let (tmp, root) = site("site");
+    let site = site();
+    let root = site.root();
     for out in [
         "public".to_string(),
         "releases-site".to_string(),
         "build/site".to_string(),
-        tmp.path().join("elsewhere").display().to_string(),
+        site.beside("elsewhere").display().to_string(),
     ] {
-        run_ok(&root, &["build", "-q", "--out", &out]);
+        site.run(["build", "-q", "--out", &out]).success();
         let dir = if Path::new(&out).is_absolute() {
             Path::new(&out).to_path_buf()
         } else {
@@ -105,19 +105,18 @@ fn outputs_near_the_sources_are_allowed() {
 
 #[test]
 fn a_folder_cadence_did_not_write_is_never_replaced() {
-    let (_tmp, root) = site("site");
-    let out = root.join("public");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let listed = listing(&root);
-    let refused = cadence(&root, &["build"]);
-    assert_eq!(refused.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&refused.stderr);
+    let mut site = site();
+    site.write("public/notes.txt", "mine");
+    let out = site.path("public");
+    let listed = listing(site.root());
+    let refused = site.run(["build"]);
+    assert_eq!(refused.status, 2);
+    let stderr = &refused.stderr;
     assert!(stderr.contains(".cadence-build"), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(out.join("notes.txt")).unwrap(),
         "mine"
     );
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
-    assert_eq!(listing(&root), listed, "nothing is made beside it");
+    assert_eq!(listing(site.root()), listed, "nothing is made beside it");
 }
