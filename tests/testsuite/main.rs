@@ -14,7 +14,7 @@ mod build;
 mod cli;
 // mod hf_sync;
 mod init;
-// mod outputs;
+mod outputs;
 mod properties;
 mod reading;
 mod rules;

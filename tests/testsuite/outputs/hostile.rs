@@ -12,7 +12,8 @@ use cadence_site::site::build::render_site;
 use cadence_site::site::catalog::Catalog;
 use cadence_site::site::theme::Theme;
 
-use crate::fixture;
+use super::fixture;
+use crate::support::SiteTest;
 
 /// Every C0 control, DEL and the C1 controls, noncharacters of the BMP and
 /// of other planes, an escape sequence that would retitle a terminal, the
@@ -28,7 +29,7 @@ fn hostile() -> String {
 
 /// The fixture with hostile text in every text field a page, feed,
 /// calendar or API file shows.
-fn hostile_site() -> (tempfile::TempDir, Site) {
+fn hostile_site() -> (SiteTest, Site) {
     let (dir, mut site) = fixture::site();
     let h = hostile();
     let c = &mut site.config;
@@ -70,7 +71,7 @@ fn hostile_site() -> (tempfile::TempDir, Site) {
 fn rendered() -> BTreeMap<String, Vec<u8>> {
     let (dir, site) = hostile_site();
     let catalog = Catalog::new(&site, fixture::today());
-    let theme = Theme::load(dir.path(), &site.config.theme).unwrap();
+    let theme = Theme::load(dir.root(), &site.config.theme).unwrap();
     render_site(&catalog, &theme, false)
         .unwrap()
         .into_iter()

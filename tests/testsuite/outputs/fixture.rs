@@ -3,12 +3,12 @@
 //! config, then loaded and checked like `cadence build` does.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use cadence_site::load::{self, Site};
 use cadence_site::site::OutputFile;
 use chrono::NaiveDate;
-use tempfile::TempDir;
+
+use crate::support::{SiteTest, repo_path};
 
 pub const BASE_URL: &str = "https://releases.example.org/lab/";
 pub const HOST: &str = "releases.example.org";
@@ -21,29 +21,24 @@ pub fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-#[path = "../support/copy_dir.rs"]
-mod copy;
-use copy::copy_dir;
-
-/// The fixture with `edit` applied to its `cadence.toml`.
-pub fn site_with(edit: impl FnOnce(String) -> String) -> (TempDir, Site) {
-    let dir = tempfile::tempdir().unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/site");
-    copy_dir(&src, dir.path());
-    let config = dir.path().join("cadence.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, edit(text)).unwrap();
-    let site = load::load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+/// The fixture with `config` (a TOML snippet, as [`SiteTest::config`]
+/// takes; "" for none) merged into its `cadence.toml`, loaded.
+pub fn site_with(config: &str) -> (SiteTest, Site) {
+    let mut dir = SiteTest::from_dir(&repo_path("tests/conformance/site"));
+    if !config.is_empty() {
+        dir.config(config);
+    }
+    let site = load::load(dir.root()).unwrap_or_else(|e| panic!("{e}"));
     (dir, site)
 }
 
 /// The fixture, checked clean on `today()`.
-pub fn site() -> (TempDir, Site) {
-    checked(site_with(|t| t), today())
+pub fn site() -> (SiteTest, Site) {
+    checked(site_with(""), today())
 }
 
 /// Assert that `rules::check` finds no error on `today`.
-pub fn checked((dir, site): (TempDir, Site), today: NaiveDate) -> (TempDir, Site) {
+pub fn checked((dir, site): (SiteTest, Site), today: NaiveDate) -> (SiteTest, Site) {
     let errors: Vec<_> = cadence_site::rules::check(&site, today)
         .into_iter()
         .filter(|f| f.severity == cadence_site::diagnostics::Severity::Error)

@@ -12,7 +12,8 @@ use cadence_site::site::catalog::Catalog;
 use cadence_site::site::theme::Theme;
 use cadence_site::workflow::announcement::{self, Target};
 
-use crate::fixture;
+use super::fixture;
+use crate::support::SiteTest;
 
 const MODEL: &str = "granite-7b-lab";
 const VERSION: &str = "1.1.0";
@@ -29,7 +30,7 @@ const RELEASE_REVISION: &str = "0123456789ab/é #?x";
 /// GGUF artifact with a file and quantization that need quoting, an
 /// artifact whose revision and file need percent-encoding, and an Ollama
 /// name with `;`.
-fn hostile_site() -> (tempfile::TempDir, Site, usize) {
+fn hostile_site() -> (SiteTest, Site, usize) {
     let (dir, mut site) = fixture::site();
     let i = site
         .releases
@@ -106,7 +107,7 @@ fn repo_of(catalog: &Catalog, i: usize) -> String {
 fn release_page_commands_split_into_the_values() {
     let (dir, site, i) = hostile_site();
     let catalog = Catalog::new(&site, fixture::today());
-    let theme = Theme::load(dir.path(), &site.config.theme).unwrap();
+    let theme = Theme::load(dir.root(), &site.config.theme).unwrap();
     let files: BTreeMap<String, Vec<u8>> = render_site(&catalog, &theme, false)
         .unwrap()
         .into_iter()
@@ -165,7 +166,7 @@ fn api_ollama_command_splits_into_the_values() {
 fn announcement_commands_split_into_the_values() {
     let (dir, site, i) = hostile_site();
     let catalog = Catalog::new(&site, fixture::today());
-    let theme = Theme::load(dir.path(), &site.config.theme).unwrap();
+    let theme = Theme::load(dir.root(), &site.config.theme).unwrap();
     let mail = announcement::render(&theme, &catalog, Target::Release(i)).unwrap();
     let commands: Vec<Vec<String>> = mail
         .body

@@ -7,7 +7,7 @@ use cadence_site::site::api;
 use cadence_site::site::catalog::Catalog;
 use serde_json::Value;
 
-use crate::fixture::{self, BASE_URL};
+use super::fixture::{self, BASE_URL};
 
 const RELEASE_KEYS: &[&str] = &[
     "kind",
@@ -326,10 +326,7 @@ fn the_schema_is_served_under_the_base_url() {
 
 #[test]
 fn feed_limit_does_not_limit_the_api() {
-    let (_dir, site) = fixture::checked(
-        fixture::site_with(|t| t.replace("feed_limit = 50", "feed_limit = 2")),
-        fixture::today(),
-    );
+    let (_dir, site) = fixture::checked(fixture::site_with("feed_limit = 2"), fixture::today());
     let files = render(&site);
     let doc = json(&files, "api/v1/releases.json");
     assert_eq!(doc["releases"].as_array().unwrap().len(), 15);

@@ -1,6 +1,7 @@
 //! The feeds, calendar and JSON API rendered from the fixture site, checked
-//! the way a subscriber's feed reader, calendar and scripts would read them.
-//! One test binary, so the library is linked once.
+//! the way a subscriber's feed reader, calendar and scripts would read them:
+//! these call the library on the loaded site (`fixture`), and the hostile
+//! ones put values into it that a rule would have refused.
 
 mod api;
 mod calendar;

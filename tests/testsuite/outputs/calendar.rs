@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use cadence_site::site::calendar;
 use cadence_site::site::catalog::Catalog;
 
-use crate::fixture::{self, BASE_URL, HOST};
+use super::fixture::{self, BASE_URL, HOST};
 
 fn render(site: &cadence_site::load::Site, today: &str) -> BTreeMap<String, String> {
     let catalog = Catalog::new(site, fixture::day(today));
@@ -173,7 +173,7 @@ fn a_missed_slot_says_missed() {
     // On 2025-10-01 phi-lab's 2025-09-02 window has closed with nothing in
     // it (and granite's planned 2.1.0 is past): errors, but the calendar of
     // such a site still says what happened.
-    let (_dir, site) = fixture::site_with(|t| t);
+    let (_dir, site) = fixture::site_with("");
     let findings = cadence_site::rules::check(&site, fixture::day("2025-10-01"));
     assert!(findings.iter().any(|f| f.code == "slot-missed"));
     let files = render(&site, "2025-10-01");
@@ -240,7 +240,7 @@ fn uids_and_stamps_come_from_data() {
     // event of the first build keeps its UID (slots move on, so the later
     // calendar also has new ones).
     let (_moved_dir, moved) =
-        fixture::site_with(|t| t.replace(BASE_URL, "https://releases.example.org/other/"));
+        fixture::site_with("base_url = \"https://releases.example.org/other/\"");
     let later = by_uid(&events(&render(&moved, "2025-07-10")["calendar.ics"]));
     for uid in first.keys() {
         assert!(later.contains_key(uid), "{uid} is gone");

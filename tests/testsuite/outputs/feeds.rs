@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use cadence_site::site::catalog::Catalog;
 use cadence_site::site::feeds;
 
-use crate::fixture::{self, BASE_URL, id};
+use super::fixture::{self, BASE_URL, id};
 
 /// The feeds of a site by path, as text.
 fn render(site: &cadence_site::load::Site) -> BTreeMap<String, String> {
@@ -235,10 +235,7 @@ fn a_feeds_updated_is_its_newest_entrys_never_the_clock() {
 
 #[test]
 fn feed_limit_keeps_the_newest_entries() {
-    let (_dir, site) = fixture::checked(
-        fixture::site_with(|t| t.replace("feed_limit = 50", "feed_limit = 3")),
-        fixture::today(),
-    );
+    let (_dir, site) = fixture::checked(fixture::site_with("feed_limit = 3"), fixture::today());
     let files = render(&site);
     for (dir, ids) in expected() {
         let want: Vec<String> = ids.into_iter().take(3).collect();
@@ -386,14 +383,13 @@ fn ids_survive_a_move_of_the_site_under_the_same_host() {
     };
     let before = ids(&site);
     let (_moved_dir, moved) =
-        fixture::site_with(|t| t.replace(BASE_URL, "https://releases.example.org/models/cmb/"));
+        fixture::site_with("base_url = \"https://releases.example.org/models/cmb/\"");
     assert_eq!(ids(&moved), before);
 
     // The id holds the host (SPEC 7: `tag:<host of base_url>,...`), so a
     // new host means new ids: readers see a site on another host as
     // another feed.
-    let (_other_dir, other) =
-        fixture::site_with(|t| t.replace(BASE_URL, "https://models.example.com/"));
+    let (_other_dir, other) = fixture::site_with("base_url = \"https://models.example.com/\"");
     let after = ids(&other);
     assert_eq!(after.len(), before.len());
     for ((path, a), (_, b)) in before.iter().zip(&after) {
@@ -446,20 +442,13 @@ fn snapshot_of_a_major_line_feed() {
 
 #[test]
 fn cdata_terminators_in_notes_do_not_break_rss() {
-    let (dir, _) = fixture::site();
-    let file = dir
-        .path()
-        .join("releases/granite-7b-lab/versioned/1.0.0.yaml");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace(
-            "The first release of the versioned channel.",
-            "Ends a CDATA section: ]]> and <![CDATA[ starts one.",
-        ),
-    )
-    .unwrap();
-    let site = cadence_site::load::load(dir.path()).unwrap();
+    let (mut dir, _) = fixture::site();
+    dir.edit(
+        "releases/granite-7b-lab/versioned/1.0.0.yaml",
+        "The first release of the versioned channel.",
+        "Ends a CDATA section: ]]> and <![CDATA[ starts one.",
+    );
+    let site = cadence_site::load::load(dir.root()).unwrap();
     let files = render(&site);
     let channel = rss(&files, "granite-7b-lab/versioned/1.x/rss.xml");
     let item = channel.items.last().unwrap();
@@ -479,9 +468,9 @@ fn cdata_terminators_in_notes_do_not_break_rss() {
 
 #[test]
 fn a_site_without_releases_has_valid_empty_feeds() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("cadence.toml"),
+    let mut dir = crate::support::SiteTest::empty();
+    dir.write(
+        "cadence.toml",
         r#"
 title = "Empty"
 base_url = "https://empty.example.org/"
@@ -494,9 +483,8 @@ title = "M"
 [models.m.repos]
 stream = "org/m"
 "#,
-    )
-    .unwrap();
-    let site = cadence_site::load::load(dir.path()).unwrap();
+    );
+    let site = cadence_site::load::load(dir.root()).unwrap();
     let (_dir, site) = fixture::checked((dir, site), fixture::today());
     let files = render(&site);
     assert_eq!(
