@@ -10,7 +10,7 @@
 //! mappings and sequences, indentless sequences, comments, anchors and
 //! aliases, quoted and explicit keys, `%YAML`, `---` and `...`, CRLF line
 //! ends and a byte order mark in some files. Both styles of one seed build
-//! byte-identical sites (`tests/yaml_styles.rs`).
+//! byte-identical sites (`tests/testsuite/yaml_styles.rs`).
 //!
 //! cargo run --release --example synth -- --models 4 --releases 10000 --out /tmp/site [--seed 1] [--today 2026-01-01] [--style plain|mixed]
 

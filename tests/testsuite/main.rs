@@ -12,16 +12,16 @@ mod support;
 
 mod build;
 mod cli;
-// mod hf_sync;
+mod hf_sync;
 mod init;
 mod outputs;
 mod properties;
 mod reading;
 mod rules;
-// mod serve;
+mod serve;
 mod templates;
-// mod verify;
-// mod workflow;
+mod verify;
+mod workflow;
 mod yaml_styles;
 
 mod prelude {

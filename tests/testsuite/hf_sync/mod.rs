@@ -1,20 +1,17 @@
 //! `cadence hf-sync` against a fake Hub on 127.0.0.1: the real binary on a
-//! fixture site, asserting on its output, exit status and the Hub's tags.
+//! fixture site (`tests/fixtures/hub`), asserting on its output, exit status and the Hub's tags.
 //! Nothing here reaches the internet.
 
-mod fake_hub;
-#[path = "hf_sync/hostile.rs"]
 mod hostile;
 
-use std::process::{Command, Output};
 use std::time::Duration;
 
-use fake_hub::{FakeHub, Fault, Repo};
-use tempfile::TempDir;
+use crate::prelude::*;
+use crate::support::fake_hub::{self, FakeHub, Fault, Repo};
 
 const TOKEN: &str = "hf_TestTokenThatMustNeverBePrinted42";
 
-// Commits of org/m (versioned) and org/m-stream.
+// Commits of org/m (versioned) and org/m-stream, as in tests/fixtures/hub.
 const C1: &str = "1111111111111111111111111111111111111111";
 const C2: &str = "2222222222222222222222222222222222222222";
 const C3: &str = "3333333333333333333333333333333333333333";
@@ -22,80 +19,20 @@ const S1: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const S2: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const MISSING: &str = "9999999999999999999999999999999999999999";
 
-const CONFIG: &str = r#"title = "Fixture"
-base_url = "https://releases.example.org/"
-
-[author]
-name = "Release team"
-
-[channels.stream]
-versioning = "date"
-tag = "release-{compact}"
-
-[channels.versioned]
-versioning = "semver"
-tag = "v{version}"
-
-[models.m]
-title = "M"
-
-[models.m.repos]
-stream = "org/m-stream"
-versioned = "org/m"
-"#;
-
-/// A site with versioned 1.0.0 (C1), 1.1.0 (`rev_110`), a planned 1.2.0,
-/// and stream builds 2025-01-02 (S1) and 2025-02-03 (S2).
-struct Site {
-    dir: TempDir,
-    home: TempDir,
+/// `tests/fixtures/hub` (versioned 1.0.0 at C1, 1.1.0 at `rev_110`, a
+/// planned 1.2.0, stream builds 2025-01-02 at S1 and 2025-02-03 at S2),
+/// run on 2026-01-01 in an environment of its own.
+fn site_with(rev_110: &str) -> SiteTest {
+    let mut site = SiteTest::from("hub");
+    site.today("2026-01-01")
+        .manifest("m/versioned/1.1.0", &format!("revision: {rev_110}"));
+    fake_hub::isolate(&mut site)
+        .env("CADENCE_HF_RETRY_BASE_MS", "20")
+        .env("CADENCE_HF_TIMEOUT_MS", "5000");
+    site
 }
 
-fn site_with(rev_110: &str) -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::write(root.join("cadence.toml"), CONFIG).unwrap();
-    let release = |channel: &str, version: &str, body: String| {
-        let folder = root.join("releases/m").join(channel);
-        std::fs::create_dir_all(&folder).unwrap();
-        std::fs::write(
-            folder.join(format!("{version}.yaml")),
-            format!("version: {version}\n{body}"),
-        )
-        .unwrap();
-    };
-    release(
-        "versioned",
-        "1.0.0",
-        format!("date: 2025-01-10\nsummary: First.\nrevision: {C1}\n"),
-    );
-    release(
-        "versioned",
-        "1.1.0",
-        format!("date: 2025-03-01\nsummary: Second.\nrevision: {rev_110}\n"),
-    );
-    release(
-        "versioned",
-        "1.2.0",
-        "date: 2026-06-01\nsummary: Next.\nstatus: planned\n".to_string(),
-    );
-    release(
-        "stream",
-        "2025-01-02",
-        format!("date: 2025-01-02\nsummary: A build.\nrevision: {S1}\n"),
-    );
-    release(
-        "stream",
-        "2025-02-03",
-        format!("date: 2025-02-03\nsummary: A build.\nrevision: {S2}\n"),
-    );
-    Site {
-        dir,
-        home: tempfile::tempdir().unwrap(),
-    }
-}
-
-fn site() -> Site {
+fn site() -> SiteTest {
     site_with(C2)
 }
 
@@ -106,88 +43,59 @@ fn empty_hub() -> FakeHub {
         .with_repo("org/m-stream", Repo::new(&[S1, S2]))
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+/// The table row of `tag`.
+#[track_caller]
+fn row<'a>(run: &'a Run, tag: &str) -> &'a str {
+    run.stdout
+        .lines()
+        .find(|l| l.split_whitespace().nth(1) == Some(tag))
+        .unwrap_or_else(|| panic!("no row for {tag} in:\n{}", run.stdout))
 }
 
-impl Run {
-    fn last_line(&self) -> &str {
-        self.stdout.lines().last().unwrap_or("")
-    }
-    /// The table row of `tag`.
-    fn row(&self, tag: &str) -> &str {
-        self.stdout
-            .lines()
-            .find(|l| l.split_whitespace().nth(1) == Some(tag))
-            .unwrap_or_else(|| panic!("no row for {tag} in:\n{}", self.stdout))
-    }
-    fn assert_no_token(&self) {
-        assert!(
-            !self.stdout.contains(TOKEN),
-            "token in stdout:\n{}",
-            self.stdout
-        );
-        assert!(
-            !self.stderr.contains(TOKEN),
-            "token in stderr:\n{}",
-            self.stderr
-        );
-        assert!(
-            !self.stderr.contains("TestTokenThat"),
-            "part of the token in stderr:\n{}",
-            self.stderr
-        );
-    }
+#[track_caller]
+fn assert_no_token(run: &Run) {
+    assert!(
+        !run.stdout.contains(TOKEN),
+        "token in stdout:\n{}",
+        run.stdout
+    );
+    assert!(
+        !run.stderr.contains(TOKEN),
+        "token in stderr:\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("TestTokenThat"),
+        "part of the token in stderr:\n{}",
+        run.stderr
+    );
 }
 
-/// Run `cadence hf-sync` in a clean environment: no token file, no proxy,
-/// `HF_TOKEN` only when `token` is given.
+/// Run `cadence hf-sync [--endpoint <hub>] ARGS` with `HF_TOKEN` only when
+/// `token` is given, and `env`; the token is in no output.
 fn run_env(
-    site: &Site,
+    site: &SiteTest,
     hub: Option<&FakeHub>,
     args: &[&str],
     token: Option<&str>,
     env: &[(&str, &str)],
 ) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cadence"));
-    cmd.env_clear()
-        .env("HOME", site.home.path())
-        .env("HF_HOME", site.home.path().join("hf"))
-        .env("NO_COLOR", "1")
-        .env("CADENCE_HF_RETRY_BASE_MS", "20")
-        .env("CADENCE_HF_TIMEOUT_MS", "5000")
-        .arg("--root")
-        .arg(site.dir.path())
-        .arg("--today")
-        .arg("2026-01-01")
-        .arg("hf-sync");
+    let mut all = vec!["hf-sync".to_string()];
     if let Some(h) = hub {
-        cmd.arg("--endpoint").arg(&h.url);
+        all.extend(["--endpoint".to_string(), h.url.clone()]);
     }
-    cmd.args(args);
+    all.extend(args.iter().map(|a| a.to_string()));
+    let mut cmd = site.command(&all);
     if let Some(t) = token {
         cmd.env("HF_TOKEN", t);
     }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("run cadence");
-    let run = Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    };
-    run.assert_no_token();
+    cmd.envs(env.iter().copied());
+    let run = Run::of(cmd);
+    assert_no_token(&run);
     run
 }
 
-fn run(site: &Site, hub: &FakeHub, args: &[&str]) -> Run {
+fn run(site: &SiteTest, hub: &FakeHub, args: &[&str]) -> Run {
     run_env(site, Some(hub), args, Some(TOKEN), &[])
 }
 
@@ -208,25 +116,14 @@ fn changing(hub: &FakeHub) -> Vec<String> {
 
 #[test]
 fn the_fixture_passes_check() {
-    let site = site();
-    let out = Command::new(env!("CARGO_BIN_EXE_cadence"))
-        .args(["--today", "2026-01-01", "--root"])
-        .arg(site.dir.path())
-        .arg("check")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    site().run(["check"]).success();
 }
 
 #[test]
 fn a_dry_run_prints_the_plan_and_changes_nothing() {
     let (site, hub) = (site(), empty_hub());
     let r = run(&site, &hub, &[]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stdout.starts_with("REPO"), "{}", r.stdout);
     for (repo, tag, rev) in [
         ("org/m", "v1.0.0", C1),
@@ -234,7 +131,7 @@ fn a_dry_run_prints_the_plan_and_changes_nothing() {
         ("org/m-stream", "release-20250102", S1),
         ("org/m-stream", "release-20250203", S2),
     ] {
-        let row = r.row(tag);
+        let row = row(&r, tag);
         assert!(
             row.starts_with(repo) && row.contains(&rev[..7]) && row.contains("create"),
             "{row}"
@@ -274,7 +171,7 @@ fn a_dry_run_prints_the_plan_and_changes_nothing() {
 fn a_dry_run_needs_no_token() {
     let (site, hub) = (site(), empty_hub());
     let r = run_env(&site, Some(&hub), &[], None, &[]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(
         r.last_line(),
         "created 4, ok 0, moved 0, deleted 0, conflicts 0, failed 0"
@@ -289,8 +186,8 @@ fn apply_creates_exactly_the_missing_tags_at_the_right_commits() {
         .with_repo("org/m", Repo::new(&[C1, C2, C3]).tag("v1.0.0", C1))
         .with_repo("org/m-stream", Repo::new(&[S1, S2]));
     let r = run(&site, &hub, &["--apply"]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(r.row("v1.0.0").contains("ok"), "{}", r.stdout);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(row(&r, "v1.0.0").contains("ok"), "{}", r.stdout);
     assert_eq!(
         r.last_line(),
         "created 3, ok 1, moved 0, deleted 0, conflicts 0, failed 0"
@@ -326,10 +223,10 @@ fn apply_creates_exactly_the_missing_tags_at_the_right_commits() {
 fn a_second_apply_makes_no_changing_request() {
     let (site, hub) = (site(), empty_hub());
     let first = run(&site, &hub, &["--apply"]);
-    assert_eq!(first.code, 0, "{}\n{}", first.stdout, first.stderr);
+    assert_eq!(first.status, 0, "{}\n{}", first.stdout, first.stderr);
     hub.clear_seen();
     let second = run(&site, &hub, &["--apply"]);
-    assert_eq!(second.code, 0, "{}\n{}", second.stdout, second.stderr);
+    assert_eq!(second.status, 0, "{}\n{}", second.stdout, second.stderr);
     assert_eq!(
         second.last_line(),
         "created 0, ok 4, moved 0, deleted 0, conflicts 0, failed 0"
@@ -355,18 +252,18 @@ fn a_conflict_is_left_alone_without_force_and_moved_with_it() {
 
     let dry = run(&site, &hub, &[]);
     assert_eq!(
-        dry.code, 1,
+        dry.status, 1,
         "a conflict fails a dry run too:\n{}\n{}",
         dry.stdout, dry.stderr
     );
-    let row = dry.row("v1.1.0");
+    let row = row(&dry, "v1.1.0");
     assert!(
         row.contains("conflict") && row.contains(&C3[..7]) && row.contains("--force"),
         "{row}"
     );
 
     let r = run(&site, &hub, &["--apply"]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(
         r.last_line(),
         "created 0, ok 3, moved 0, deleted 0, conflicts 1, failed 0"
@@ -376,7 +273,7 @@ fn a_conflict_is_left_alone_without_force_and_moved_with_it() {
 
     let dry_force = run(&site, &hub, &["--force"]);
     assert_eq!(
-        dry_force.code, 0,
+        dry_force.status, 0,
         "{}\n{}",
         dry_force.stdout, dry_force.stderr
     );
@@ -387,7 +284,7 @@ fn a_conflict_is_left_alone_without_force_and_moved_with_it() {
     assert!(changing(&hub).is_empty(), "{:?}", hub.log());
 
     let forced = run(&site, &hub, &["--apply", "--force"]);
-    assert_eq!(forced.code, 0, "{}\n{}", forced.stdout, forced.stderr);
+    assert_eq!(forced.status, 0, "{}\n{}", forced.stdout, forced.stderr);
     assert_eq!(
         forced.last_line(),
         "created 0, ok 3, moved 1, deleted 0, conflicts 0, failed 0"
@@ -416,16 +313,16 @@ fn unmanaged_tags_are_deleted_only_with_prune() {
 
     let r = run(&site, &hub, &["--apply"]);
     assert_eq!(
-        r.code, 0,
+        r.status, 0,
         "unmanaged tags are not failures:\n{}\n{}",
         r.stdout, r.stderr
     );
     assert!(
-        r.row("v0.9.0").contains("unmanaged") && r.row("v0.9.0").contains("--prune"),
+        row(&r, "v0.9.0").contains("unmanaged") && row(&r, "v0.9.0").contains("--prune"),
         "{}",
         r.stdout
     );
-    assert!(r.row("experiment").contains("unmanaged"), "{}", r.stdout);
+    assert!(row(&r, "experiment").contains("unmanaged"), "{}", r.stdout);
     assert_eq!(
         r.last_line(),
         "created 4, ok 0, moved 0, deleted 0, conflicts 0, failed 0"
@@ -440,7 +337,7 @@ fn unmanaged_tags_are_deleted_only_with_prune() {
     );
 
     let pruned = run(&site, &hub, &["--apply", "--prune"]);
-    assert_eq!(pruned.code, 0, "{}\n{}", pruned.stdout, pruned.stderr);
+    assert_eq!(pruned.status, 0, "{}\n{}", pruned.stdout, pruned.stderr);
     assert_eq!(
         pruned.last_line(),
         "created 0, ok 4, moved 0, deleted 2, conflicts 0, failed 0"
@@ -455,18 +352,18 @@ fn a_missing_revision_fails_that_tag_and_the_others_still_sync() {
 
     let dry = run(&site, &hub, &[]);
     assert_eq!(
-        dry.code, 1,
+        dry.status, 1,
         "the dry run checks revisions:\n{}\n{}",
         dry.stdout, dry.stderr
     );
     assert!(
-        dry.row("v1.1.0").contains("revision not in repo"),
+        row(&dry, "v1.1.0").contains("revision not in repo"),
         "{}",
         dry.stdout
     );
 
     let r = run(&site, &hub, &["--apply"]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains(&format!(
             "releases/m/versioned/1.1.0.yaml: revision {MISSING} is not in org/m (RevisionNotFound)"
@@ -494,14 +391,18 @@ fn one_repo_failing_does_not_stop_the_others() {
     let site = site();
     let hub = FakeHub::start(TOKEN).with_repo("org/m", Repo::new(&[C1, C2]));
     let r = run(&site, &hub, &["--apply"]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("org/m-stream is not a model repo"),
         "{}",
         r.stderr
     );
     assert!(r.stderr.contains("[models.*.repos]"), "{}", r.stderr);
-    assert!(r.row("release-20250102").contains("failed"), "{}", r.stdout);
+    assert!(
+        row(&r, "release-20250102").contains("failed"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(
         r.last_line(),
         "created 2, ok 0, moved 0, deleted 0, conflicts 0, failed 2"
@@ -541,7 +442,7 @@ fn rate_limits_and_server_errors_are_retried() {
         2,
     );
     let r = run(&site, &hub, &["--apply"]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(
         r.last_line(),
         "created 4, ok 0, moved 0, deleted 0, conflicts 0, failed 0"
@@ -590,7 +491,7 @@ fn server_errors_that_persist_fail_with_a_clear_message() {
         Some(TOKEN),
         &[("CADENCE_HF_RETRIES", "2")],
     );
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr
             .contains("the Hub answered 500: scripted failure for org/m after 3 attempts"),
@@ -620,7 +521,7 @@ fn a_create_that_timed_out_but_happened_counts_as_created() {
         Some(TOKEN),
         &[("CADENCE_HF_TIMEOUT_MS", "600")],
     );
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("no answer within"), "{}", r.stderr);
     assert_eq!(
         r.last_line(),
@@ -641,23 +542,23 @@ fn a_create_that_timed_out_but_happened_counts_as_created() {
 fn apply_without_a_token_stops_before_any_request() {
     let (site, hub) = (site(), empty_hub());
     let r = run_env(&site, Some(&hub), &["--apply"], None, &[]);
-    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 2, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("HF_TOKEN"), "{}", r.stderr);
     assert!(hub.log().is_empty(), "{:?}", hub.log());
     // An empty token is no token.
     let r = run_env(&site, Some(&hub), &["--apply"], Some("  "), &[]);
-    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 2, "{}\n{}", r.stdout, r.stderr);
     assert!(hub.log().is_empty(), "{:?}", hub.log());
 }
 
 #[test]
 fn the_token_file_is_read() {
     let (site, hub) = (site(), empty_hub());
-    let hf_home = site.home.path().join("hf");
+    let hf_home = site.beside("home/hf");
     std::fs::create_dir_all(&hf_home).unwrap();
     std::fs::write(hf_home.join("token"), format!("{TOKEN}\n")).unwrap();
     let r = run_env(&site, Some(&hub), &["--apply"], None, &[]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(hub.tags("org/m").len(), 2);
     assert!(
         hub.seen()
@@ -680,7 +581,7 @@ fn the_token_is_in_no_output() {
         1,
     );
     let r = run(&site, &hub, &["--apply", "-v"]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("GET http://127.0.0.1"),
         "verbose logs requests:\n{}",
@@ -696,7 +597,7 @@ fn the_token_is_in_no_output() {
         1,
     );
     let r = run(&site, &hub, &["--apply", "-v"]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr
             .contains("credentials Bearer *** cannot write here"),
@@ -718,7 +619,7 @@ fn an_invalid_token_or_a_read_only_repo_says_what_to_do() {
         .with_repo("org/m", Repo::new(&[C1, C2]))
         .with_repo("org/m-stream", Repo::new(&[S1, S2]));
     let r = run(&site, &hub, &["--apply"]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr
             .contains("the Hub rejected the token for org/m (401"),
@@ -737,7 +638,7 @@ fn an_invalid_token_or_a_read_only_repo_says_what_to_do() {
         )
         .with_repo("org/m-stream", Repo::new(&[S1, S2]));
     let r = run(&site, &hub, &["--apply"]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("the token cannot write to org/m (403"),
         "{}",
@@ -767,7 +668,7 @@ fn an_invalid_token_or_a_read_only_repo_says_what_to_do() {
 fn model_and_channel_select_the_repos() {
     let (site, hub) = (site(), empty_hub());
     let r = run(&site, &hub, &["--apply", "--channel", "stream"]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(
         r.last_line(),
         "created 2, ok 0, moved 0, deleted 0, conflicts 0, failed 0"
@@ -780,10 +681,10 @@ fn model_and_channel_select_the_repos() {
     assert!(hub.tags("org/m").is_empty());
 
     let r = run(&site, &hub, &["--model", "n"]);
-    assert_eq!(r.code, 2, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 2, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("`n` is not a model"), "{}", r.stderr);
     let r = run(&site, &hub, &["--channel", "strem"]);
-    assert_eq!(r.code, 2);
+    assert_eq!(r.status, 2);
     assert!(r.stderr.contains("did you mean `stream`?"), "{}", r.stderr);
 }
 
@@ -792,21 +693,19 @@ fn the_endpoint_comes_from_hf_endpoint() {
     let (site, hub) = (site(), empty_hub());
     let url = format!("{}/", hub.url);
     let r = run_env(&site, None, &[], Some(TOKEN), &[("HF_ENDPOINT", &url)]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     assert!(!hub.log().is_empty());
 }
 
 #[test]
 fn a_site_with_errors_is_not_synced() {
-    let (site, hub) = (site(), empty_hub());
-    let bad = site.dir.path().join("releases/m/versioned/1.3.0.yaml");
-    std::fs::write(
-        &bad,
+    let (mut site, hub) = (site(), empty_hub());
+    site.write(
+        "releases/m/versioned/1.3.0.yaml",
         "version: 1.3.0\ndate: 2025-04-01\nsummary: x\nrevision: nothex\n",
-    )
-    .unwrap();
+    );
     let r = run(&site, &hub, &["--apply"]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("revision-format"), "{}", r.stderr);
     assert!(hub.log().is_empty());
 }

@@ -5,7 +5,7 @@
 use std::net::TcpListener;
 
 use super::*;
-use fake_hub::Recorder;
+use crate::support::fake_hub::Recorder;
 
 fn bearer() -> String {
     format!("Bearer {TOKEN}")
@@ -24,7 +24,7 @@ fn a_redirected_create_fails_and_nothing_reaches_the_other_origin() {
         let location = format!("{}{path}", other.url);
         hub.script("POST", &path, Fault::Redirect { status, location }, 100);
         let r = run(&site, &hub, &["--apply", "-v"]);
-        assert_eq!(r.code, 1, "{status}:\n{}\n{}", r.stdout, r.stderr);
+        assert_eq!(r.status, 1, "{status}:\n{}\n{}", r.stdout, r.stderr);
         assert_eq!(
             r.last_line(),
             "created 3, ok 0, moved 0, deleted 0, conflicts 0, failed 1",
@@ -76,7 +76,7 @@ fn a_redirected_delete_fails_and_nothing_reaches_the_other_origin() {
         let location = format!("{}{path}", other.url);
         hub.script("DELETE", path, Fault::Redirect { status, location }, 100);
         let r = run(&site, &hub, &["--apply", "--prune"]);
-        assert_eq!(r.code, 1, "{status}:\n{}\n{}", r.stdout, r.stderr);
+        assert_eq!(r.status, 1, "{status}:\n{}\n{}", r.stdout, r.stderr);
         assert_eq!(
             r.last_line(),
             "created 0, ok 4, moved 0, deleted 0, conflicts 0, failed 1",
@@ -113,9 +113,9 @@ fn a_get_redirected_to_another_origin_is_followed_without_the_token() {
         1,
     );
     let r = run(&site, &hub, &["-v"]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     // The refs came from the other origin.
-    assert!(r.row("v1.0.0").contains("ok"), "{}", r.stdout);
+    assert!(row(&r, "v1.0.0").contains("ok"), "{}", r.stdout);
     let seen = other.seen();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(
@@ -175,7 +175,7 @@ fn a_get_redirected_on_the_same_origin_keeps_the_token() {
         1,
     );
     let r = run(&site, &hub, &["--apply"]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(
         r.last_line(),
         "created 4, ok 0, moved 0, deleted 0, conflicts 0, failed 0"
@@ -215,7 +215,7 @@ fn a_redirect_loop_stops_after_a_few_hops() {
         1000,
     );
     let r = run(&site, &hub, &[]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr.contains("reading the refs of org/m") && r.stderr.contains("redirects"),
         "{}",
@@ -227,7 +227,11 @@ fn a_redirect_loop_stops_after_a_few_hops() {
         "a loop is followed a few hops, not retried: {gets} requests"
     );
     assert_eq!(hub.tags("org/m-stream").len(), 0);
-    assert!(r.row("release-20250102").contains("create"), "{}", r.stdout);
+    assert!(
+        row(&r, "release-20250102").contains("create"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -245,7 +249,7 @@ fn a_refused_connection_is_reported_at_once() {
         Some(TOKEN),
         &[],
     );
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr
             .contains("cannot reach the Hub while reading the refs of org/m (1 attempt)"),
@@ -273,7 +277,7 @@ fn a_retry_after_beyond_the_retry_budget_fails_at_once() {
         1,
     );
     let r = run(&site, &hub, &[]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr
             .contains("the Hub asks to wait 61 s before the next request to org/m")
@@ -289,7 +293,11 @@ fn a_retry_after_beyond_the_retry_budget_fails_at_once() {
         hub.log()
     );
     // The other repo is still planned.
-    assert!(r.row("release-20250102").contains("create"), "{}", r.stdout);
+    assert!(
+        row(&r, "release-20250102").contains("create"),
+        "{}",
+        r.stdout
+    );
 
     // A 503 asking for too long a wait fails at once too.
     hub.clear_seen();
@@ -303,7 +311,7 @@ fn a_retry_after_beyond_the_retry_budget_fails_at_once() {
         1,
     );
     let r = run(&site, &hub, &[]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert!(
         r.stderr
             .contains("asks to wait 3600 s, longer than cadence waits"),
@@ -334,7 +342,7 @@ fn an_answer_over_32_mib_is_refused() {
         );
         let r = run(&site, &hub, &[]);
         assert_eq!(
-            r.code, 1,
+            r.status, 1,
             "Content-Length {content_length}:\n{}\n{}",
             r.stdout, r.stderr
         );
@@ -373,7 +381,7 @@ fn an_answer_over_32_mib_is_refused() {
         1,
     );
     let r = run(&site, &hub, &[]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
 }
 
 #[test]
@@ -398,7 +406,7 @@ fn credentials_in_the_endpoint_are_refused_and_never_printed() {
         } else {
             run_env(&site, None, &["-v", how, &endpoint], Some(TOKEN), &[])
         };
-        assert_eq!(r.code, 2, "{how} {endpoint}:\n{}\n{}", r.stdout, r.stderr);
+        assert_eq!(r.status, 2, "{how} {endpoint}:\n{}\n{}", r.stdout, r.stderr);
         for text in [&r.stdout, &r.stderr] {
             assert!(!text.contains(secret), "{how} {endpoint}: printed:\n{text}");
         }
@@ -427,7 +435,7 @@ fn a_dot_dot_tag_from_the_hub_is_never_a_request_on_the_repo() {
                 .tag("release-20250203", S2),
         );
     let r = run(&site, &hub, &["--apply", "--prune"]);
-    assert_eq!(r.code, 1, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(r.status, 1, "{}\n{}", r.stdout, r.stderr);
     assert_eq!(
         r.last_line(),
         "created 0, ok 4, moved 0, deleted 0, conflicts 0, failed 1"

@@ -22,8 +22,8 @@ fn a_request_failing_after_its_retries_is_unverifiable_reported_and_exit_1() {
         10,
     );
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    assert_eq!(r.items()[0]["state"], "unverifiable");
+    assert_eq!(r.status, 1, "{}", r.show());
+    assert_eq!(items(&r)[0]["state"], "unverifiable");
     assert_eq!(r.json()["summary"]["unverifiable"], 1);
     assert!(
         r.stderr.contains("error: the Hub answered 503"),
@@ -53,8 +53,8 @@ fn a_download_shorter_than_paths_info_says_is_a_failure() {
             },
         );
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    assert_eq!(r.items()[0]["state"], "unverifiable");
+    assert_eq!(r.status, 1, "{}", r.show());
+    assert_eq!(items(&r)[0]["state"], "unverifiable");
     assert!(r.stderr.contains("was 2 bytes"), "{}", r.stderr);
 }
 
@@ -76,7 +76,7 @@ fn an_lfs_oid_that_is_no_sha256_is_refused_not_shown() {
             },
         );
     let r = verify(&s, &hub, &["--fill"]);
-    assert_eq!(r.code, 1, "{}", r.show());
+    assert_eq!(r.status, 1, "{}", r.show());
     assert!(r.stderr.contains("not a sha256"), "{}", r.stderr);
     assert!(!r.stdout.contains("evil") && !r.stderr.contains("evil"));
     assert!(!s.read(V100).contains("sha256"), "{}", s.read(V100));
@@ -87,8 +87,8 @@ fn a_repo_or_revision_of_dots_never_becomes_a_request() {
     let artifacts = "  - format: other\n    file: a.bin\n    repo: org/..\n  - format: other\n    file: b.bin\n    revision: ..\n";
     let (hub, s) = (hub(), site(C1, artifacts));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    let items = r.items();
+    assert_eq!(r.status, 1, "{}", r.show());
+    let items = items(&r);
     assert_eq!(items.len(), 2, "{}", r.stdout);
     assert!(
         items.iter().all(|i| i["state"] == "unverifiable"),
@@ -116,7 +116,7 @@ fn a_token_goes_along_when_there_is_one() {
         &["verify", "--endpoint", &hub.url],
         &[("HF_TOKEN", TOKEN)],
     );
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
     let bearer = format!("Bearer {TOKEN}");
     assert!(
         hub.seen()
@@ -132,15 +132,15 @@ fn usage_and_site_errors_exit_2_and_1_before_any_request() {
         site(C1, &weights_artifact(weights().size(), &weights().sha256())),
     );
     let r = verify(&s, &hub, &["--model", "nope"]);
-    assert_eq!(r.code, 2, "{}", r.show());
+    assert_eq!(r.status, 2, "{}", r.show());
     let r = verify(&s, &hub, &["--channel", "nightly"]);
-    assert_eq!(r.code, 2, "{}", r.show());
+    assert_eq!(r.status, 2, "{}", r.show());
     let r = cadence(
         &s,
         &["verify", "--endpoint", "http://user:secret@127.0.0.1:1/"],
         &[],
     );
-    assert_eq!(r.code, 2, "{}", r.show());
+    assert_eq!(r.status, 2, "{}", r.show());
     assert!(!r.stderr.contains("secret"), "{}", r.stderr);
     // A site with errors: the findings, exit 1, as hf-sync.
     std::fs::write(
@@ -149,7 +149,7 @@ fn usage_and_site_errors_exit_2_and_1_before_any_request() {
     )
     .unwrap();
     let r = verify(&s, &hub, &[]);
-    assert_eq!(r.code, 1, "{}", r.show());
+    assert_eq!(r.status, 1, "{}", r.show());
     assert!(r.stderr.contains("revision-format"), "{}", r.stderr);
     assert!(hub.log().is_empty(), "{:?}", hub.log());
 }
@@ -167,10 +167,10 @@ fn the_selection_limits_what_is_checked() {
     )
     .unwrap();
     let r = verify(&s, &hub, &["--channel", "versioned"]);
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
     assert!(!hub.log().iter().any(|l| l.contains("m-stream")));
     let r = verify(&s, &hub, &["--channel", "stream"]);
-    assert_eq!(r.code, 1, "{}", r.show());
+    assert_eq!(r.status, 1, "{}", r.show());
     assert_eq!(
         r.last_line(),
         "ok 0, missing 1, mismatched 0, unverifiable 0, unpinned 0"

@@ -66,7 +66,7 @@ fn fill_adds_lines_and_pins_keeping_every_other_byte() {
     let (hub, s) = (hub(), site_with(&[(V100, &before)]));
     let r = verify(&s, &hub, &["--fill"]);
     // big.bin's size differs: exit 1, and it is left alone.
-    assert_eq!(r.code, 1, "{}", r.show());
+    assert_eq!(r.status, 1, "{}", r.show());
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert!(lines.contains(&V100), "{}", r.stdout);
     assert_eq!(
@@ -98,7 +98,7 @@ fn fill_adds_lines_and_pins_keeping_every_other_byte() {
 
     // The result passes check, and a second run changes nothing.
     let r = check(&s);
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
     let r = verify(&s, &hub, &["--fill"]);
     assert!(!r.stdout.lines().any(|l| l == V100), "{}", r.stdout);
     assert_eq!(s.read(V100), after);
@@ -116,7 +116,7 @@ fn a_branch_written_as_revision_is_replaced_in_place() {
     );
     let (hub, s) = (hub(), site_with(&[(V100, &before)]));
     let r = verify(&s, &hub, &["--fill"]);
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
     let after = s.read(V100);
     let expected = before.replace("'main'", &format!("'{G2}'")).replace(
         "    quantization: Q4_K_M\r\n    size: 25\r\n",
@@ -127,10 +127,10 @@ fn a_branch_written_as_revision_is_replaced_in_place() {
     );
     assert_eq!(gguf_new().size(), 25);
     assert_eq!(after, expected);
-    assert_eq!(check(&s).code, 0);
+    assert_eq!(check(&s).status, 0);
     // Pinned now: nothing left to fill.
     let r = verify(&s, &hub, &["--fill"]);
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
     assert_eq!(s.read(V100), after);
     assert_eq!(
         r.last_line(),
@@ -146,7 +146,7 @@ fn fill_writes_nothing_but_ok_artifacts() {
     let (hub, s) = (hub(), site_with(&[(V100, &before)]));
     let r = verify(&s, &hub, &["--fill"]);
     // big.bin is unverifiable, nope.bin missing.
-    assert_eq!(r.code, 1, "{}", r.show());
+    assert_eq!(r.status, 1, "{}", r.show());
     assert_eq!(s.read(V100), before);
     assert!(!r.stdout.lines().any(|l| l == V100), "{}", r.stdout);
 }
@@ -158,10 +158,10 @@ fn with_json_the_paths_filled_go_to_stderr() {
     );
     let (hub, s) = (hub(), site_with(&[(V100, &before)]));
     let r = verify(&s, &hub, &["--fill", "--format", "json"]);
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
     // Only JSON on stdout; it tells what was found.
-    assert_eq!(r.items()[0]["expected"]["size"], Value::Null);
-    assert_eq!(r.items()[0]["actual"]["size"], weights().size());
+    assert_eq!(items(&r)[0]["expected"]["size"], Value::Null);
+    assert_eq!(items(&r)[0]["actual"]["size"], weights().size());
     assert!(r.stderr.lines().any(|l| l == V100), "{}", r.stderr);
     assert!(s.read(V100).contains("    size: "));
 }
@@ -173,12 +173,12 @@ fn a_manifest_that_cannot_be_edited_in_place_is_left_alone() {
         "version: 1.0.0\ndate: 2025-01-10\nsummary: &s First.\nrevision: {C1}\nartifacts:\n  - format: safetensors\n    file: model.safetensors\n    quantization: *s\n"
     );
     let (hub, s) = (hub(), site_with(&[(V100, &before)]));
-    if check(&s).code != 0 {
+    if check(&s).status != 0 {
         // The loader refuses this style outright; nothing to fill then.
         return;
     }
     let r = verify(&s, &hub, &["--fill"]);
-    assert_eq!(r.code, 1, "{}", r.show());
+    assert_eq!(r.status, 1, "{}", r.show());
     assert!(r.stderr.contains("cannot fill"), "{}", r.stderr);
     assert_eq!(s.read(V100), before);
 }

@@ -1,16 +1,15 @@
 //! `cadence verify` against a fake Hub on 127.0.0.1: the real binary on
-//! small fixture sites, asserting on its lines, JSON, exit status, the
+//! the Hub fixture site (`tests/fixtures/hub`), asserting on its lines, JSON, exit status, the
 //! requests the Hub saw and, with `--fill`, the manifests it wrote.
 //! Nothing here reaches the internet.
 
-mod fake_hub;
+mod fill;
+mod hostile;
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-use fake_hub::{FakeFile, FakeHub, Fault, Repo};
 use serde_json::Value;
-use tempfile::TempDir;
+
+use crate::prelude::*;
+use crate::support::fake_hub::{self, FakeFile, FakeHub, Fault, Repo};
 
 const TOKEN: &str = "hf_TestTokenThatMustNeverBePrinted42";
 
@@ -21,28 +20,6 @@ const G1: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const G2: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const S1: &str = "5555555555555555555555555555555555555555";
 const MISSING: &str = "9999999999999999999999999999999999999999";
-
-const CONFIG: &str = r#"title = "Fixture"
-base_url = "https://releases.example.org/"
-
-[author]
-name = "Release team"
-
-[channels.stream]
-versioning = "date"
-tag = "release-{compact}"
-
-[channels.versioned]
-versioning = "semver"
-tag = "v{version}"
-
-[models.m]
-title = "M"
-
-[models.m.repos]
-stream = "org/m-stream"
-versioned = "org/m"
-"#;
 
 fn weights() -> FakeFile {
     FakeFile::lfs("safetensors weights of 1.0.0")
@@ -83,107 +60,49 @@ fn hub() -> FakeHub {
         .with_repo("org/m-stream", Repo::new(&[S1]))
 }
 
-struct Site {
-    dir: TempDir,
-    home: TempDir,
-}
-
-impl Site {
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).unwrap()
-    }
-}
-
 const V100: &str = "releases/m/versioned/1.0.0.yaml";
 
 /// A site whose versioned 1.0.0 is at `revision` with `artifacts` (YAML
-/// list items, or empty), plus a planned 1.1.0 that is never checked.
-fn site(revision: &str, artifacts: &str) -> Site {
-    let text = if artifacts.is_empty() {
-        format!("version: 1.0.0\ndate: 2025-01-10\nsummary: First.\nrevision: {revision}\n")
-    } else {
-        format!(
-            "version: 1.0.0\ndate: 2025-01-10\nsummary: First.\nrevision: {revision}\nartifacts:\n{artifacts}"
-        )
-    };
-    site_with(&[(V100, &text)])
+/// list items, or empty), plus a planned 1.2.0 that is never checked.
+fn site(revision: &str, artifacts: &str) -> SiteTest {
+    let mut snippet = format!("revision: {revision}");
+    if !artifacts.is_empty() {
+        snippet.push_str(&format!("\nartifacts:\n{artifacts}"));
+    }
+    let mut site = site_with(&[]);
+    site.manifest("m/versioned/1.0.0", &snippet);
+    site
 }
 
-fn site_with(files: &[(&str, &str)]) -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::write(root.join("cadence.toml"), CONFIG).unwrap();
-    let folder = root.join("releases/m/versioned");
-    std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(
-        folder.join("1.1.0.yaml"),
-        "version: 1.1.0\ndate: 2026-06-01\nsummary: Next.\nstatus: planned\n",
-    )
-    .unwrap();
+/// `tests/fixtures/hub` without its stream builds and its released 1.1.0
+/// (1.0.0 at C1, a planned 1.2.0), with `files` written, run on 2026-01-01
+/// in an environment of its own.
+fn site_with(files: &[(&str, &str)]) -> SiteTest {
+    let mut site = SiteTest::from("hub");
+    site.today("2026-01-01")
+        .remove("releases/m/stream")
+        .remove("releases/m/versioned/1.1.0.yaml");
     for (rel, text) in files {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        site.write(rel, text);
     }
-    Site {
-        dir,
-        home: tempfile::tempdir().unwrap(),
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn last_line(&self) -> &str {
-        self.stdout.lines().last().unwrap_or("")
-    }
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("{e}: stdout is not JSON:\n{}", self.stdout))
-    }
-    /// The JSON items.
-    fn items(&self) -> Vec<Value> {
-        self.json()["artifacts"].as_array().unwrap().clone()
-    }
-    fn show(&self) -> String {
-        format!("exit {}\n{}\n{}", self.code, self.stdout, self.stderr)
-    }
-}
-
-fn cadence(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cadence"));
-    cmd.env_clear()
-        .env("HOME", site.home.path())
-        .env("HF_HOME", site.home.path().join("hf"))
-        .env("NO_COLOR", "1")
+    fake_hub::isolate(&mut site)
         .env("CADENCE_HF_RETRY_BASE_MS", "10")
         .env("CADENCE_HF_RETRIES", "2")
-        .env("CADENCE_HF_TIMEOUT_MS", "5000")
-        .arg("--root")
-        .arg(site.dir.path())
-        .arg("--today")
-        .arg("2026-01-01")
-        .args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("run cadence");
-    let run = Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    };
+        .env("CADENCE_HF_TIMEOUT_MS", "5000");
+    site
+}
+
+/// The JSON items.
+fn items(run: &Run) -> Vec<Value> {
+    run.json()["artifacts"].as_array().unwrap().clone()
+}
+
+/// Run `cadence ARGS` with `env` besides the site's; the token is in no
+/// output.
+fn cadence(site: &SiteTest, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = site.command(args);
+    cmd.envs(env.iter().copied());
+    let run = Run::of(cmd);
     assert!(
         !run.stdout.contains("TestTokenThat") && !run.stderr.contains("TestTokenThat"),
         "the token was printed:\n{}",
@@ -193,17 +112,17 @@ fn cadence(site: &Site, args: &[&str], env: &[(&str, &str)]) -> Run {
 }
 
 /// `cadence verify --endpoint <hub> ARGS`, without a token.
-fn verify(site: &Site, hub: &FakeHub, args: &[&str]) -> Run {
+fn verify(site: &SiteTest, hub: &FakeHub, args: &[&str]) -> Run {
     let mut all = vec!["verify", "--endpoint", &hub.url];
     all.extend_from_slice(args);
     cadence(site, &all, &[])
 }
 
-fn json(site: &Site, hub: &FakeHub) -> Run {
+fn json(site: &SiteTest, hub: &FakeHub) -> Run {
     verify(site, hub, &["--format", "json"])
 }
 
-fn check(site: &Site) -> Run {
+fn check(site: &SiteTest) -> Run {
     cadence(site, &["check"], &[])
 }
 
@@ -217,7 +136,7 @@ fn weights_artifact(size: u64, sha256: &str) -> String {
 fn the_fixture_passes_check() {
     let s = site(C1, &weights_artifact(weights().size(), &weights().sha256()));
     let r = check(&s);
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
 }
 
 #[test]
@@ -227,7 +146,7 @@ fn ok_when_the_hub_has_the_file_with_that_size_and_sha256() {
         site(C1, &weights_artifact(weights().size(), &weights().sha256())),
     );
     let r = verify(&s, &hub, &[]);
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
     // Nothing is not plainly ok, so the counts are the only line.
     assert_eq!(
         r.stdout,
@@ -254,7 +173,7 @@ fn paths_info_is_one_form_request_per_repo_and_revision() {
     );
     let (hub, s) = (hub(), site(C1, &artifacts));
     let r = verify(&s, &hub, &[]);
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
     let posts: Vec<_> = hub
         .seen()
         .into_iter()
@@ -293,8 +212,8 @@ fn a_missing_revision_is_one_missing_item_whatever_its_artifacts() {
     );
     let (hub, s) = (hub(), site(MISSING, &artifacts));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    let items = r.items();
+    assert_eq!(r.status, 1, "{}", r.show());
+    let items = items(&r);
     assert_eq!(items.len(), 1, "{}", r.stdout);
     let item = &items[0];
     assert_eq!(item["state"], "missing");
@@ -311,7 +230,7 @@ fn a_missing_revision_is_one_missing_item_whatever_its_artifacts() {
     );
 
     let r = verify(&s, &hub, &[]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.status, 1);
     let line = r.stdout.lines().next().unwrap();
     assert!(
         line.starts_with(&format!("missing: {V100}: revision {MISSING}")),
@@ -328,13 +247,13 @@ fn a_missing_revision_is_one_missing_item_whatever_its_artifacts() {
 fn a_release_without_artifacts_whose_revision_is_missing_is_one_item() {
     let (hub, s) = (hub(), site(MISSING, ""));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    assert_eq!(r.items().len(), 1);
+    assert_eq!(r.status, 1, "{}", r.show());
+    assert_eq!(items(&r).len(), 1);
     // And one whose revision is there has nothing to list.
     let s = site(C1, "");
     let r = json(&s, &hub);
-    assert_eq!(r.code, 0, "{}", r.show());
-    assert!(r.items().is_empty());
+    assert_eq!(r.status, 0, "{}", r.show());
+    assert!(items(&r).is_empty());
 }
 
 #[test]
@@ -342,8 +261,8 @@ fn a_file_the_hub_does_not_have_is_missing() {
     let artifacts = "  - format: other\n    file: nope.bin\n    size: 12\n";
     let (hub, s) = (hub(), site(C1, artifacts));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    let item = &r.items()[0];
+    assert_eq!(r.status, 1, "{}", r.show());
+    let item = &items(&r)[0];
     assert_eq!(item["state"], "missing");
     assert_eq!(item["file"], "nope.bin");
     assert_eq!(item["commit"], C1);
@@ -363,8 +282,8 @@ fn a_different_size_is_a_size_mismatch_even_when_the_sha256_differs_too() {
     let wrong_sha = "0".repeat(64);
     let (hub, s) = (hub(), site(C1, &weights_artifact(999, &wrong_sha)));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    let item = &r.items()[0];
+    assert_eq!(r.status, 1, "{}", r.show());
+    let item = &items(&r)[0];
     assert_eq!(item["state"], "size-mismatch");
     assert_eq!(item["expected"]["size"], 999);
     assert_eq!(item["actual"]["size"], weights().size());
@@ -393,8 +312,8 @@ fn a_different_sha256_is_a_sha256_mismatch() {
         site(C1, &weights_artifact(weights().size(), &wrong_sha)),
     );
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    assert_eq!(r.items()[0]["state"], "sha256-mismatch");
+    assert_eq!(r.status, 1, "{}", r.show());
+    assert_eq!(items(&r)[0]["state"], "sha256-mismatch");
     let r = verify(&s, &hub, &[]);
     assert!(
         r.stdout.contains(&format!(
@@ -414,8 +333,8 @@ fn a_file_without_lfs_is_downloaded_and_hashed() {
     );
     let (hub, s) = (hub(), site(C1, &artifacts));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 0, "{}", r.show());
-    let item = &r.items()[0];
+    assert_eq!(r.status, 0, "{}", r.show());
+    let item = &items(&r)[0];
     assert_eq!(item["state"], "ok");
     assert_eq!(item["actual"]["sha256"], config_json().sha256());
     assert!(
@@ -433,8 +352,8 @@ fn a_file_without_lfs_is_downloaded_and_hashed() {
         ),
     );
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    assert_eq!(r.items()[0]["state"], "sha256-mismatch");
+    assert_eq!(r.status, 1, "{}", r.show());
+    assert_eq!(items(&r)[0]["state"], "sha256-mismatch");
 }
 
 #[test]
@@ -446,8 +365,8 @@ fn a_big_file_without_lfs_is_unverifiable_and_not_downloaded() {
     let (hub, s) = (hub(), site(C1, &artifacts));
     let r = json(&s, &hub);
     // Not knowing is no failure: exit 0.
-    assert_eq!(r.code, 0, "{}", r.show());
-    let item = &r.items()[0];
+    assert_eq!(r.status, 0, "{}", r.show());
+    let item = &items(&r)[0];
     assert_eq!(item["state"], "unverifiable");
     assert_eq!(item["actual"]["size"], 60_000_000);
     assert_eq!(item["actual"]["sha256"], Value::Null);
@@ -476,8 +395,8 @@ fn an_unpinned_artifact_is_checked_at_the_commit_its_branch_resolves_to() {
     );
     let (hub, s) = (hub(), site(C1, &artifacts));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 0, "{}", r.show());
-    let item = &r.items()[0];
+    assert_eq!(r.status, 0, "{}", r.show());
+    let item = &items(&r)[0];
     assert_eq!(item["state"], "ok");
     assert_eq!(item["unpinned"], true);
     assert_eq!(item["revision"], "main");
@@ -512,8 +431,8 @@ fn a_branch_that_does_not_exist_is_missing_with_no_commit() {
     let artifacts = "  - format: gguf\n    file: m-Q4_K_M.gguf\n    repo: org/m-GGUF\n    revision: nightly\n    quantization: Q4_K_M\n";
     let (hub, s) = (hub(), site(C1, artifacts));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    let item = &r.items()[0];
+    assert_eq!(r.status, 1, "{}", r.show());
+    let item = &items(&r)[0];
     assert_eq!(item["state"], "missing");
     assert_eq!(item["unpinned"], true);
     assert_eq!(item["commit"], Value::Null);
@@ -524,8 +443,8 @@ fn a_repo_that_does_not_exist_is_missing() {
     let artifacts = "  - format: other\n    file: a.bin\n    repo: org/gone\n    revision: 1111111111111111111111111111111111111111\n";
     let (hub, s) = (hub(), site(C1, artifacts));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 1, "{}", r.show());
-    assert_eq!(r.items()[0]["state"], "missing");
+    assert_eq!(r.status, 1, "{}", r.show());
+    assert_eq!(items(&r)[0]["state"], "missing");
     let r = verify(&s, &hub, &[]);
     assert!(r.stdout.contains("repo org/gone not found"), "{}", r.stdout);
 }
@@ -538,11 +457,11 @@ fn json_lists_every_item_with_every_key() {
     );
     let (hub, s) = (hub(), site(C1, &artifacts));
     let r = json(&s, &hub);
-    assert_eq!(r.code, 0, "{}", r.show());
+    assert_eq!(r.status, 0, "{}", r.show());
     let doc = r.json();
     let top: Vec<&String> = doc.as_object().unwrap().keys().collect();
     assert_eq!(top, ["artifacts", "summary"]);
-    let items = r.items();
+    let items = items(&r);
     assert_eq!(items.len(), 2, "every item, ok ones too");
     let keys = [
         "model", "channel", "version", "repo", "revision", "commit", "file", "state", "unpinned",
@@ -571,8 +490,3 @@ fn json_lists_every_item_with_every_key() {
     );
     assert_eq!(doc["summary"]["ok"], 2);
 }
-
-#[path = "verify/fill.rs"]
-mod fill;
-#[path = "verify/hostile.rs"]
-mod hostile;

@@ -1,16 +1,14 @@
 //! `cadence serve`: the real binary on a free port of 127.0.0.1, fetched
 //! over HTTP while the test edits the site on disk.
 
-mod build_kit;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use build_kit::{TODAY, site};
+use crate::build::site;
+use crate::prelude::*;
 
 const RELEASE: &str = "releases/granite-7b-lab/versioned/1.1.0.yaml";
 const PAGE: &str = "/granite-7b-lab/versioned/1.1.0/";
@@ -24,12 +22,10 @@ struct Server {
 }
 
 impl Server {
-    fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cadence"))
-            .arg("--root")
-            .arg(root)
-            .args(["--today", TODAY, "serve", "--port", "0"])
-            .env("NO_COLOR", "1")
+    /// `cadence serve --port 0` on `site`: the port it took.
+    fn start(site: &SiteTest) -> Server {
+        let mut child = site
+            .command(["serve", "--port", "0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -119,16 +115,13 @@ impl Drop for Server {
     }
 }
 
-fn edit(root: &Path, file: &str, f: impl Fn(&str) -> String) {
-    let path: PathBuf = root.join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, f(&text)).unwrap();
-}
+/// The manifest of [`RELEASE`], for `SiteTest::manifest`.
+const RELEASE_ID: &str = "granite-7b-lab/versioned/1.1.0";
 
 #[test]
 fn serves_pages_and_feeds_with_their_types_and_local_links() {
-    let (_tmp, root) = site("site");
-    let server = Server::start(&root);
+    let site = site();
+    let server = Server::start(&site);
     let local = format!("http://127.0.0.1:{}/", server.port);
 
     let (status, ctype, body) = server.get("/");
@@ -167,10 +160,10 @@ fn serves_pages_and_feeds_with_their_types_and_local_links() {
 
 #[test]
 fn path_traversal_is_not_found() {
-    let (tmp, root) = site("site");
+    let site = site();
     // A file outside the build that a traversal would reach.
-    std::fs::write(tmp.path().join("secret.txt"), "secret").unwrap();
-    let server = Server::start(&root);
+    std::fs::write(site.beside("secret.txt"), "secret").unwrap();
+    let server = Server::start(&site);
     for target in [
         "/../secret.txt",
         "/../../secret.txt",
@@ -197,8 +190,8 @@ fn path_traversal_is_not_found() {
 
 #[test]
 fn a_changed_manifest_is_served_and_a_broken_one_keeps_the_last_good_build() {
-    let (_tmp, root) = site("site");
-    let server = Server::start(&root);
+    let mut site = site();
+    let server = Server::start(&site);
     let (_, _, before) = server.get(PAGE);
     assert!(!before.contains("Edited while serving"));
 
@@ -213,19 +206,7 @@ fn a_changed_manifest_is_served_and_a_broken_one_keeps_the_last_good_build() {
     events.read_line(&mut line).unwrap();
     assert!(line.starts_with("HTTP/1.1 200"), "{line}");
 
-    edit(&root, RELEASE, |t| {
-        t.lines()
-            .map(|l| {
-                if l.starts_with("summary:") {
-                    "summary: Edited while serving.".to_string()
-                } else {
-                    l.to_string()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n"
-    });
+    site.manifest(RELEASE_ID, "summary: Edited while serving.");
     server.wait_for(PAGE, "the new summary", |b| {
         b.contains("Edited while serving.")
     });
@@ -246,8 +227,8 @@ fn a_changed_manifest_is_served_and_a_broken_one_keeps_the_last_good_build() {
     assert!(saw_reload, "no reload event was sent");
 
     // Break it: the last good page is still served, with the findings over it.
-    let good = std::fs::read_to_string(root.join(RELEASE)).unwrap();
-    edit(&root, RELEASE, |t| format!("{t}sumary: typo\n"));
+    let good = site.read(RELEASE);
+    site.manifest(RELEASE_ID, "sumary: typo");
     let page = server.wait_for(PAGE, "the error overlay", |b| b.contains("cadence-overlay"));
     assert!(
         page.contains("Edited while serving."),
@@ -261,35 +242,28 @@ fn a_changed_manifest_is_served_and_a_broken_one_keeps_the_last_good_build() {
     assert!(home.contains("cadence-overlay"));
 
     // Fix it: the overlay is gone.
-    std::fs::write(
-        root.join(RELEASE),
+    site.write(
+        RELEASE,
         good.replace("Edited while serving.", "Fixed again."),
-    )
-    .unwrap();
+    );
     let page = server.wait_for(PAGE, "the fixed page", |b| b.contains("Fixed again."));
     assert!(!page.contains("cadence-overlay"));
 }
 
 #[test]
 fn editor_swap_files_do_not_trigger_a_rebuild_and_new_manifests_appear() {
-    let (_tmp, root) = site("site");
-    let server = Server::start(&root);
-    std::fs::write(
-        root.join("releases/granite-7b-lab/versioned/.1.1.0.yaml.swp"),
+    let mut site = site();
+    let server = Server::start(&site);
+    site.write(
+        "releases/granite-7b-lab/versioned/.1.1.0.yaml.swp",
         "\0\0junk",
     )
-    .unwrap();
-    std::fs::write(
-        root.join("releases/granite-7b-lab/versioned/1.1.0.yaml~"),
-        "junk: [",
-    )
-    .unwrap();
+    .write("releases/granite-7b-lab/versioned/1.1.0.yaml~", "junk: [")
     // A content page added while serving is published.
-    std::fs::write(
-        root.join("content/new-page.md"),
+    .write(
+        "content/new-page.md",
         "---\ntitle: Added live\n---\nHello from a new page.\n",
-    )
-    .unwrap();
+    );
     server.wait_for("/new-page/", "the new page", |b| {
         b.contains("Hello from a new page.")
     });
@@ -304,15 +278,9 @@ fn editor_swap_files_do_not_trigger_a_rebuild_and_new_manifests_appear() {
 fn a_port_in_use_is_a_clear_error() {
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port().to_string();
-    let (_tmp, root) = site("site");
-    let out = Command::new(env!("CARGO_BIN_EXE_cadence"))
-        .arg("--root")
-        .arg(&root)
-        .args(["--today", TODAY, "serve", "--port", &port])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = site().run(["serve", "--port", &port]);
+    assert_eq!(out.status, 2);
+    let err = &out.stderr;
     assert!(
         err.contains("already in use") && err.contains("--port"),
         "{err}"
@@ -321,16 +289,10 @@ fn a_port_in_use_is_a_clear_error() {
 
 #[test]
 fn the_live_reload_script_is_never_in_build_output() {
-    let (tmp, root) = site("site");
-    let out = tmp.path().join("public");
-    let status = Command::new(env!("CARGO_BIN_EXE_cadence"))
-        .arg("--root")
-        .arg(&root)
-        .args(["--today", TODAY, "build", "-q", "--out"])
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let site = site();
+    let out = site.beside("public");
+    site.run(["build", "-q", "--out", out.to_str().unwrap()])
+        .success();
     for entry in walkdir::WalkDir::new(&out) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
@@ -343,25 +305,21 @@ fn the_live_reload_script_is_never_in_build_output() {
 
 #[test]
 fn a_symlink_out_of_the_site_is_not_served() {
-    let (tmp, root) = site("site");
-    std::fs::write(tmp.path().join("secret.txt"), "top secret").unwrap();
-    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), root.join("content/leak.txt"))
-        .unwrap();
-    // A link inside the site is fine.
-    std::fs::write(root.join("content/inside.txt"), "inside").unwrap();
-    std::os::unix::fs::symlink(
-        root.join("content/inside.txt"),
-        root.join("content/alias.txt"),
-    )
-    .unwrap();
-    let server = Server::start(&root);
+    let mut site = site();
+    std::fs::write(site.beside("secret.txt"), "top secret").unwrap();
+    let inside = site.path("content/inside.txt");
+    site.symlink(site.beside("secret.txt"), "content/leak.txt")
+        // A link inside the site is fine.
+        .write("content/inside.txt", "inside")
+        .symlink(inside, "content/alias.txt");
+    let server = Server::start(&site);
     let (status, _, body) = server.get("/leak.txt");
     assert_eq!(status, 404);
     assert!(!body.contains("top secret"));
     // The link out of the site is an `unsafe-path` error (SPEC 5): nothing
     // builds until it is gone; then the link inside is served.
     assert!(body.contains("unsafe-path"), "{body}");
-    std::fs::remove_file(root.join("content/leak.txt")).unwrap();
+    site.remove("content/leak.txt");
     let body = server.wait_for("/alias.txt", "the linked file", |b| b == "inside");
     assert_eq!(body, "inside");
     let (status, _, body) = server.get("/leak.txt");
@@ -371,10 +329,10 @@ fn a_symlink_out_of_the_site_is_not_served() {
 
 #[test]
 fn a_site_that_never_built_shows_its_findings_then_the_site_once_fixed() {
-    let (_tmp, root) = site("site");
-    let good = std::fs::read_to_string(root.join(RELEASE)).unwrap();
-    std::fs::write(root.join(RELEASE), format!("{good}sumary: typo\n")).unwrap();
-    let server = Server::start(&root);
+    let mut site = site();
+    let good = site.read(RELEASE);
+    site.write(RELEASE, format!("{good}sumary: typo\n"));
+    let server = Server::start(&site);
     let (status, _, page) = server.get(PAGE);
     assert_eq!(status, 404);
     assert!(
@@ -383,7 +341,7 @@ fn a_site_that_never_built_shows_its_findings_then_the_site_once_fixed() {
     );
     // The page can reload itself once the site builds.
     assert!(page.contains("/__cadence/live.js?g=0"), "{page}");
-    std::fs::write(root.join(RELEASE), good).unwrap();
+    site.write(RELEASE, good);
     let page = server.wait_for(PAGE, "the built page", |b| b.contains("<h1"));
     assert!(!page.contains("cadence-overlay"));
     assert!(
@@ -407,15 +365,13 @@ fn strip_live(body: &str) -> String {
 
 #[test]
 fn an_incremental_rebuild_serves_what_a_full_build_writes() {
-    let (tmp, root) = site("site");
-    let server = Server::start(&root);
+    let mut site = site();
+    let server = Server::start(&site);
     // Edit a final, add a stream build, delete a candidate: each rebuild
     // renders only what the change touches.
-    edit(&root, RELEASE, |t| {
-        t.replace("summary: ", "summary: Incremental. ")
-    });
+    site.edit(RELEASE, "summary: ", "summary: Incremental. ");
     server.wait_for(PAGE, "the edit", |b| b.contains("Incremental."));
-    let stream = root.join("releases/granite-7b-lab/stream");
+    let stream = site.path("releases/granite-7b-lab/stream");
     let newest = std::fs::read_dir(&stream)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -447,17 +403,17 @@ fn an_incremental_rebuild_serves_what_a_full_build_writes() {
         |b| b.contains(new_version) && !b.contains("Not found"),
     );
 
-    let out = tmp.path().join("full");
-    let status = Command::new(env!("CARGO_BIN_EXE_cadence"))
-        .arg("--root")
-        .arg(&root)
-        .args(["--today", TODAY, "build", "-q", "--base-url"])
-        .arg(format!("http://127.0.0.1:{}/", server.port))
-        .arg("--out")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let out = site.beside("full");
+    let base_url = format!("http://127.0.0.1:{}/", server.port);
+    site.run([
+        "build",
+        "-q",
+        "--base-url",
+        &base_url,
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .success();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let mut differ = Vec::new();
