@@ -119,3 +119,44 @@ fn forget_positions(item: &mut Item) {
         _ => {}
     }
 }
+
+/// The edits themselves: what `SiteTest::manifest` and `SiteTest::config`
+/// promise, so that a rule's fault lands on the line its test names.
+mod tests {
+    use super::{merge_toml, set_yaml_keys};
+    use crate::support::repo_path;
+
+    const MANIFEST: &str = "# c\nversion: 1.0.0\ndate: 2024-01-15\nartifacts:\n  - file: a\n    size: 1\n\nnotes: |\n  x\n";
+
+    #[test]
+    fn a_key_is_replaced_in_place_and_a_new_one_appended() {
+        assert_eq!(
+            set_yaml_keys(MANIFEST, "date: 2024-01-30\nsummary: New."),
+            "# c\nversion: 1.0.0\ndate: 2024-01-30\nartifacts:\n  - file: a\n    size: 1\n\nnotes: |\n  x\nsummary: New.\n"
+        );
+        // A key's indented lines go with it; the blank line after stays.
+        assert_eq!(
+            set_yaml_keys(MANIFEST, "artifacts: []"),
+            "# c\nversion: 1.0.0\ndate: 2024-01-15\nartifacts: []\n\nnotes: |\n  x\n"
+        );
+        assert_eq!(set_yaml_keys("", "a: 1\nb:\n- 2"), "a: 1\nb:\n- 2\n");
+    }
+
+    #[test]
+    fn a_config_snippet_keeps_every_other_byte() {
+        for site in ["rules/_good", "site", "workflow", "hub"] {
+            let path = repo_path(&format!("tests/fixtures/{site}/cadence.toml"));
+            let text = std::fs::read_to_string(path).unwrap();
+            assert_eq!(merge_toml(&text, ""), text, "{site}");
+        }
+        let text = "title = \"T\"\n\n# the schedule\n[c.s]\nevery = \"3 months\" # often\nstart = 1\n\n[m]\nx = 1\n";
+        assert_eq!(
+            merge_toml(text, "[c.s]\nevery = \"1 month\"\nnew = 2\n[c.t]\ny = 3"),
+            "title = \"T\"\n\n# the schedule\n[c.s]\nevery = \"1 month\"\nstart = 1\nnew = 2\n[c.t]\ny = 3\n\n[m]\nx = 1\n"
+        );
+        assert_eq!(
+            merge_toml(text, "theme = \"t\""),
+            "title = \"T\"\ntheme = \"t\"\n\n# the schedule\n[c.s]\nevery = \"3 months\" # often\nstart = 1\n\n[m]\nx = 1\n"
+        );
+    }
+}

@@ -13,9 +13,24 @@
 //!
 //! Every test has its own folder, and every setting of a run (today, the
 //! environment) is passed to the child process, never set in this process:
-//! the tests run in parallel in one process.
-
-#![allow(dead_code)]
+//! the tests run in parallel in one process. Servers (the fake Hub,
+//! `cadence serve`) bind 127.0.0.1 on port 0.
+//!
+//! Porting a test written for the old per-file helpers is mechanical:
+//!
+//! | before | now |
+//! |---|---|
+//! | `Site::copy_of("_good")`, `site("site")` | `SiteTest::good()`, `SiteTest::from("site")` (`crate::build::site()` sets its day) |
+//! | `fixture("gate")` (a rule's folder) | `crate::rules::fault("gate")` |
+//! | `site.edit(path, from, to)`, `site.write(..)`, `site.remove(..)` | the same methods |
+//! | a date or key changed in a manifest | `.manifest("m/c/1.0.0", "date: 2024-01-30")` |
+//! | a line added to or changed in `cadence.toml` | `.config("[table]\nkey = value")` |
+//! | `cadence(root, &args)`, `run_ok(..)` | `site.run(args)`, `site.run(args).success()` |
+//! | `check_json(root, today, &[])` | `site.today(today).check()` (a [`Report`]) |
+//! | `summary(&report) == [...]` and the status | `report.assert_findings(status, &[...])` |
+//! | `build(&root, &extra)` | `site.build(&extra)` |
+//! | a `Command` to spawn (a server, a build to stop) | `site.command(args)` |
+//! | a file outside the site, an output folder | `site.beside("name")` |
 
 mod edit;
 pub mod fake_hub;
@@ -151,11 +166,12 @@ impl SiteTest {
 
     /// Merge the TOML `snippet` into `cadence.toml`, keeping every other
     /// byte of it (`toml_edit`): a key the file has (in the same table) gets
-    /// the snippet's value where it stands; a key it lacks is added at the
-    /// end of its table; a table it lacks is added after the tables before
-    /// it. Example: `.config("[channels.versioned.schedule]\nevery = \"1
-    /// month\"")`. Both must be valid TOML; for a broken config use
-    /// [`SiteTest::edit`] or [`SiteTest::write`].
+    /// the snippet's value where it stands (the old value's trailing comment
+    /// goes with it); a key it lacks is added at the end of its table; a
+    /// table it lacks is added after the tables before it. Example:
+    /// `.config("[channels.versioned.schedule]\nevery = \"1 month\"")`.
+    /// Both must be valid TOML; for a broken config use [`SiteTest::edit`]
+    /// or [`SiteTest::write`].
     #[track_caller]
     pub fn config(&mut self, snippet: &str) -> &mut Self {
         let text = edit::merge_toml(&self.read("cadence.toml"), snippet);

@@ -72,6 +72,8 @@ impl Repo {
         self
     }
 
+    /// A branch `name` at `commit` (`main` is the last commit already).
+    #[allow(dead_code)]
     pub fn branch(mut self, name: &str, commit: &str) -> Repo {
         self.branches.insert(name.into(), commit.into());
         self
