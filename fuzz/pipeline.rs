@@ -289,14 +289,13 @@ fn ics(text: &str) -> Result<(), String> {
         }
         match name {
             "BEGIN" => open.push(value.to_string()),
-            "END" => {
-                if open.pop().as_deref() != Some(value) {
-                    return Err(format!(
-                        "content line {}: END:{value} closes nothing",
-                        n + 1
-                    ));
-                }
+            "END" if open.pop().as_deref() != Some(value) => {
+                return Err(format!(
+                    "content line {}: END:{value} closes nothing",
+                    n + 1
+                ));
             }
+            "END" => {}
             _ if open.is_empty() => {
                 return Err(format!("content line {}: outside BEGIN/END", n + 1));
             }
