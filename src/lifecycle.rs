@@ -100,6 +100,32 @@ impl MajorLine {
         format!("{}.x", self.major)
     }
 
+    /// Where the `eol` comes from, in words: `set in
+    /// releases/m/c/line-2.yaml`, `6 months after 2.x began with 2.0.0 on
+    /// 2024-07-15`; `None` while unknown.
+    pub fn eol_basis(&self, releases: &[Release]) -> Option<String> {
+        match self.basis {
+            EolBasis::File => Some(format!(
+                "set in releases/{}/{}/line-{}.yaml",
+                self.model, self.channel, self.major
+            )),
+            EolBasis::Policy {
+                next_major,
+                next_first,
+                months,
+            } => {
+                let next = &releases[next_first];
+                Some(format!(
+                    "{months} month{} after {next_major}.x began with {} on {}",
+                    if months == 1 { "" } else { "s" },
+                    next.version,
+                    next.date
+                ))
+            }
+            EolBasis::Unknown => None,
+        }
+    }
+
     /// Whether `today` is on or after the end of support.
     pub fn ended(&self, today: NaiveDate) -> bool {
         self.eol.is_some_and(|eol| eol <= today)

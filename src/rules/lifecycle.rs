@@ -83,18 +83,7 @@ fn after_eol(site: &Site, line: &MajorLine) -> Vec<Finding> {
     };
     let name = line.name();
     let line_file = format!("releases/{}/{}/line-{}.yaml", line.model, line.channel, line.major);
-    let why = match line.basis {
-        EolBasis::File => format!("set by `eol` in {line_file}"),
-        EolBasis::Policy {
-            next_major,
-            next_first,
-            months,
-        } => format!(
-            "{months} months after {next_major}.x began with {} on {}",
-            site.releases[next_first].version, site.releases[next_first].date
-        ),
-        EolBasis::Unknown => String::new(),
-    };
+    let why = line.eol_basis(&site.releases).unwrap_or_default();
     let help = match line.basis {
         EolBasis::File => {
             format!("date the release on or before {eol}, or move `eol` in {line_file} later")

@@ -61,6 +61,13 @@ impl Catalog<'_> {
         self.lines[n].eol.unwrap_or(self.today)
     }
 
+    /// Where a line's `eol` comes from, in words: `set in
+    /// releases/m/c/line-2.yaml`, `6 months after 2.x began with 2.0.0 on
+    /// 2024-07-15`; `None` while unknown.
+    pub fn eol_basis(&self, n: usize) -> Option<String> {
+        self.lines[n].eol_basis(&self.site.releases)
+    }
+
     /// `Granite 7B Lab 1.x`.
     pub fn line_title(&self, n: usize) -> String {
         let l = &self.lines[n];

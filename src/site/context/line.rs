@@ -8,7 +8,6 @@ use serde::Serialize;
 use super::listing::LineView;
 use super::release::{ModelRef, ReleaseView};
 use super::{Brief, FeedView, Pages};
-use crate::lifecycle::EolBasis;
 use crate::site::catalog::Stream;
 use crate::site::catalog::lines::LineJson;
 use crate::site::markdown;
@@ -69,32 +68,6 @@ pub struct LinePage<'p> {
 }
 
 impl Pages<'_, '_> {
-    /// Where a line's `eol` comes from, in words.
-    fn eol_basis(&self, n: usize) -> Option<String> {
-        let c = self.catalog;
-        let l = &c.lines[n];
-        match l.basis {
-            EolBasis::File => Some(format!(
-                "set by releases/{}/{}/line-{}.yaml",
-                l.model, l.channel, l.major
-            )),
-            EolBasis::Policy {
-                next_major,
-                next_first,
-                months,
-            } => {
-                let next = c.release(next_first);
-                Some(format!(
-                    "{months} month{} after {next_major}.x began with {} on {}",
-                    if months == 1 { "" } else { "s" },
-                    next.version,
-                    next.date
-                ))
-            }
-            EolBasis::Unknown => None,
-        }
-    }
-
     /// A line in lists.
     pub fn line_brief(&self, n: usize) -> LineBrief {
         let l = &self.catalog.lines[n];
@@ -104,7 +77,7 @@ impl Pages<'_, '_> {
             state: l.state.as_str(),
             eol: l.eol.map(|d| d.to_string()),
             lts: l.lts,
-            eol_basis: self.eol_basis(n),
+            eol_basis: self.catalog.eol_basis(n),
             href: self.href(&l.path),
         }
     }
@@ -158,7 +131,7 @@ impl Pages<'_, '_> {
             channel_title: &channel.title,
             stream_href: self.href(&format!("{}/{}/", l.model, l.channel)),
             href: self.href(&l.path),
-            eol_basis: self.eol_basis(n),
+            eol_basis: self.catalog.eol_basis(n),
             note_html: l
                 .note
                 .as_deref()
