@@ -378,7 +378,13 @@ mod tests {
         );
         assert_eq!(
             summary(&releases, &lines),
-            [("1.x".into(), "1.0.0".into(), "1.1.0".into(), None, "current")]
+            [(
+                "1.x".into(),
+                "1.0.0".into(),
+                "1.1.0".into(),
+                None,
+                "current"
+            )]
         );
         assert_eq!(lines[0].path, "m/v/1.x/");
         assert_eq!(lines[0].basis, EolBasis::Unknown);
@@ -400,7 +406,13 @@ mod tests {
         assert_eq!(
             on("2025-02-27"),
             [
-                ("4.x".into(), "4.0.0".into(), "4.0.0".into(), None, "current"),
+                (
+                    "4.x".into(),
+                    "4.0.0".into(),
+                    "4.0.0".into(),
+                    None,
+                    "current"
+                ),
                 (
                     "2.x".into(),
                     "2.0.0".into(),

@@ -99,7 +99,12 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
             let next = vec![format!(
                 "then `cadence check` and open a pull request; announce the end of support with `cadence announce {model} {channel} line-{major}`"
             )];
-            (rel, scaffold::line(&catalog, n, ctx.today), Vec::new(), next)
+            (
+                rel,
+                scaffold::line(&catalog, n, ctx.today),
+                Vec::new(),
+                next,
+            )
         }
     };
 

@@ -141,7 +141,15 @@ mod tests {
         let f = at("kind: line\n");
         assert_eq!(f[0].0, "schema");
         assert!(f[0].2.contains("required key `major`"), "{f:?}");
-        for bad in ["x", "-1", "1.5", "\"1\"", "[1]", "1_0", "99999999999999999999999"] {
+        for bad in [
+            "x",
+            "-1",
+            "1.5",
+            "\"1\"",
+            "[1]",
+            "1_0",
+            "99999999999999999999999",
+        ] {
             let f = at(&format!("kind: line\nmajor: {bad}\n"));
             assert_eq!(f.len(), 1, "{bad}: {f:?}");
             assert_eq!((f[0].0, f[0].1), ("schema", Some(2)), "{bad}");

@@ -82,7 +82,10 @@ fn after_eol(site: &Site, line: &MajorLine) -> Vec<Finding> {
         return Vec::new();
     };
     let name = line.name();
-    let line_file = format!("releases/{}/{}/line-{}.yaml", line.model, line.channel, line.major);
+    let line_file = format!(
+        "releases/{}/{}/line-{}.yaml",
+        line.model, line.channel, line.major
+    );
     let why = line.eol_basis(&site.releases).unwrap_or_default();
     let help = match line.basis {
         EolBasis::File => {

@@ -130,7 +130,10 @@ fn release_event(catalog: &Catalog, i: usize, host: &str) -> Event {
     let r = catalog.release(i);
     let config = catalog.config;
     let model = config.models.get(&r.model).map_or(&r.model, |m| &m.title);
-    let channel = config.channels.get(&r.channel).map_or(&r.channel, |c| &c.title);
+    let channel = config
+        .channels
+        .get(&r.channel)
+        .map_or(&r.channel, |c| &c.title);
     let kind = if catalog.info[i].candidate {
         "release candidate"
     } else {
@@ -188,10 +191,7 @@ fn eol_event(catalog: &Catalog, n: usize, host: &str) -> Event {
         description.push_str(&super::markdown::plain_text(note));
     }
     Event {
-        uid: format!(
-            "eol-{}-{}-{}@{host}",
-            line.model, line.channel, line.major
-        ),
+        uid: format!("eol-{}-{}-{}@{host}", line.model, line.channel, line.major),
         date: eol,
         summary: format!("{title} end of support"),
         description,
@@ -250,7 +250,10 @@ fn slot_event(catalog: &Catalog, slot: &Slot, host: &str) -> Event {
         SlotState::Open => description.push_str("Open: no release is planned for this slot yet."),
     }
     let config = catalog.config;
-    let model = config.models.get(&slot.model).map_or(&slot.model, |m| &m.title);
+    let model = config
+        .models
+        .get(&slot.model)
+        .map_or(&slot.model, |m| &m.title);
     let channel = config
         .channels
         .get(&slot.channel)

@@ -516,9 +516,10 @@ impl Catalog<'_> {
                     all_skips()
                         .filter(|&e| matches!(e, Entry::Skip(k) if &self.skip(k).channel == name)),
                 )
-                .chain(all_eols().filter(
-                    |&e| matches!(e, Entry::Eol(n) if &self.lines[n].channel == name),
-                ))
+                .chain(
+                    all_eols()
+                        .filter(|&e| matches!(e, Entry::Eol(n) if &self.lines[n].channel == name)),
+                )
                 .collect();
             feeds.push(Feed {
                 dir: format!("{name}/"),

@@ -127,7 +127,10 @@ fn slots_say_their_state_and_link_their_page() {
     ] {
         assert!(!events.contains_key(&slot(g, "versioned", date)), "{date}");
         let e = &events[&release(g, "versioned", version)];
-        assert_eq!(e["SUMMARY"], format!("Granite 7B Lab {version} (slot {date})"));
+        assert_eq!(
+            e["SUMMARY"],
+            format!("Granite 7B Lab {version} (slot {date})")
+        );
         assert!(
             e["DESCRIPTION"].contains(&format!("Fulfils the Versioned slot of {date} (window ")),
             "{e:?}"
@@ -152,7 +155,10 @@ fn slots_say_their_state_and_link_their_page() {
     assert_eq!(slots.len(), cases.len(), "{slots:?}");
     for (date, state, page) in cases {
         let e = &events[&slot(g, "versioned", date)];
-        assert_eq!(e["SUMMARY"], format!("Granite 7B Lab (Versioned) slot: {state}"));
+        assert_eq!(
+            e["SUMMARY"],
+            format!("Granite 7B Lab (Versioned) slot: {state}")
+        );
         let compact = date.replace('-', "");
         assert_eq!(e["DTSTART;VALUE=DATE"], compact);
         assert_eq!(e["URL"], format!("{BASE_URL}{page}"));

@@ -4,8 +4,8 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::release::ModelRef;
 use super::line::{LineBrief, MajorGroup};
+use super::release::ModelRef;
 use super::{Brief, FeedView, Pages, SkipBrief, SlotView, gate_label, webcal};
 use crate::config::Versioning;
 use crate::manifest::Status;

@@ -19,11 +19,11 @@ mod line;
 mod listing;
 mod release;
 
+pub use line::{LineBrief, LinePage, MajorGroup};
 pub use listing::{
     Calendars, ChannelView, FinalView, HomeModel, LineView, ModelView, StreamSummary, StreamView,
     TimelineView,
 };
-pub use line::{LineBrief, LinePage, MajorGroup};
 pub use release::{ArtifactView, ReleaseView, ScoreView, SkipView};
 
 use super::catalog::json::YankJson;

@@ -81,9 +81,7 @@ pub(super) fn context(catalog: &Catalog, n: usize, links: &Links) -> Value {
     v["latest_url"] = json!(catalog.url(&catalog.info[l.latest].path));
     let supported: Vec<Value> = catalog
         .lines_of(&l.model, &l.channel)
-        .filter(|(m, x)| {
-            *m != n && matches!(x.state, LineState::Current | LineState::Supported)
-        })
+        .filter(|(m, x)| *m != n && matches!(x.state, LineState::Current | LineState::Supported))
         .map(|(_, x)| {
             json!({
                 "line": x.name(),
