@@ -378,20 +378,15 @@ fn read_manifest(
 
     let manifest = match manifest {
         Some(Manifest::Release(mut r)) => {
-            if let Some(what) = ["skip", "line"]
-                .into_iter()
-                .find(|w| stem.starts_with(&format!("{w}-")))
-            {
+            if stem.starts_with("skip-") {
                 findings.push(
                     Finding::error(
                         "file-name",
                         file.clone(),
-                        format!("`{name}` is named as a {what} file but holds a release"),
+                        format!("`{name}` is named as a skip but holds a release"),
                     )
                     .at(r.at(""))
-                    .help(format!(
-                        "add `kind: {what}`, or name the file after the version"
-                    )),
+                    .help("add `kind: skip`, or name the file after the version"),
                 );
             } else if stem != r.version {
                 findings.push(
@@ -427,23 +422,7 @@ fn read_manifest(
             Some(Manifest::Skip(s))
         }
         Some(Manifest::Line(l)) => {
-            let want = format!("line-{}", l.major);
-            if stem != want {
-                findings.push(
-                    Finding::error(
-                        "file-name",
-                        file.clone(),
-                        format!(
-                            "the file is named `{stem}` but it is the line file of major {}",
-                            l.major
-                        ),
-                    )
-                    .at(l.at("major"))
-                    .help(format!(
-                        "name the file `{want}.yaml`, or set `major` to the number in its name"
-                    )),
-                );
-            }
+            findings.extend(l.misnamed(stem));
             Some(Manifest::Line(l))
         }
         None => None,

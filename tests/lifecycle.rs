@@ -9,6 +9,8 @@
 //! `[support]` config, `cadence new line` and `cadence announce line-N`.
 
 mod common;
+// `common` holds the same helper privately, for its rule fixtures.
+#[allow(clippy::duplicate_mod)]
 #[path = "support/copy_dir.rs"]
 mod copy;
 

@@ -14,6 +14,7 @@
 use chrono::NaiveDate;
 
 use super::{Manifest, Positions, Reader};
+use crate::diagnostics::Finding;
 use crate::yaml::Node;
 
 /// A line file as read.
@@ -34,6 +35,25 @@ pub struct LineFile {
 impl LineFile {
     pub fn at(&self, field: &str) -> Option<crate::yaml::Pos> {
         self.pos.at(field)
+    }
+
+    /// A `file-name` finding when the file stem is not `line-<major>`.
+    pub fn misnamed(&self, stem: &str) -> Option<Finding> {
+        let want = format!("line-{}", self.major);
+        (stem != want).then(|| {
+            Finding::error(
+                "file-name",
+                &self.file,
+                format!(
+                    "the file is named `{stem}` but it is the line file of major {}",
+                    self.major
+                ),
+            )
+            .at(self.at("major"))
+            .help(format!(
+                "name the file `{want}.yaml`, or set `major` to the number in its name"
+            ))
+        })
     }
 }
 
@@ -99,7 +119,7 @@ pub(super) fn read(r: &mut Reader, root: &Node, model: &str, channel: &str) -> O
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnostics::Finding;
+    use super::Finding;
     use crate::manifest::{Manifest, parse};
 
     fn line(text: &str) -> (Option<Manifest>, Vec<Finding>) {

@@ -1,8 +1,9 @@
 //! The derived model of a checked site: per model and channel, releases
 //! newest first, `major.minor` lines with candidates under their finals, the
 //! latest released final, the previous release of each kind (for evaluation
-//! deltas), retention, slot states, and every derived field of a release
-//! (URL, tag, repo, download URLs, Ollama commands).
+//! deltas), retention, slot states, major lines and their support ([`lines`]),
+//! and every derived field of a release (URL, tag, repo, download URLs,
+//! Ollama commands).
 //!
 //! Everything a page, feed, calendar, API file, announcement or sync needs
 //! is computed here once; renderers only read it.
@@ -72,8 +73,7 @@ pub struct Stream {
     pub skips: Vec<usize>,
     /// The newest released final.
     pub latest: Option<usize>,
-    /// The majors of its existing lines (SPEC 10: those with a released
-    /// final), highest first (semver channels).
+    /// The majors of its existing lines (SPEC 10), highest first.
     pub majors: Vec<u64>,
 }
 
@@ -86,8 +86,7 @@ pub struct Catalog<'a> {
     /// Keyed by (model, channel), for every channel each model publishes on.
     pub streams: BTreeMap<(String, String), Stream>,
     pub timelines: Vec<Timeline>,
-    /// Every existing major line (SPEC 10), by model and channel, newest
-    /// line first: [`crate::lifecycle::lines`], read by every output.
+    /// Every existing major line ([`crate::lifecycle::lines`], SPEC 10).
     pub lines: Vec<MajorLine>,
     by_version: HashMap<(&'a str, &'a str, &'a str), usize>,
     /// The slot (timeline, slot) each release fulfils or is planned for,
@@ -259,11 +258,9 @@ impl<'a> Catalog<'a> {
             }
         }
         let lines = crate::lifecycle::lines(config, releases, &site.lines, today);
-        for l in &lines {
-            if let Some(s) = streams.get_mut(&(l.model.clone(), l.channel.clone())) {
-                s.majors.push(l.major);
-            }
-        }
+        streams
+            .values_mut()
+            .for_each(|s| s.majors = lines::majors(&lines, s));
 
         let by_version = releases
             .iter()
@@ -425,8 +422,7 @@ impl Catalog<'_> {
         }
     }
 
-    /// `tag:<host>,<year>:<model>/<channel>/<version>` (or `.../skip-<slot>`,
-    /// or `.../<major>.x/eol`).
+    /// `tag:<host>,<year>:<model>/<channel>/<version>` (`skip-<slot>`, `<major>.x/eol`).
     pub fn entry_id(&self, e: Entry) -> String {
         let year = chrono::Datelike::year(&self.first_date(e));
         let host = self.config.host();
@@ -490,15 +486,13 @@ impl Catalog<'_> {
         let releases = &self.site.releases;
         let in_feed = |i: usize| releases[i].status.shipped() && releases[i].is_final();
         let all_skips = || (0..self.site.skips.len()).map(Entry::Skip);
-        // Ends of support that have come (SPEC 10).
-        let all_eols = || self.ended_lines().map(Entry::Eol);
         let mut feeds = Vec::new();
 
         let everything: Vec<Entry> = (0..releases.len())
             .filter(|&i| in_feed(i))
             .map(Entry::Release)
             .chain(all_skips())
-            .chain(all_eols())
+            .chain(self.eol_entries(None, None))
             .collect();
         feeds.push(Feed {
             dir: String::new(),
@@ -516,10 +510,7 @@ impl Catalog<'_> {
                     all_skips()
                         .filter(|&e| matches!(e, Entry::Skip(k) if &self.skip(k).channel == name)),
                 )
-                .chain(
-                    all_eols()
-                        .filter(|&e| matches!(e, Entry::Eol(n) if &self.lines[n].channel == name)),
-                )
+                .chain(self.eol_entries(None, Some(name)))
                 .collect();
             feeds.push(Feed {
                 dir: format!("{name}/"),
@@ -540,11 +531,7 @@ impl Catalog<'_> {
                     .filter(|&i| in_feed(i))
                     .map(Entry::Release)
                     .chain(stream.skips.iter().copied().map(Entry::Skip))
-                    .chain(all_eols().filter(|&e| {
-                        matches!(e, Entry::Eol(n)
-                            if self.lines[n].model == stream.model
-                                && self.lines[n].channel == stream.channel)
-                    }))
+                    .chain(self.eol_entries(Some(&stream.model), Some(&stream.channel)))
                     .collect();
                 let page = format!("{}/{}/", model.id, stream.channel);
                 feeds.push(Feed {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::Catalog;
+use super::{Catalog, Entry};
 use crate::lifecycle::MajorLine;
 
 /// One line as `lines.json` shows it. Every key is always present, `null`
@@ -27,6 +27,15 @@ pub struct LineJson<'a> {
     pub lts: bool,
     pub note: Option<&'a str>,
     pub url: String,
+}
+
+/// The majors of a stream's lines, highest first.
+pub(super) fn majors(lines: &[MajorLine], stream: &super::Stream) -> Vec<u64> {
+    lines
+        .iter()
+        .filter(|l| l.model == stream.model && l.channel == stream.channel)
+        .map(|l| l.major)
+        .collect()
 }
 
 impl Catalog<'_> {
@@ -54,6 +63,21 @@ impl Catalog<'_> {
     /// one entry of the feeds.
     pub fn ended_lines(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.lines.len()).filter(|&n| self.lines[n].ended(self.today))
+    }
+
+    /// The end-of-support entries of the feeds (SPEC 10): those of the
+    /// lines that ended, of `model` and `channel` when given.
+    pub fn eol_entries<'c>(
+        &'c self,
+        model: Option<&'c str>,
+        channel: Option<&'c str>,
+    ) -> impl Iterator<Item = Entry> + 'c {
+        self.ended_lines()
+            .filter(move |&n| {
+                let l = &self.lines[n];
+                model.is_none_or(|m| l.model == m) && channel.is_none_or(|c| l.channel == c)
+            })
+            .map(Entry::Eol)
     }
 
     /// The end of support of a line that has one (its feed entry's date).

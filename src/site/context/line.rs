@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::listing::LineView;
+use super::listing::{FinalView, LineView};
 use super::release::{ModelRef, ReleaseView};
 use super::{Brief, FeedView, Pages};
 use crate::site::catalog::Stream;
@@ -68,6 +68,29 @@ pub struct LinePage<'p> {
 }
 
 impl Pages<'_, '_> {
+    /// A `major.minor` line: its finals, each with its candidates, and the
+    /// candidates of a final not released yet.
+    pub fn minor_line<'p>(&'p self, l: &crate::site::catalog::Line) -> LineView<'p> {
+        let c = self.catalog;
+        LineView {
+            name: format!("{}.{}", l.major, l.minor),
+            id: format!("line-{}-{}", l.major, l.minor),
+            finals: l
+                .finals
+                .iter()
+                .map(|&f| FinalView {
+                    brief: self.brief(f),
+                    candidates: c.info[f]
+                        .candidates
+                        .iter()
+                        .map(|&k| self.brief(k))
+                        .collect(),
+                })
+                .collect(),
+            pending: l.pending.iter().map(|&k| self.brief(k)).collect(),
+        }
+    }
+
     /// A line in lists.
     pub fn line_brief(&self, n: usize) -> LineBrief {
         let l = &self.catalog.lines[n];

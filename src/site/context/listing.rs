@@ -287,29 +287,6 @@ impl Pages<'_, '_> {
         }
     }
 
-    /// A `major.minor` line: its finals, each with its candidates, and the
-    /// candidates of a final not released yet.
-    pub fn minor_line<'p>(&'p self, l: &crate::site::catalog::Line) -> LineView<'p> {
-        let c = self.catalog;
-        LineView {
-            name: format!("{}.{}", l.major, l.minor),
-            id: format!("line-{}-{}", l.major, l.minor),
-            finals: l
-                .finals
-                .iter()
-                .map(|&f| FinalView {
-                    brief: self.brief(f),
-                    candidates: c.info[f]
-                        .candidates
-                        .iter()
-                        .map(|&k| self.brief(k))
-                        .collect(),
-                })
-                .collect(),
-            pending: l.pending.iter().map(|&k| self.brief(k)).collect(),
-        }
-    }
-
     /// The evaluation charts of a model, one per metric, as HTML.
     pub fn charts(&self, model: &str) -> String {
         let c = self.catalog;
