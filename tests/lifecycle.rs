@@ -821,3 +821,50 @@ fn announce_an_end_of_support() {
         assert!(run.stdout.is_empty(), "{target}");
     }
 }
+
+#[test]
+fn the_schema_knows_line_files() {
+    let dir = site();
+    let run = cadence(dir.path(), &["schema"]);
+    let schema: Value = serde_json::from_str(&run.stdout).unwrap();
+    let line = &schema["$defs"]["line"];
+    assert_eq!(line["required"], json!(["kind", "major"]));
+    assert_eq!(line["additionalProperties"], false);
+    assert_eq!(line["properties"]["lts"]["type"], "boolean");
+    assert!(
+        schema["oneOf"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"$ref": "#/$defs/line"}))
+    );
+    let out = build(dir.path(), TODAY);
+    let published = read_json(&out, "schema/manifest.schema.json");
+    assert_eq!(published["$defs"]["line"], schema["$defs"]["line"]);
+}
+
+#[test]
+fn a_hostile_note_is_sanitised_everywhere() {
+    let dir = site();
+    let note = "note: |\n  <script>alert(1)</script> <a href=\"javascript:alert(2)\">x</a> <img src=x onerror=alert(3)> & <b>bold</b>\n";
+    write(
+        dir.path(),
+        &format!("{V}/line-1.yaml"),
+        &format!("kind: line\nmajor: 1\n{note}"),
+    );
+    let out = build(dir.path(), TODAY);
+    for path in [
+        "granite-7b-lab/versioned/1.x/index.html",
+        "granite-7b-lab/versioned/1.x/atom.xml",
+        "granite-7b-lab/versioned/1.x/rss.xml",
+        "calendar.ics",
+    ] {
+        let text = read(&out, path);
+        for bad in ["<script", "javascript:", "onerror"] {
+            assert!(!text.contains(bad), "{path} has {bad}");
+        }
+    }
+    // Still valid: the feed parses and keeps the entry.
+    let (ids, _, _) = atom_feed(&out, "granite-7b-lab/versioned/1.x/atom.xml");
+    assert_eq!(ids[0], EOL_1);
+    assert!(read(&out, "granite-7b-lab/versioned/1.x/index.html").contains("<b>bold</b>"));
+}
