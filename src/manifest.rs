@@ -484,6 +484,10 @@ pub fn parse(
         pos: &mut pos,
     };
     let kind = match root.get("kind") {
+        None if line::without_kind(file, &root) => {
+            r.findings.push(line::kind_missing(file, root.pos));
+            "line".to_string()
+        }
         None => "release".to_string(),
         Some(node) => match node.as_str() {
             Some(k @ ("release" | "skip" | "line")) => k.to_string(),

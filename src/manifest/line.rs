@@ -59,6 +59,25 @@ impl LineFile {
 
 pub const LINE_KEYS: &[&str] = &["kind", "major", "eol", "lts", "note"];
 
+/// Whether a manifest without `kind` is a line file that forgot it: named
+/// `line-<...>.yaml`, with `major` and no `version`.
+pub(super) fn without_kind(file: &str, root: &Node) -> bool {
+    let stem = file.rsplit('/').next().unwrap_or(file);
+    stem.starts_with("line-") && root.get("major").is_some() && root.get("version").is_none()
+}
+
+/// The `schema` finding of a line file without `kind` (it is required, so
+/// that a release can never be read as a line file by mistake).
+pub(super) fn kind_missing(file: &str, at: crate::yaml::Pos) -> Finding {
+    Finding::error(
+        "schema",
+        file,
+        "a line file is missing the required key `kind`",
+    )
+    .at(Some(at))
+    .help("add `kind: line` as its first line")
+}
+
 /// Read a line file's mapping (`kind: line` already seen).
 pub(super) fn read(r: &mut Reader, root: &Node, model: &str, channel: &str) -> Option<Manifest> {
     r.keys(root, LINE_KEYS, "a line file", "");
@@ -139,6 +158,18 @@ mod tests {
         assert_eq!(l.note.as_deref(), Some("Security fixes only.\n"));
         assert_eq!(l.at("major").unwrap().line, 2);
         assert_eq!(l.at("eol").unwrap().line, 3);
+    }
+
+    #[test]
+    fn kind_is_required() {
+        let (m, f) = line("major: 1\nlts: true\n");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].code, f[0].line), ("schema", Some(1)));
+        assert!(f[0].message.contains("required key `kind`"), "{f:?}");
+        assert!(matches!(m, Some(Manifest::Line(_))));
+        // A release in a file named like a line file stays a release.
+        let (m, _) = line("version: 1.0.0\ndate: 2024-01-01\nsummary: s\n");
+        assert!(matches!(m, Some(Manifest::Release(_))));
     }
 
     #[test]
