@@ -15,6 +15,9 @@ use crate::read::{Kind, ReadError};
 use crate::schedule::Every;
 use crate::yaml::Pos;
 
+mod support;
+pub use support::{MAX_SUPPORT_MONTHS, SupportRule};
+
 pub const FILE: &str = "cadence.toml";
 
 /// Names a model or channel may not take: they are paths of the site.
@@ -78,6 +81,8 @@ pub struct Channel {
     pub schedule: Option<ScheduleRule>,
     pub candidates: Option<CandidateRule>,
     pub gates: BTreeMap<String, Gate>,
+    /// `[channels.<c>.support]`: how long an older major line is supported.
+    pub support: Option<SupportRule>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -279,6 +284,7 @@ struct RawChannel {
     candidates: Option<CandidateRule>,
     #[serde(default)]
     gates: BTreeMap<String, Gate>,
+    support: Option<support::RawSupport>,
 }
 
 #[derive(Deserialize)]
@@ -541,6 +547,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
                 );
             }
         }
+        let support = support::rule(text, &name, rc.support, rc.versioning, &mut err);
         channels.insert(
             name.clone(),
             Channel {
@@ -553,6 +560,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
                 schedule,
                 candidates: rc.candidates,
                 gates: rc.gates,
+                support,
             },
         );
     }
@@ -840,6 +848,7 @@ versioned = "o/m"
                 schedule: None,
                 candidates: None,
                 gates: BTreeMap::new(),
+                support: None,
             };
             for version in [
                 "1.2.3",

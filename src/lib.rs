@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod hf;
+pub mod lifecycle;
 pub mod load;
 pub mod manifest;
 pub mod read;

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::config::{self, Config};
 use crate::content::{self, Page};
 use crate::diagnostics::{Finding, Sources, for_terminal};
-use crate::manifest::{self, Manifest, Release, Skip, Version};
+use crate::manifest::{self, LineFile, Manifest, Release, Skip, Version};
 use crate::read::{self, Kind, ReadError, Root};
 
 /// A site as read from disk, before rules and derivation.
@@ -24,6 +24,8 @@ pub struct Site {
     /// Valid releases of configured models and channels, in path order.
     pub releases: Vec<Release>,
     pub skips: Vec<Skip>,
+    /// Line files (SPEC 10), in path order.
+    pub lines: Vec<LineFile>,
     /// Content pages, in slug order (drafts included; `draft` says which).
     pub pages: Vec<Page>,
     /// `content/_index.md`, the home page's introduction.
@@ -74,6 +76,7 @@ pub fn load(root: &Path) -> Result<Site, LoadError> {
         config,
         releases: Vec::new(),
         skips: Vec::new(),
+        lines: Vec::new(),
         pages: Vec::new(),
         index: None,
         findings: Vec::new(),
@@ -230,6 +233,7 @@ fn load_releases(site: &mut Site, reader: &Root) -> Result<(), LoadError> {
         match manifest {
             Some(Manifest::Release(r)) => site.releases.push(r),
             Some(Manifest::Skip(s)) => site.skips.push(s),
+            Some(Manifest::Line(l)) => site.lines.push(l),
             None => {}
         }
     }
@@ -237,6 +241,7 @@ fn load_releases(site: &mut Site, reader: &Root) -> Result<(), LoadError> {
     // Path order, as strings, which the rules use to break ties.
     site.releases.sort_by(|a, b| a.file.cmp(&b.file));
     site.skips.sort_by(|a, b| a.file.cmp(&b.file));
+    site.lines.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(())
 }
 
@@ -254,6 +259,7 @@ pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<St
     };
     site.releases.retain(|r| !touched(&r.file));
     site.skips.retain(|s| !touched(&s.file));
+    site.lines.retain(|l| !touched(&l.file));
     site.findings
         .retain(|f| !(f.file.starts_with("releases/") && touched(&f.file)));
     let root = site.root.clone();
@@ -290,12 +296,14 @@ pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<St
         match manifest {
             Some(Manifest::Release(r)) => site.releases.push(r),
             Some(Manifest::Skip(s)) => site.skips.push(s),
+            Some(Manifest::Line(l)) => site.lines.push(l),
             None => {}
         }
     }
     // Keep path order, which the rules use to break ties.
     site.releases.sort_by(|a, b| a.file.cmp(&b.file));
     site.skips.sort_by(|a, b| a.file.cmp(&b.file));
+    site.lines.sort_by(|a, b| a.file.cmp(&b.file));
 }
 
 fn read_manifest(
@@ -412,6 +420,10 @@ fn read_manifest(
                 );
             }
             Some(Manifest::Skip(s))
+        }
+        Some(Manifest::Line(l)) => {
+            findings.extend(l.misnamed(stem));
+            Some(Manifest::Line(l))
         }
         None => None,
     };

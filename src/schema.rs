@@ -102,6 +102,25 @@ pub fn manifest_schema(base_url: Option<&str>) -> Value {
             "reason": {"type": "string", "description": "Why the slot is skipped, markdown"}
         }
     });
+    let line = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["kind", "major"],
+        "properties": {
+            "kind": {"const": "line"},
+            "major": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The major version of the line; equals the number in the file stem line-<major>.yaml"
+            },
+            "eol": {
+                "description": "End of support; overrides the channel's [support] policy",
+                "allOf": [date]
+            },
+            "lts": {"type": "boolean", "default": false, "description": "Long-term support"},
+            "note": {"type": "string", "description": "What support means for this line, markdown"}
+        }
+    });
     let id = base_url.map_or_else(
         || "https://cadence.invalid/schema/manifest.schema.json".to_string(),
         |b| format!("{b}schema/manifest.schema.json"),
@@ -109,13 +128,14 @@ pub fn manifest_schema(base_url: Option<&str>) -> Value {
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": id,
-        "title": "cadence release or skip manifest",
-        "description": "releases/<model>/<channel>/<version>.yaml or releases/<model>/<channel>/skip-<slot>.yaml",
+        "title": "cadence release, skip or line manifest",
+        "description": "releases/<model>/<channel>/<version>.yaml, releases/<model>/<channel>/skip-<slot>.yaml or releases/<model>/<channel>/line-<major>.yaml",
         "oneOf": [
             {"$ref": "#/$defs/release"},
-            {"$ref": "#/$defs/skip"}
+            {"$ref": "#/$defs/skip"},
+            {"$ref": "#/$defs/line"}
         ],
-        "$defs": {"release": release, "skip": skip}
+        "$defs": {"release": release, "skip": skip, "line": line}
     })
 }
 
@@ -132,6 +152,12 @@ mod tests {
         for key in crate::manifest::SKIP_KEYS {
             assert!(props.contains_key(*key), "{key}");
         }
+        let props = s["$defs"]["line"]["properties"].as_object().unwrap();
+        let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut want = crate::manifest::LINE_KEYS.to_vec();
+        want.sort_unstable();
+        assert_eq!(keys, want);
         assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
     }
 

@@ -1,5 +1,7 @@
 //! `cadence schedule`: every slot of every scheduled channel with its state
-//! (SPEC 5), the next slots, and what the next slot needs.
+//! (SPEC 5), the next slots, and what the next slot needs; then the major
+//! lines of the semver channels with their support state (SPEC 10).
+//! `--format json` prints `schedule.json`'s shape with `"lines"`.
 //!
 //! It works on a site with errors too, since a missed slot is an error and
 //! the schedule is where a maintainer looks to fix it: the schedule is
@@ -16,6 +18,8 @@ use crate::cli::{ScheduleArgs, ScheduleFormat};
 use crate::diagnostics::{self, Finding, Format};
 use crate::schedule::{Slot, SlotState, Timeline, timelines};
 use crate::site::catalog::Catalog;
+
+mod lines;
 
 pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
     let site = match ctx.load(Format::Human) {
@@ -58,10 +62,12 @@ pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
             );
         }
         ScheduleFormat::Human => {
-            print!(
-                "{}",
-                human(&catalog, args.model.as_deref(), ctx.color_for(false))
-            );
+            let color = ctx.color_for(false);
+            print!("{}", human(&catalog, args.model.as_deref(), color));
+            let lines = lines::human(&catalog, args.model.as_deref(), color);
+            if !lines.is_empty() {
+                print!("\n{lines}");
+            }
         }
     }
     Ok(note_errors(&findings))

@@ -3,6 +3,7 @@
 
 mod candidates;
 mod fields;
+mod lifecycle;
 mod order;
 mod slots;
 
@@ -29,7 +30,7 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
             )
         },
     );
-    for mut f in [a, b, c, d] {
+    for mut f in [a, b, c, d, lifecycle::check(site, today)] {
         findings.append(&mut f);
     }
     findings.sort();

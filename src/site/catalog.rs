@@ -1,8 +1,9 @@
 //! The derived model of a checked site: per model and channel, releases
 //! newest first, `major.minor` lines with candidates under their finals, the
 //! latest released final, the previous release of each kind (for evaluation
-//! deltas), retention, slot states, and every derived field of a release
-//! (URL, tag, repo, download URLs, Ollama commands).
+//! deltas), retention, slot states, major lines and their support ([`lines`]),
+//! and every derived field of a release (URL, tag, repo, download URLs,
+//! Ollama commands).
 //!
 //! Everything a page, feed, calendar, API file, announcement or sync needs
 //! is computed here once; renderers only read it.
@@ -13,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use crate::config::{Config, Versioning};
+use crate::lifecycle::MajorLine;
 use crate::load::Site;
 use crate::manifest::{Artifact, Release, Skip, Status, Version};
 use crate::schedule::{Slot, Timeline, timelines};
@@ -24,6 +26,7 @@ pub const HF_ENDPOINT: &str = "https://huggingface.co";
 pub const UPCOMING_SLOTS: usize = 4;
 
 pub mod json;
+pub mod lines;
 
 /// Derived facts about one release.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +73,7 @@ pub struct Stream {
     pub skips: Vec<usize>,
     /// The newest released final.
     pub latest: Option<usize>,
-    /// Distinct majors of finals, highest first (semver channels).
+    /// The majors of its existing lines (SPEC 10), highest first.
     pub majors: Vec<u64>,
 }
 
@@ -83,6 +86,8 @@ pub struct Catalog<'a> {
     /// Keyed by (model, channel), for every channel each model publishes on.
     pub streams: BTreeMap<(String, String), Stream>,
     pub timelines: Vec<Timeline>,
+    /// Every existing major line ([`crate::lifecycle::lines`], SPEC 10).
+    pub lines: Vec<MajorLine>,
     by_version: HashMap<(&'a str, &'a str, &'a str), usize>,
     /// The slot (timeline, slot) each release fulfils or is planned for,
     /// parallel to `site.releases`; and each skip's, parallel to
@@ -250,23 +255,12 @@ impl<'a> Catalog<'a> {
                     info[i].candidates = c;
                 }
                 stream.lines = lines.into_values().collect();
-                let mut majors: Vec<u64> = stream
-                    .releases
-                    .iter()
-                    .filter(|&&i| releases[i].is_final())
-                    .filter_map(|&i| {
-                        releases[i]
-                            .parsed
-                            .as_ref()
-                            .and_then(Version::semver)
-                            .map(|v| v.major)
-                    })
-                    .collect();
-                majors.sort_unstable_by(|a, b| b.cmp(a));
-                majors.dedup();
-                stream.majors = majors;
             }
         }
+        let lines = crate::lifecycle::lines(config, releases, &site.lines, today);
+        streams
+            .values_mut()
+            .for_each(|s| s.majors = lines::majors(&lines, s));
 
         let by_version = releases
             .iter()
@@ -300,6 +294,7 @@ impl<'a> Catalog<'a> {
             info,
             streams,
             timelines,
+            lines,
             by_version,
             release_slots,
             skip_slots,
@@ -386,6 +381,8 @@ impl<'a> Catalog<'a> {
 pub enum Entry {
     Release(usize),
     Skip(usize),
+    /// A line's end of support (an index into [`Catalog::lines`]).
+    Eol(usize),
 }
 
 /// One feed of the site (SPEC 7), with its entries newest first, at most
@@ -409,6 +406,7 @@ impl Catalog<'_> {
         match e {
             Entry::Release(i) => self.release(i).date,
             Entry::Skip(k) => self.skip(k).announced,
+            Entry::Eol(n) => self.eol_date(n),
         }
     }
 
@@ -420,10 +418,11 @@ impl Catalog<'_> {
                 r.yanked.as_ref().map_or(r.date, |y| y.date.max(r.date))
             }
             Entry::Skip(k) => self.skip(k).announced,
+            Entry::Eol(n) => self.eol_date(n),
         }
     }
 
-    /// `tag:<host>,<year>:<model>/<channel>/<version>` (or `.../skip-<slot>`).
+    /// `tag:<host>,<year>:<model>/<channel>/<version>` (`skip-<slot>`, `<major>.x/eol`).
     pub fn entry_id(&self, e: Entry) -> String {
         let year = chrono::Datelike::year(&self.first_date(e));
         let host = self.config.host();
@@ -439,6 +438,7 @@ impl Catalog<'_> {
                     s.model, s.channel, s.slot
                 )
             }
+            Entry::Eol(n) => format!("tag:{host},{year}:{}eol", self.lines[n].path),
         }
     }
 
@@ -447,6 +447,7 @@ impl Catalog<'_> {
         match e {
             Entry::Release(i) => self.info[i].path.clone(),
             Entry::Skip(k) => self.skip_path(self.skip(k)),
+            Entry::Eol(n) => self.lines[n].path.clone(),
         }
     }
 
@@ -455,6 +456,7 @@ impl Catalog<'_> {
         match e {
             Entry::Release(i) => &self.release(i).file,
             Entry::Skip(k) => &self.skip(k).file,
+            Entry::Eol(n) => &self.lines[n].path,
         }
     }
 
@@ -490,6 +492,7 @@ impl Catalog<'_> {
             .filter(|&i| in_feed(i))
             .map(Entry::Release)
             .chain(all_skips())
+            .chain(self.eol_entries(None, None))
             .collect();
         feeds.push(Feed {
             dir: String::new(),
@@ -507,6 +510,7 @@ impl Catalog<'_> {
                     all_skips()
                         .filter(|&e| matches!(e, Entry::Skip(k) if &self.skip(k).channel == name)),
                 )
+                .chain(self.eol_entries(None, Some(name)))
                 .collect();
             feeds.push(Feed {
                 dir: format!("{name}/"),
@@ -527,6 +531,7 @@ impl Catalog<'_> {
                     .filter(|&i| in_feed(i))
                     .map(Entry::Release)
                     .chain(stream.skips.iter().copied().map(Entry::Skip))
+                    .chain(self.eol_entries(Some(&stream.model), Some(&stream.channel)))
                     .collect();
                 let page = format!("{}/{}/", model.id, stream.channel);
                 feeds.push(Feed {
@@ -536,7 +541,8 @@ impl Catalog<'_> {
                     page: page.clone(),
                     entries: self.newest(entries),
                 });
-                for &major in &stream.majors {
+                for (n, line) in self.lines_of(&stream.model, &stream.channel) {
+                    let major = line.major;
                     let entries: Vec<Entry> = stream
                         .releases
                         .iter()
@@ -550,15 +556,16 @@ impl Catalog<'_> {
                                     .is_some_and(|v| v.major == major)
                         })
                         .map(Entry::Release)
+                        .chain(line.ended(self.today).then_some(Entry::Eol(n)))
                         .collect();
                     feeds.push(Feed {
-                        dir: format!("{page}{major}.x/"),
+                        dir: line.path.clone(),
                         title: format!("{} ({}, {major}.x only)", model.title, channel.title),
                         description: format!(
-                            "Final {major}.x releases of {} on the {} channel.",
+                            "Final {major}.x releases of {} on the {} channel, and the end of its support.",
                             model.title, channel.title
                         ),
-                        page: page.clone(),
+                        page: line.path.clone(),
                         entries: self.newest(entries),
                     });
                 }

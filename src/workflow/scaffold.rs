@@ -13,6 +13,9 @@ use crate::config::{Channel, Model, Versioning};
 use crate::manifest::{Release, Version};
 use crate::site::catalog::Catalog;
 
+mod line;
+pub use line::line;
+
 /// A manifest to write, and the blanks left in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scaffold {

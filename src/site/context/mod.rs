@@ -6,7 +6,7 @@
 //! every page: put once into each rendering thread's context, see
 //! [`Pages::shared`]), `feeds`, `title`, `description`, `path`, `url` and
 //! `href` (see [`Base`]); then its own variables ([`Main`]): `release`,
-//! `skip`, `model`, `stream`, `channel`, `timelines`, `models` (home),
+//! `skip`, `line`, `model`, `stream`, `channel`, `timelines`, `models` (home),
 //! `page` (content). Links inside pages (`href`) carry the path of
 //! `base_url`, so the site works under a sub-path; `url` is absolute.
 
@@ -15,9 +15,11 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
+mod line;
 mod listing;
 mod release;
 
+pub use line::{LineBrief, LinePage, MajorGroup};
 pub use listing::{
     Calendars, ChannelView, FinalView, HomeModel, LineView, ModelView, StreamSummary, StreamView,
     TimelineView,
@@ -258,6 +260,7 @@ pub enum Main<'p> {
     Stream(Box<StreamView<'p>>),
     Release(Box<ReleaseView<'p>>),
     Skip(Box<SkipView<'p>>),
+    Line(Box<LinePage<'p>>),
     Channel(Box<ChannelView<'p>>),
     Schedule {
         timelines: Vec<TimelineView<'p>>,
@@ -314,6 +317,7 @@ impl PageContext<'_> {
             Main::Stream(s) => put(ctx, &mut keys, "stream", s)?,
             Main::Release(r) => put(ctx, &mut keys, "release", r)?,
             Main::Skip(s) => put(ctx, &mut keys, "skip", s)?,
+            Main::Line(l) => put(ctx, &mut keys, "line", l)?,
             Main::Channel(c) => put(ctx, &mut keys, "channel", c)?,
             Main::Schedule {
                 timelines,
