@@ -5,8 +5,9 @@
 //! A base site (`tests/fixtures/site`: both channels, candidates, skips,
 //! artifacts, evaluations, notes, content pages) is copied once into a
 //! temporary folder. Each input replaces or adds one file: a manifest of
-//! either channel (named after the `version:` or skip `slot:` it holds, so
-//! that a mutated version still names its file), a content page, or
+//! either channel (named after the `version:`, skip `slot:` or line
+//! `major:` it holds, so that a mutated version still names its file), a
+//! content page, or
 //! `cadence.toml`. Then load → check → (when `check` has no error) the
 //! theme, the catalog and every output, rendered in memory. What must hold:
 //! nothing panics; when `check` passes, every XML file (feeds, sitemap)
@@ -64,6 +65,8 @@ pub enum Outcome {
 /// The base site in a temporary folder; one input at a time.
 pub struct Pipeline {
     root: PathBuf,
+    /// The theme in use, by name, when it passed the theme check.
+    theme: Mutex<Option<(String, Option<Theme>)>>,
     today: NaiveDate,
     lock: Mutex<()>,
     _dir: tempfile::TempDir,
@@ -85,6 +88,7 @@ impl Pipeline {
         copy_dir(&base, &root);
         Pipeline {
             root,
+            theme: Mutex::new(None),
             today: NaiveDate::from_ymd_opt(2025, 5, 20).expect("a date"),
             lock: Mutex::new(()),
             _dir: dir,
@@ -144,17 +148,27 @@ impl Pipeline {
             return Ok(Outcome::Findings);
         }
         // `cadence check` also loads the theme; a broken one is findings.
+        // Only the config can change which theme is used, so the base
+        // site's theme is checked and loaded once.
         let name = site.config.theme.clone();
-        match cadence_site::site::theme::check(&self.root, &name) {
-            Ok(found) if found.is_empty() => {}
-            _ => return Ok(Outcome::Findings),
+        let mut cached = self.theme.lock().unwrap_or_else(|e| e.into_inner());
+        if cached.as_ref().is_none_or(|(n, _)| *n != name) {
+            let loaded = match cadence_site::site::theme::check(&self.root, &name) {
+                Ok(found) if found.is_empty() => match Theme::load(&self.root, &name) {
+                    Ok(t) => Some(t),
+                    Err(e) => {
+                        return Err(format!("a theme that passed check did not load: {e:?}"));
+                    }
+                },
+                _ => None,
+            };
+            *cached = Some((name, loaded));
         }
-        let theme = match Theme::load(&self.root, &name) {
-            Ok(t) => t,
-            Err(e) => return Err(format!("a site that passed check has no theme: {e:?}")),
+        let Some((_, Some(theme))) = cached.as_ref() else {
+            return Ok(Outcome::Findings);
         };
         let catalog = Catalog::new(&site, self.today);
-        let files = render_site(&catalog, &theme, false)
+        let files = render_site(&catalog, theme, false)
             .map_err(|e| format!("a site that passed check did not render: {e:#}"))?;
         for f in &files {
             valid(&f.path, &f.bytes)?;
@@ -192,6 +206,8 @@ fn file_for(target: Target, bytes: &[u8]) -> String {
     };
     let stem = if text.contains("kind: skip") {
         value("slot:").map(|s| format!("skip-{s}"))
+    } else if text.contains("kind: line") {
+        value("major:").map(|m| format!("line-{m}"))
     } else {
         value("version:")
     }

@@ -16,4 +16,5 @@ for f in "$site"/releases/*/versioned/*.yaml; do seed 0 "$f"; done
 for f in "$site"/releases/*/stream/*.yaml; do seed 4 "$f"; done
 for f in "$site"/content/*.md; do seed 6 "$f"; done
 seed 7 "$site/cadence.toml"
+for f in tests/fixtures/lifecycle/releases/*/versioned/line-*.yaml; do seed 0 "$f"; done
 ls "$out" | wc -l
