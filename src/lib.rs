@@ -21,3 +21,6 @@ pub mod stages;
 pub mod text;
 pub mod workflow;
 pub mod yaml;
+
+#[cfg(test)]
+mod structure;

@@ -312,9 +312,6 @@ pub fn escape_into(out: &mut String, input: &str) {
     out.push_str(&input[start..]);
 }
 
-/// The bytes [`escape_into`] looks at: the five it escapes and those a
-/// refused character can start with.
-
 /// Tera's error with its causes, which hold the useful part.
 pub fn tera_error(e: &tera::Error) -> String {
     let mut msg = e.to_string();
