@@ -3,24 +3,14 @@
 //! The pipeline runs in one direction: [`load`] (config, manifests, content)
 //! → [`rules`] (findings) → the derived site → render → write.
 
-pub mod cli;
 pub mod commands;
-pub mod config;
-pub mod content;
-pub mod diagnostics;
-pub mod hf;
-pub mod load;
-pub mod manifest;
-pub mod read;
-pub mod rules;
-pub mod schedule;
-pub mod schema;
-pub mod serve;
+pub mod model;
 pub mod site;
-pub mod stages;
-pub mod text;
-pub mod workflow;
-pub mod yaml;
+
+pub use commands::{cli, hf, serve, stages, workflow};
+pub use model::{
+    config, content, diagnostics, load, manifest, read, rules, schedule, schema, text, yaml,
+};
 
 #[cfg(test)]
 mod structure;

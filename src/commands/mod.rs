@@ -4,12 +4,17 @@
 mod announce;
 pub mod build;
 mod check;
+pub mod cli;
+pub mod hf;
 mod hf_sync;
 mod hub;
 mod init;
 mod new;
 mod schedule;
+pub mod serve;
+pub mod stages;
 mod verify;
+pub mod workflow;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
