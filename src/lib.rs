@@ -7,10 +7,5 @@ pub mod commands;
 pub mod model;
 pub mod site;
 
-pub use commands::{cli, hf, serve, stages, workflow};
-pub use model::{
-    config, content, diagnostics, load, manifest, read, rules, schedule, schema, text, yaml,
-};
-
 #[cfg(test)]
 mod structure;

@@ -10,14 +10,14 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match cadence_site::cli::Cli::try_parse() {
+    let cli = match cadence_site::commands::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    if !matches!(cli.command, cadence_site::cli::Command::Serve(_)) {
+    if !matches!(cli.command, cadence_site::commands::cli::Command::Serve(_)) {
         keep_freed_memory();
     }
     ExitCode::from(cadence_site::commands::run(cli))

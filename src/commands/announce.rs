@@ -9,12 +9,12 @@
 use anyhow::{Context as _, Result};
 
 use super::{Context, FAILURE, SUCCESS, USAGE};
-use crate::cli::AnnounceArgs;
+use crate::commands::cli::AnnounceArgs;
+use crate::commands::workflow::announcement::{self, Target};
+use crate::commands::workflow::mail::Message;
+use crate::commands::workflow::suggest;
 use crate::site::catalog::Catalog;
 use crate::site::theme::{Theme, ThemeError};
-use crate::workflow::announcement::{self, Target};
-use crate::workflow::mail::Message;
-use crate::workflow::suggest;
 
 pub fn run(ctx: &Context, args: &AnnounceArgs) -> Result<u8> {
     let (mut site, _) = match ctx.load_checked() {
@@ -38,7 +38,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs) -> Result<u8> {
     let theme = match Theme::load(&site.root, &site.config.theme) {
         Ok(t) => t,
         Err(ThemeError::Templates(findings)) => {
-            ctx.report(&findings, crate::diagnostics::Format::Human, true);
+            ctx.report(&findings, crate::model::diagnostics::Format::Human, true);
             return Ok(FAILURE);
         }
         Err(e) => return Err(e.into()),

@@ -8,14 +8,14 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::{Context, FAILURE, SUCCESS, USAGE};
-use crate::cli::BuildArgs;
-use crate::diagnostics::Format;
-use crate::load::Site;
+use crate::commands::cli::BuildArgs;
+use crate::commands::stages::Stages;
+use crate::model::diagnostics::Format;
+use crate::model::load::Site;
 use crate::site::catalog::Catalog;
 use crate::site::output::{self, StageError, WriteError};
 use crate::site::theme::{Theme, ThemeError};
 use crate::site::{OutputFile, build};
-use crate::stages::Stages;
 
 /// What a build renders from.
 struct Prepared {

@@ -3,9 +3,9 @@
 //! print all findings.
 
 use super::{Context, FAILURE, SUCCESS, USAGE};
-use crate::cli::CheckArgs;
-use crate::diagnostics;
-use crate::load::{self, LoadError};
+use crate::commands::cli::CheckArgs;
+use crate::model::diagnostics;
+use crate::model::load::{self, LoadError};
 use crate::site::theme;
 
 pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
@@ -24,7 +24,7 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
     };
     // The rules and the theme's templates, side by side.
     let (mut findings, theme) = rayon::join(
-        || crate::rules::check(&site, ctx.today),
+        || crate::model::rules::check(&site, ctx.today),
         || theme::check(&ctx.root, &site.config.theme),
     );
     match theme {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::Format;
+use crate::model::diagnostics::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -50,7 +50,7 @@ pub enum Color {
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
-    crate::manifest::parse_day(s).ok_or_else(|| format!("`{s}` is not a date YYYY-MM-DD"))
+    crate::model::manifest::parse_day(s).ok_or_else(|| format!("`{s}` is not a date YYYY-MM-DD"))
 }
 
 #[derive(Debug, Subcommand)]

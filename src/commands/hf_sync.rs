@@ -13,9 +13,9 @@ use anyhow::Result;
 
 use super::hub::{self, Progress};
 use super::{Context, FAILURE, SUCCESS, USAGE};
-use crate::cli::HfSyncArgs;
-use crate::hf;
-use crate::hf::sync::{self, Event, Options};
+use crate::commands::cli::HfSyncArgs;
+use crate::commands::hf;
+use crate::commands::hf::sync::{self, Event, Options};
 
 pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<u8> {
     let (site, _) = match ctx.load_checked() {

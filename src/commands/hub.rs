@@ -10,11 +10,11 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Context, FAILURE, USAGE};
-use crate::config::Config;
-use crate::diagnostics::suggest;
-use crate::hf::error::seconds;
-use crate::hf::sync::Event;
-use crate::hf::{self, Client, Endpoint, Notice};
+use crate::commands::hf::error::seconds;
+use crate::commands::hf::sync::Event;
+use crate::commands::hf::{self, Client, Endpoint, Notice};
+use crate::model::config::Config;
+use crate::model::diagnostics::suggest;
 
 /// `Err(2)`, said on stderr, when `--model` or `--channel` is not in the
 /// config.

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 
 use super::{Context, SUCCESS, USAGE};
-use crate::cli::InitArgs;
+use crate::commands::cli::InitArgs;
 
 const CONFIG: &str = r#"# cadence site configuration: https://github.com/ (see SPEC section 3)
 title = "My Model Releases"

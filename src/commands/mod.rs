@@ -23,9 +23,9 @@ use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use clap::CommandFactory;
 
-use crate::cli::{Cli, Color, Command};
-use crate::diagnostics::{self, Finding, Format};
-use crate::load::{self, LoadError, Site};
+use crate::commands::cli::{Cli, Color, Command};
+use crate::model::diagnostics::{self, Finding, Format};
+use crate::model::load::{self, LoadError, Site};
 
 /// Exit statuses (SPEC 5).
 pub const SUCCESS: u8 = 0;
@@ -77,17 +77,17 @@ impl Context {
     /// Load and check; `Err` carries the exit status when the site has
     /// errors (findings printed to stderr).
     pub fn load_checked(&self) -> Result<(Site, Vec<Finding>), u8> {
-        self.load_checked_timed(&mut crate::stages::Stages::new(false, ""))
+        self.load_checked_timed(&mut crate::commands::stages::Stages::new(false, ""))
     }
 
     /// [`Context::load_checked`], marking its stages.
     pub fn load_checked_timed(
         &self,
-        stages: &mut crate::stages::Stages,
+        stages: &mut crate::commands::stages::Stages,
     ) -> Result<(Site, Vec<Finding>), u8> {
         let site = self.load(Format::Human)?;
         stages.mark("load");
-        let findings = crate::rules::check(&site, self.today);
+        let findings = crate::model::rules::check(&site, self.today);
         stages.mark("rules");
         let (errors, _) = diagnostics::counts(&findings);
         if errors > 0 {
@@ -151,7 +151,7 @@ pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Check(args) => Ok(check::run(&ctx, &args)),
         Command::Schema => {
-            let schema = crate::schema::manifest_schema(None);
+            let schema = crate::model::schema::manifest_schema(None);
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).expect("serialisable")
@@ -164,7 +164,7 @@ pub fn run(cli: Cli) -> u8 {
             Ok(SUCCESS)
         }
         Command::Build(args) => build::run(&ctx, &args),
-        Command::Serve(args) => crate::serve::run(&ctx, &args),
+        Command::Serve(args) => crate::commands::serve::run(&ctx, &args),
         Command::Schedule(args) => schedule::run(&ctx, &args),
         Command::New(args) => new::run(&ctx, &args),
         Command::Announce(args) => announce::run(&ctx, &args),

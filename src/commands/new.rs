@@ -16,18 +16,18 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use super::{Context, SUCCESS, USAGE};
-use crate::cli::NewCommand;
-use crate::diagnostics::{self, Format};
+use crate::commands::cli::NewCommand;
+use crate::commands::workflow::scaffold::{self, Scaffold};
+use crate::commands::workflow::suggest;
+use crate::model::diagnostics::{self, Format};
 use crate::site::catalog::Catalog;
-use crate::workflow::scaffold::{self, Scaffold};
-use crate::workflow::suggest;
 
 pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
     let site = match ctx.load(Format::Human) {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let findings = crate::rules::check(&site, ctx.today);
+    let findings = crate::model::rules::check(&site, ctx.today);
     let catalog = Catalog::new(&site, ctx.today);
 
     let (rel, scaffold, hints, next_steps) = match command {

@@ -12,9 +12,9 @@ use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 
 use super::{Context, FAILURE, SUCCESS, USAGE};
-use crate::cli::{ScheduleArgs, ScheduleFormat};
-use crate::diagnostics::{self, Finding, Format};
-use crate::schedule::{Slot, SlotState, Timeline, timelines};
+use crate::commands::cli::{ScheduleArgs, ScheduleFormat};
+use crate::model::diagnostics::{self, Finding, Format};
+use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
 use crate::site::catalog::Catalog;
 
 pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
@@ -36,7 +36,7 @@ pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
         );
         return Ok(USAGE);
     }
-    let findings = crate::rules::check(&site, ctx.today);
+    let findings = crate::model::rules::check(&site, ctx.today);
     let mut catalog = Catalog::new(&site, ctx.today);
     // `--upcoming N`: at least N slots dated today or later (more where a
     // planned release or a skip already sits on a later slot); with the

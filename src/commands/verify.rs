@@ -14,11 +14,11 @@ use anyhow::Result;
 
 use super::hub::{self, Progress};
 use super::{Context, FAILURE, SUCCESS, USAGE};
-use crate::cli::{ScheduleFormat, VerifyArgs};
-use crate::hf;
-use crate::hf::verify::{self, Report, State};
+use crate::commands::cli::{ScheduleFormat, VerifyArgs};
+use crate::commands::hf;
+use crate::commands::hf::verify::{self, Report, State};
+use crate::commands::workflow::fill::{self, ArtifactFill, Filled};
 use crate::site::catalog::Catalog;
-use crate::workflow::fill::{self, ArtifactFill, Filled};
 
 pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
     let (site, _) = match ctx.load_checked() {

@@ -10,10 +10,10 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use crate::diagnostics::{Finding, suggest};
-use crate::read::{Kind, ReadError};
-use crate::schedule::Every;
-use crate::yaml::Pos;
+use crate::model::diagnostics::{Finding, suggest};
+use crate::model::read::{Kind, ReadError};
+use crate::model::schedule::Every;
+use crate::model::yaml::Pos;
 
 pub const FILE: &str = "cadence.toml";
 
@@ -311,7 +311,7 @@ struct RawModel {
     repos: BTreeMap<String, String>,
 }
 
-pub use crate::read::position;
+pub use crate::model::read::position;
 
 /// The first line that mentions `needle` (for findings after parsing).
 fn line_of(text: &str, needles: &[&str]) -> Option<Pos> {
@@ -349,7 +349,7 @@ pub const TAG_PLACEHOLDERS: &[&str] = &["version", "compact", "major", "minor", 
 /// Read and validate `cadence.toml` in `root`.
 pub fn load(root: &Path) -> Result<(Config, String), Vec<Finding>> {
     let path = root.join(FILE);
-    let text = match crate::read::read_text(root, &path, Kind::Config) {
+    let text = match crate::model::read::read_text(root, &path, Kind::Config) {
         Ok(t) => t,
         Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(vec![
@@ -386,7 +386,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
     };
     // Prose (descriptions, the notice) may span lines; every other string
     // is one line of plain text.
-    crate::text::check_toml(text, &["description", "notice"], &mut |pos, msg| {
+    crate::model::text::check_toml(text, &["description", "notice"], &mut |pos, msg| {
         err(Some(pos), msg)
     });
 

@@ -1,8 +1,8 @@
 //! Content pages: `content/<slug>.md` with YAML front matter between `---`
 //! lines, and `content/_index.md`, the home page's introduction.
 
-use crate::diagnostics::{Finding, suggest};
-use crate::yaml::{self, Pos};
+use crate::model::diagnostics::{Finding, suggest};
+use crate::model::yaml::{self, Pos};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -79,7 +79,7 @@ pub fn parse(file: &str, slug: &str, text: &str) -> Result<Page, Vec<Finding>> {
         )]);
     };
     // Plain text; a description may span lines.
-    crate::text::check_yaml(&root, &["description"], &mut |pos, msg| {
+    crate::model::text::check_yaml(&root, &["description"], &mut |pos, msg| {
         findings.push(content(shift(pos), msg));
     });
     for (key, _) in root.as_map().unwrap_or_default() {

@@ -1,7 +1,7 @@
 //! Reading a site from disk: `cadence.toml`, every file under `releases/`
 //! and `content/`, and a look at every entry under `themes/`. Whatever
 //! cannot be read becomes a finding; only a broken config or an unreadable
-//! folder stops the load. Files are opened only through [`crate::read`]:
+//! folder stops the load. Files are opened only through [`crate::model::read`]:
 //! an entry that is a symbolic link out of the site, or not a regular file
 //! or folder, is an `unsafe-path` finding and is never followed or read.
 
@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::{self, Config};
-use crate::content::{self, Page};
-use crate::diagnostics::{Finding, Sources, for_terminal};
-use crate::manifest::{self, Manifest, Release, Skip, Version};
-use crate::read::{self, Kind, ReadError, Root};
+use crate::model::config::{self, Config};
+use crate::model::content::{self, Page};
+use crate::model::diagnostics::{Finding, Sources, for_terminal};
+use crate::model::manifest::{self, Manifest, Release, Skip, Version};
+use crate::model::read::{self, Kind, ReadError, Root};
 
 /// A site as read from disk, before rules and derivation.
 #[derive(Debug, Clone)]
@@ -179,7 +179,7 @@ fn unsafe_entry(reader: &Root, path: &Path) -> Option<&'static str> {
 }
 
 /// Every entry under `themes/` that is unsafe is a finding; the theme in
-/// use is read later, file by file, through [`crate::read`].
+/// use is read later, file by file, through [`crate::model::read`].
 fn look_at_themes(site: &mut Site, reader: &Root) {
     let dir = site.root.join("themes");
     if std::fs::symlink_metadata(&dir).is_err() {
@@ -328,8 +328,9 @@ fn read_manifest(
 
     let mut known = true;
     let Some(model_cfg) = config.models.get(model) else {
-        let hint = crate::diagnostics::suggest(model, config.models.keys().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`?"));
+        let hint =
+            crate::model::diagnostics::suggest(model, config.models.keys().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"));
         let mut f = Finding::error(
             "unknown-model",
             file.clone(),
@@ -348,7 +349,7 @@ fn read_manifest(
             format!("`{channel}` is not a channel in cadence.toml"),
         );
         if let Some(s) =
-            crate::diagnostics::suggest(channel, config.channels.keys().map(String::as_str))
+            crate::model::diagnostics::suggest(channel, config.channels.keys().map(String::as_str))
         {
             f = f.help(format!("did you mean `{s}`?"));
         }

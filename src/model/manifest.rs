@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate};
 
-use crate::config::Versioning;
-use crate::diagnostics::{Finding, suggest};
-use crate::yaml::{self, Node, Pos};
+use crate::model::config::Versioning;
+use crate::model::diagnostics::{Finding, suggest};
+use crate::model::yaml::{self, Node, Pos};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -464,7 +464,7 @@ pub fn parse(
         return (None, findings);
     }
     // Plain text everywhere; tabs and line breaks in prose only.
-    crate::text::check_yaml(&root, PROSE, &mut |pos, message| {
+    crate::model::text::check_yaml(&root, PROSE, &mut |pos, message| {
         findings.push(Finding::error("schema", file, message).at(Some(pos)));
     });
     let mut pos = Positions::default();

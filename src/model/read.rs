@@ -24,8 +24,8 @@ use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::diagnostics::Finding;
-use crate::yaml::Pos;
+use crate::model::diagnostics::Finding;
+use crate::model::yaml::Pos;
 
 const MIB: u64 = 1 << 20;
 

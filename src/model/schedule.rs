@@ -9,8 +9,8 @@ use std::fmt;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::config::{Config, ScheduleRule, days_in_month};
-use crate::manifest::{Release, Skip, Status};
+use crate::model::config::{Config, ScheduleRule, days_in_month};
+use crate::model::manifest::{Release, Skip, Status};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::manifest::MAX_EVALUATION;
-use crate::text;
+use crate::model::manifest::MAX_EVALUATION;
+use crate::model::text;
 
 /// The manifest schema. `base_url` names its `$id` when the site has one.
 pub fn manifest_schema(base_url: Option<&str>) -> Value {
@@ -125,11 +125,11 @@ mod tests {
     fn schema_lists_every_manifest_key() {
         let s = super::manifest_schema(None);
         let props = s["$defs"]["release"]["properties"].as_object().unwrap();
-        for key in crate::manifest::RELEASE_KEYS {
+        for key in crate::model::manifest::RELEASE_KEYS {
             assert!(props.contains_key(*key), "{key}");
         }
         let props = s["$defs"]["skip"]["properties"].as_object().unwrap();
-        for key in crate::manifest::SKIP_KEYS {
+        for key in crate::model::manifest::SKIP_KEYS {
             assert!(props.contains_key(*key), "{key}");
         }
         assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");

@@ -7,7 +7,7 @@
 //! from these values: a control character there makes an ill-formed XML
 //! file that every feed reader drops.
 
-use crate::yaml::{Node, Pos, Value};
+use crate::model::yaml::{Node, Pos, Value};
 
 /// The first character of `text` that plain text may not hold: a control
 /// character (tab and line break allowed when `prose`; trailing line breaks,
@@ -138,7 +138,7 @@ pub fn check_toml(source: &str, prose: &[&str], report: &mut dyn FnMut(Pos, Stri
             DeValue::String(s) => {
                 if let Some(c) = fault(s, is_prose) {
                     report(
-                        crate::read::position(source, value.span().start),
+                        crate::model::read::position(source, value.span().start),
                         message(&path, c),
                     );
                 }
@@ -165,7 +165,7 @@ fn toml_table<'a, 'i>(
 ) {
     for (key, value) in table.iter() {
         if let Some(c) = fault(key.get_ref(), false) {
-            let pos = crate::read::position(source, key.span().start);
+            let pos = crate::model::read::position(source, key.span().start);
             report(pos, message_for_key(path, c));
             continue;
         }
@@ -266,7 +266,7 @@ mod tests {
 
     #[test]
     fn yaml_trees() {
-        let doc = crate::yaml::parse(
+        let doc = crate::model::yaml::parse(
             "a: \"x\\ty\"\nnotes: \"x\\ty\\n\"\nlist:\n  - \"\\u0001\"\n\"k\\e\": 1\n",
         )
         .unwrap()

@@ -121,7 +121,7 @@ pub fn render_rest(catalog: &Catalog) -> Vec<OutputFile> {
     ));
     out.push(OutputFile::new(
         "schema/manifest.schema.json",
-        pretty(&crate::schema::manifest_schema(Some(
+        pretty(&crate::model::schema::manifest_schema(Some(
             &catalog.config.base_url,
         ))),
     ));
@@ -217,9 +217,9 @@ mod tests {
         out
     }
 
-    fn fixture() -> crate::load::Site {
+    fn fixture() -> crate::model::load::Site {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
-        crate::load::load(&root).unwrap()
+        crate::model::load::load(&root).unwrap()
     }
 
     #[test]

@@ -195,8 +195,8 @@ pub fn content_assets(root: &Path) -> Result<Vec<OutputFile>> {
         {
             continue;
         }
-        let rel = crate::load::relative(&dir, entry.path());
-        let bytes = crate::read::read(root, entry.path(), crate::read::Kind::Asset)
+        let rel = crate::model::load::relative(&dir, entry.path());
+        let bytes = crate::model::read::read(root, entry.path(), crate::model::read::Kind::Asset)
             .with_context(|| format!("reading {}", entry.path().display()))?;
         out.push(OutputFile::new(rel, bytes));
     }

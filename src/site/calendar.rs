@@ -15,8 +15,8 @@ use chrono::NaiveDate;
 
 use super::OutputFile;
 use super::catalog::Catalog;
-use crate::manifest::Status;
-use crate::schedule::{Slot, SlotState};
+use crate::model::manifest::Status;
+use crate::model::schedule::{Slot, SlotState};
 
 pub const PRODID: &str = "-//cadence//cadence-site//EN";
 

@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use crate::config::{Config, Versioning};
-use crate::load::Site;
-use crate::manifest::{Artifact, Release, Skip, Status, Version};
-use crate::schedule::{Slot, Timeline, timelines};
+use crate::model::config::{Config, Versioning};
+use crate::model::load::Site;
+use crate::model::manifest::{Artifact, Release, Skip, Status, Version};
+use crate::model::schedule::{Slot, Timeline, timelines};
 
 /// Where artifacts are downloaded from.
 pub const HF_ENDPOINT: &str = "https://huggingface.co";

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::OutputFile;
 use super::catalog::{Catalog, Entry, Feed};
-use crate::manifest::Status;
+use crate::model::manifest::Status;
 
 use super::theme::escape;
 

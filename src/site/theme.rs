@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use include_dir::{Dir, include_dir};
 
-use crate::diagnostics::Finding;
-use crate::yaml::Pos;
+use crate::model::diagnostics::Finding;
+use crate::model::yaml::Pos;
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -82,9 +82,10 @@ fn disk_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.with_context(|| format!("reading {}", dir.display()))?;
         if entry.file_type().is_file() {
-            let rel = crate::load::relative(dir, entry.path());
-            let bytes = crate::read::read(dir, entry.path(), crate::read::Kind::Theme)
-                .with_context(|| format!("reading {}", entry.path().display()))?;
+            let rel = crate::model::load::relative(dir, entry.path());
+            let bytes =
+                crate::model::read::read(dir, entry.path(), crate::model::read::Kind::Theme)
+                    .with_context(|| format!("reading {}", entry.path().display()))?;
             out.push((rel, bytes));
         }
     }

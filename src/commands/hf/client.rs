@@ -5,7 +5,7 @@
 //! Each call builds a [`Request`] (URL with percent-encoded segments, body,
 //! what it is doing) and sends it through [`Http::send`], the one request
 //! path, which owns redirects, timeouts, the retry budget, the size cap and
-//! where the token goes (see [`crate::hf::http`]). This module turns the
+//! where the token goes (see [`crate::commands::hf::http`]). This module turns the
 //! answer's status, `X-Error-Code` and message into a [`HubError`] that says
 //! what to do, depending on what the call was for. The token is sent as
 //! `Authorization: Bearer` (also on reads) and is never part of an error, a
@@ -18,11 +18,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::Method;
 use serde::Deserialize;
 
-use crate::hf::endpoint::Endpoint;
-use crate::hf::error::HubError;
-use crate::hf::files::{Hashed, Hasher, PathInfo, read_paths_info};
-use crate::hf::http::{Answer, Body, Http, Request};
-pub use crate::hf::http::{Notice, Settings, parse_retry_after};
+use crate::commands::hf::endpoint::Endpoint;
+use crate::commands::hf::error::HubError;
+use crate::commands::hf::files::{Hashed, Hasher, PathInfo, read_paths_info};
+use crate::commands::hf::http::{Answer, Body, Http, Request};
+pub use crate::commands::hf::http::{Notice, Settings, parse_retry_after};
 
 /// Characters left as they are in a path segment: what Python's
 /// `quote(s, safe="")` leaves, so `/` becomes `%2F`.

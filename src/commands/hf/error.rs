@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::hf::endpoint::EndpointError;
+use crate::commands::hf::endpoint::EndpointError;
 
 /// Why a Hub request did not do what was asked.
 #[derive(Debug, Clone, PartialEq, Eq)]

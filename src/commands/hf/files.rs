@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::hf::http::Sink;
+use crate::commands::hf::http::Sink;
 
 /// One entry of a `paths-info` answer, checked: what the Hub says a path at
 /// a revision is. The answer is a list of `{"type", "path", "size", "oid",

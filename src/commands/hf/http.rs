@@ -34,7 +34,7 @@
 //!   downloads); the sink is told when a retry starts over.
 //! - **Secrets.** The token is in no notice, error or `Debug` output (server
 //!   text is redacted); URLs in notices and errors are
-//!   [`shown`](crate::hf::endpoint::shown): no userinfo, no query.
+//!   [`shown`](crate::commands::hf::endpoint::shown): no userinfo, no query.
 
 use std::fmt;
 use std::io::Read;
@@ -44,10 +44,12 @@ use reqwest::blocking::Response;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
 use url::Url;
 
-use crate::hf::endpoint::{Endpoint, shown};
-use crate::hf::error::{HubError, seconds};
-pub use crate::hf::request::{Answer, Body, MAX_ANSWER, Request, Sink, parse_retry_after};
-use crate::hf::request::{body_message, error_chain, shorten, stream};
+use crate::commands::hf::endpoint::{Endpoint, shown};
+use crate::commands::hf::error::{HubError, seconds};
+pub use crate::commands::hf::request::{
+    Answer, Body, MAX_ANSWER, Request, Sink, parse_retry_after,
+};
+use crate::commands::hf::request::{body_message, error_chain, shorten, stream};
 
 /// Redirects a `GET` follows in one try.
 pub const MAX_REDIRECTS: u32 = 5;

@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 
-use crate::config::Config;
-use crate::hf::client::Refs;
-use crate::manifest::Release;
+use crate::commands::hf::client::Refs;
+use crate::model::config::Config;
+use crate::model::manifest::Release;
 
 /// A tag a manifest wants on its channel repo.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,13 +150,13 @@ pub fn plan_repo(repo: &str, wanted: &[Wanted], refs: &Refs) -> Vec<Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hf::client::GitRef;
+    use crate::commands::hf::client::GitRef;
 
     const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
     fn config() -> Config {
-        crate::config::parse(
+        crate::model::config::parse(
             r#"
 title = "t"
 base_url = "https://example.org/"
@@ -181,8 +181,8 @@ versioned = "org/m"
     fn release(channel: &str, version: &str, date: &str, extra: &str) -> Release {
         let file = format!("releases/m/{channel}/{version}.yaml");
         let text = format!("version: {version}\ndate: {date}\nsummary: s\n{extra}");
-        match crate::manifest::parse(&file, &text, "m", channel).0 {
-            Some(crate::manifest::Manifest::Release(r)) => r,
+        match crate::model::manifest::parse(&file, &text, "m", channel).0 {
+            Some(crate::model::manifest::Manifest::Release(r)) => r,
             other => panic!("not a release: {other:?}"),
         }
     }

@@ -2,7 +2,7 @@
 //! client builds (method, URL, body, answer limit, and what it is for, for
 //! its errors) and the [`Answer`] read back, with the helpers that read an
 //! answer's headers and error text, and the [`Sink`] a streamed body goes
-//! to. [`crate::hf::http`] sends them.
+//! to. [`crate::commands::hf::http`] sends them.
 
 use std::io::Read;
 use std::time::Duration;
@@ -35,7 +35,7 @@ pub struct Request {
     /// (a download that must fit a larger body); the retry budget grows to
     /// hold one such try.
     ///
-    /// [`Settings::timeout`]: crate::hf::http::Settings::timeout
+    /// [`Settings::timeout`]: crate::commands::hf::http::Settings::timeout
     pub timeout: Option<Duration>,
     pub repo: String,
     pub doing: String,
@@ -101,7 +101,7 @@ impl Answer {
     }
 }
 
-/// Where [`Http::send_into`](crate::hf::http::Http::send_into) puts a successful answer's body.
+/// Where [`Http::send_into`](crate::commands::hf::http::Http::send_into) puts a successful answer's body.
 pub trait Sink {
     /// A try's body starts: forget what an earlier try wrote.
     fn restart(&mut self);

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::hf::client::Client;
-use crate::hf::error::HubError;
-use crate::hf::plan::{Action, Row, Wanted, plan_repo};
+use crate::commands::hf::client::Client;
+use crate::commands::hf::error::HubError;
+use crate::commands::hf::plan::{Action, Row, Wanted, plan_repo};
 
 /// What the run may change.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

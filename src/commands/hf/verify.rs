@@ -4,7 +4,7 @@
 //! [`plan`] lists, for every released or yanked release of the selection,
 //! its revision in the channel repo and each artifact with the repo,
 //! revision and values (`size`, `sha256`) the manifest gives. [`run`] asks
-//! the Hub through the one [`Client`](crate::hf::Client): `GET revision` for each release's
+//! the Hub through the one [`Client`](crate::commands::hf::Client): `GET revision` for each release's
 //! revision and each branch an artifact names (its commit now), one
 //! `POST paths-info` per repo and revision (at most [`PATHS_PER_REQUEST`]
 //! paths each) for the artifacts, and a download for a file stored without
@@ -17,7 +17,7 @@
 //!
 //! Limits. SPEC 9 refuses an answer over 32 MiB, and every API answer here
 //! keeps that cap. The download of a non-LFS file is not held in memory:
-//! it is streamed into the hasher as it arrives ([`Client::download_sha256`](crate::hf::Client::download_sha256)),
+//! it is streamed into the hasher as it arrives ([`Client::download_sha256`](crate::commands::hf::Client::download_sha256)),
 //! so it takes SPEC 11's limit instead, [`DOWNLOAD_LIMIT`] (50,000,000
 //! bytes: a file over it is `unverifiable` without a request, and a
 //! download that turns out longer is refused). Each try of a download may

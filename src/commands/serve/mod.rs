@@ -19,12 +19,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 
 use crate::commands::Context;
-use crate::diagnostics::{self, Finding, Severity};
-use crate::load::{self, LoadError, Site};
+use crate::commands::stages::Stages;
+use crate::model::diagnostics::{self, Finding, Severity};
+use crate::model::load::{self, LoadError, Site};
 use crate::site::catalog::Catalog;
 use crate::site::theme::{Theme, ThemeError, escape};
 use crate::site::{OutputFile, api, build, calendar, feeds, pages};
-use crate::stages::Stages;
 use watch::Change;
 
 /// The loaded site and its last good output.
@@ -137,7 +137,7 @@ impl Session {
         // catalog is dropped if the rules find an error.
         let today = self.ctx.today;
         let (findings, catalog) = rayon::join(
-            || crate::rules::check(site, today),
+            || crate::model::rules::check(site, today),
             || Catalog::new(site, today),
         );
         stages.mark("rules and catalog");
@@ -357,7 +357,7 @@ fn report(ctx: &Context, outcome: &Outcome) {
     }
 }
 
-pub fn run(ctx: &Context, args: &crate::cli::ServeArgs) -> Result<u8> {
+pub fn run(ctx: &Context, args: &crate::commands::cli::ServeArgs) -> Result<u8> {
     let listener = match http::bind(&args.bind, args.port) {
         Ok(l) => l,
         Err(e) => {

@@ -54,8 +54,8 @@ impl Change {
         if ignored(path) {
             return;
         }
-        let rel = crate::load::relative(root, path);
-        if rel == crate::config::FILE {
+        let rel = crate::model::load::relative(root, path);
+        if rel == crate::model::config::FILE {
             self.config = true;
         } else if rel.starts_with("themes/") {
             self.theme = true;

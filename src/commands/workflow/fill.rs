@@ -2,7 +2,7 @@
 //! `size` or `sha256`, the commit of an unpinned artifact as its `revision`)
 //! into a manifest in place, keeping every other byte of it.
 //!
-//! The file is read with the project's YAML reader ([`crate::yaml::parse`]),
+//! The file is read with the project's YAML reader ([`crate::model::yaml::parse`]),
 //! which keeps the line and column of every key and value; the edit is text:
 //! a value replaced where it stands (inside its quotes, if it has any), new
 //! keys appended to the artifact's mapping, as lines at the mapping's
@@ -20,8 +20,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::workflow::scaffold::scalar;
-use crate::yaml::{self, Node, Pos, Value};
+use crate::commands::workflow::scaffold::scalar;
+use crate::model::yaml::{self, Node, Pos, Value};
 
 /// What to write into one artifact, the `index`-th of `artifacts`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -329,9 +329,9 @@ pub fn fill_file(root: &Path, path: &Path, fills: &[ArtifactFill]) -> anyhow::Re
             "it is a symbolic link or not a regular file; fill in its target by hand".into(),
         ));
     }
-    let text = match crate::read::read_text(root, path, crate::read::Kind::Manifest) {
+    let text = match crate::model::read::read_text(root, path, crate::model::read::Kind::Manifest) {
         Ok(text) => text,
-        Err(crate::read::ReadError::Io(e)) => {
+        Err(crate::model::read::ReadError::Io(e)) => {
             return Err(e).with_context(|| format!("cannot read {}", path.display()));
         }
         Err(e) => return Ok(Filled::Refused(e.message())),

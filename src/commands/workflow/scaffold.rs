@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 
 use super::suggest::{ReleasePlan, SkipPlan};
-use crate::config::{Channel, Model, Versioning};
-use crate::manifest::{Release, Version};
+use crate::model::config::{Channel, Model, Versioning};
+use crate::model::manifest::{Release, Version};
 use crate::site::catalog::Catalog;
 
 /// A manifest to write, and the blanks left in it.

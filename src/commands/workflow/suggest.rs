@@ -8,9 +8,9 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::config::{Channel, Model, Versioning};
-use crate::manifest::{Status, Version};
-use crate::schedule::{Slot, SlotState, Timeline, timelines};
+use crate::model::config::{Channel, Model, Versioning};
+use crate::model::manifest::{Status, Version};
+use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
 use crate::site::catalog::Catalog;
 
 /// The first candidate of a channel that has no release yet. A public release

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use super::Groups;
-use crate::diagnostics::Finding;
-use crate::load::Site;
-use crate::manifest::{Release, Version};
+use crate::model::diagnostics::Finding;
+use crate::model::load::Site;
+use crate::model::manifest::{Release, Version};
 
 pub fn check(site: &Site, groups: &Groups) -> Vec<Finding> {
     let mut out = Vec::new();

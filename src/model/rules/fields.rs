@@ -5,11 +5,11 @@
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::config::{Versioning, valid_tag};
-use crate::diagnostics::Finding;
-use crate::load::Site;
-use crate::manifest::{Format, Release, Status, Version, parse_day};
-use crate::text;
+use crate::model::config::{Versioning, valid_tag};
+use crate::model::diagnostics::Finding;
+use crate::model::load::Site;
+use crate::model::manifest::{Format, Release, Status, Version, parse_day};
+use crate::model::text;
 
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     // Each release on its own, so in parallel; the caller sorts.

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::Finding;
-use crate::load::Site;
-use crate::manifest::Release;
+use crate::model::diagnostics::Finding;
+use crate::model::load::Site;
+use crate::model::manifest::Release;
 
 /// Every finding of the site: those of loading, then of every rule, sorted by
 /// file, line and column.

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use super::{Groups, later};
-use crate::diagnostics::Finding;
-use crate::load::Site;
-use crate::manifest::{Release, Skip, Version};
+use crate::model::diagnostics::Finding;
+use crate::model::load::Site;
+use crate::model::manifest::{Release, Skip, Version};
 
 pub fn check(site: &Site, groups: &Groups) -> Vec<Finding> {
     let mut out = Vec::new();

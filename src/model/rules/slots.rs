@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::Finding;
-use crate::load::Site;
-use crate::schedule::{SlotState, timelines};
+use crate::model::diagnostics::Finding;
+use crate::model::load::Site;
+use crate::model::schedule::{SlotState, timelines};
 
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();

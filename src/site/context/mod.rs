@@ -28,9 +28,9 @@ use super::catalog::json::YankJson;
 use super::catalog::{Catalog, Feed};
 use super::chart;
 use super::markdown;
-use crate::config::Gate;
-use crate::content::Page;
-use crate::schedule::Slot;
+use crate::model::config::Gate;
+use crate::model::content::Page;
+use crate::model::schedule::Slot;
 
 /// What every page shares while the site renders.
 pub struct Pages<'c, 'a> {

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::{Brief, FeedView, Pages, SlotView, delta, gate_label, human_size};
-use crate::config::Versioning;
-use crate::manifest::{Format, Status};
+use crate::model::config::Versioning;
+use crate::model::manifest::{Format, Status};
 use crate::site::catalog::json::{ArtifactJson, ReleaseJson};
 use crate::site::{chart, hub, markdown, shell};
 

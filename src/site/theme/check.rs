@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tera::ast::{Expr, ExprVal, FunctionCall, Node};
 
 use super::locate::locate;
-use crate::diagnostics::Finding;
-use crate::yaml::Pos;
+use crate::model::diagnostics::Finding;
+use crate::model::yaml::Pos;
 
 /// A template of the theme in use: its name as tera knows it
 /// (`release.html`, `announce/skip.txt`), the file a finding names

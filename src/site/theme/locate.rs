@@ -4,7 +4,7 @@
 //! `raw` blocks and quoted strings left out).
 
 use super::check::Use;
-use crate::yaml::Pos;
+use crate::model::yaml::Pos;
 
 /// One tag of a template: `{{ ... }}` or `{% ... %}`, its inside and the
 /// byte offset of the inside.

@@ -7,10 +7,10 @@ use super::{
     ArtifactCheck, DOWNLOAD_LIMIT, DOWNLOAD_TIMEOUT, Item, PATHS_PER_REQUEST, ReleaseCheck, Report,
     State, Values, Why, judge,
 };
-use crate::hf::client::{Client, is_commit};
-use crate::hf::error::HubError;
-use crate::hf::files::PathInfo;
-use crate::hf::sync::Event;
+use crate::commands::hf::client::{Client, is_commit};
+use crate::commands::hf::error::HubError;
+use crate::commands::hf::files::PathInfo;
+use crate::commands::hf::sync::Event;
 
 /// A repo and a revision.
 type At = (String, String);
