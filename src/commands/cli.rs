@@ -50,7 +50,7 @@ pub enum Color {
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
-    crate::model::manifest::parse_day(s).ok_or_else(|| format!("`{s}` is not a date YYYY-MM-DD"))
+    crate::model::version::parse_day(s).ok_or_else(|| format!("`{s}` is not a date YYYY-MM-DD"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::model::diagnostics::{Finding, suggest};
 use crate::model::read::{Kind, ReadError};
 use crate::model::schedule::Every;
+use crate::model::version::Versioning;
 use crate::model::yaml::Pos;
 
 pub const FILE: &str = "cadence.toml";
@@ -58,13 +59,6 @@ pub struct Author {
 pub struct Announce {
     pub to: String,
     pub from: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Versioning {
-    Date,
-    Semver,
 }
 
 #[derive(Debug, Clone, PartialEq)]

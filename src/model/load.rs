@@ -13,8 +13,9 @@ use rayon::prelude::*;
 use crate::model::config::{self, Config};
 use crate::model::content::{self, Page};
 use crate::model::diagnostics::{Finding, Sources, for_terminal};
-use crate::model::manifest::{self, Manifest, Release, Skip, Version};
+use crate::model::manifest::{self, Manifest, Release, Skip};
 use crate::model::read::{self, Kind, ReadError, Root};
+use crate::model::version::Version;
 
 /// A site as read from disk, before rules and derivation.
 #[derive(Debug, Clone)]

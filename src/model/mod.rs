@@ -17,4 +17,5 @@ pub mod rules;
 pub mod schedule;
 pub mod schema;
 pub mod text;
+pub mod version;
 pub mod yaml;

@@ -12,10 +12,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use crate::model::config::{Config, Versioning};
+use crate::model::config::Config;
 use crate::model::load::Site;
-use crate::model::manifest::{Artifact, Release, Skip, Status, Version};
+use crate::model::manifest::{Artifact, Release, Skip, Status};
 use crate::model::schedule::{Slot, Timeline, timelines};
+use crate::model::version::{Version, Versioning};
 
 /// Where artifacts are downloaded from.
 pub const HF_ENDPOINT: &str = "https://huggingface.co";

@@ -53,7 +53,7 @@ pub struct Announcement {
 /// The release or skip `target` (a version or `skip-YYYY-MM-DD`) names.
 pub fn find(catalog: &Catalog, model: &str, channel: &str, target: &str) -> Result<Target, String> {
     if let Some(slot) = target.strip_prefix("skip-") {
-        let Some(date) = crate::model::manifest::parse_day(slot) else {
+        let Some(date) = crate::model::version::parse_day(slot) else {
             return Err(format!("`{target}` is not skip-YYYY-MM-DD"));
         };
         return catalog
@@ -237,8 +237,8 @@ pub fn context(catalog: &Catalog, target: Target) -> Value {
             "title": channel.title,
             "description": channel.description,
             "versioning": match channel.versioning {
-                crate::model::config::Versioning::Date => "date",
-                crate::model::config::Versioning::Semver => "semver",
+                crate::model::version::Versioning::Date => "date",
+                crate::model::version::Versioning::Semver => "semver",
             },
             "url": catalog.url(&format!("{}/{}/", model.id, channel.name)),
         },

@@ -9,8 +9,9 @@
 use chrono::NaiveDate;
 
 use super::suggest::{ReleasePlan, SkipPlan};
-use crate::model::config::{Channel, Model, Versioning};
-use crate::model::manifest::{Release, Version};
+use crate::model::config::{Channel, Model};
+use crate::model::manifest::Release;
+use crate::model::version::{Version, Versioning};
 use crate::site::catalog::Catalog;
 
 /// A manifest to write, and the blanks left in it.

@@ -8,9 +8,10 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::model::config::{Channel, Model, Versioning};
-use crate::model::manifest::{Status, Version};
+use crate::model::config::{Channel, Model};
+use crate::model::manifest::Status;
 use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
+use crate::model::version::{Version, Versioning};
 use crate::site::catalog::Catalog;
 
 /// The first candidate of a channel that has no release yet. A public release

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use super::Groups;
 use crate::model::diagnostics::Finding;
 use crate::model::load::Site;
-use crate::model::manifest::{Release, Version};
+use crate::model::manifest::Release;
+use crate::model::version::Version;
 
 pub fn check(site: &Site, groups: &Groups) -> Vec<Finding> {
     let mut out = Vec::new();

@@ -5,11 +5,12 @@
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use crate::model::config::{Versioning, valid_tag};
+use crate::model::config::valid_tag;
 use crate::model::diagnostics::Finding;
 use crate::model::load::Site;
-use crate::model::manifest::{Format, Release, Status, Version, parse_day};
+use crate::model::manifest::{Format, Release, Status};
 use crate::model::text;
+use crate::model::version::{Version, Versioning, parse_day};
 
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     // Each release on its own, so in parallel; the caller sorts.

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use super::{Groups, later};
 use crate::model::diagnostics::Finding;
 use crate::model::load::Site;
-use crate::model::manifest::{Release, Skip, Version};
+use crate::model::manifest::{Release, Skip};
+use crate::model::version::Version;
 
 pub fn check(site: &Site, groups: &Groups) -> Vec<Finding> {
     let mut out = Vec::new();

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::release::ModelRef;
 use super::{Brief, FeedView, Pages, SkipBrief, SlotView, gate_label, webcal};
-use crate::model::config::Versioning;
 use crate::model::manifest::Status;
+use crate::model::version::Versioning;
 use crate::site::chart::{self, Point, Series, Style, Threshold};
 
 /// How many finals of each model a channel page lists, newest first: a

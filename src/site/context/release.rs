@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::{Brief, FeedView, Pages, SlotView, delta, gate_label, human_size};
-use crate::model::config::Versioning;
 use crate::model::manifest::{Format, Status};
+use crate::model::version::Versioning;
 use crate::site::catalog::json::{ArtifactJson, ReleaseJson};
 use crate::site::{chart, hub, markdown, shell};
 
