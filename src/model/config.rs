@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::model::diagnostics::{Finding, suggest};
+use crate::model::every::Every;
 use crate::model::read::{Kind, ReadError};
-use crate::model::schedule::Every;
 use crate::model::version::Versioning;
 use crate::model::yaml::Pos;
 
@@ -703,18 +703,6 @@ fn toml_finding(text: &str, e: &toml::de::Error) -> Finding {
         }
     }
     f
-}
-
-/// A date's last day of month, for month arithmetic.
-pub fn days_in_month(year: i32, month: u32) -> u32 {
-    let (ny, nm) = if month == 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
-    NaiveDate::from_ymd_opt(ny, nm, 1)
-        .and_then(|d| d.pred_opt())
-        .map_or(28, |d| d.day())
 }
 
 #[cfg(test)]

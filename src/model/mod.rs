@@ -10,6 +10,7 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod every;
 pub mod load;
 pub mod manifest;
 pub mod read;
