@@ -4,7 +4,6 @@
 //! has one is not checked further (exit 2).
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -15,6 +14,10 @@ use crate::model::every::Every;
 use crate::model::read::{Kind, ReadError};
 use crate::model::version::Versioning;
 use crate::model::yaml::Pos;
+
+mod tables;
+
+use tables::{RawConfig, line_of, template_placeholders, toml_date, toml_finding, valid_repo_id};
 
 pub const FILE: &str = "cadence.toml";
 
@@ -234,96 +237,6 @@ fn normalise_base_url(url: &str) -> Result<String, String> {
         s.push('/');
     }
     Ok(s)
-}
-
-// ---- raw TOML shapes -------------------------------------------------------
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    title: String,
-    base_url: String,
-    #[serde(default)]
-    description: String,
-    language: Option<String>,
-    theme: Option<String>,
-    notice: Option<String>,
-    feed_limit: Option<i64>,
-    #[serde(default)]
-    author: Author,
-    announce: Option<Announce>,
-    #[serde(default)]
-    channels: BTreeMap<String, RawChannel>,
-    #[serde(default)]
-    metrics: BTreeMap<String, Metric>,
-    #[serde(default)]
-    models: BTreeMap<String, RawModel>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawChannel {
-    title: Option<String>,
-    #[serde(default)]
-    description: String,
-    versioning: Versioning,
-    tag: String,
-    retention: Option<i64>,
-    schedule: Option<RawSchedule>,
-    candidates: Option<CandidateRule>,
-    #[serde(default)]
-    gates: BTreeMap<String, Gate>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSchedule {
-    every: String,
-    start: toml::value::Datetime,
-    #[serde(default = "default_window")]
-    window_days: i64,
-    #[serde(default = "default_notice")]
-    skip_notice_days: i64,
-}
-
-fn default_window() -> i64 {
-    14
-}
-fn default_notice() -> i64 {
-    7
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawModel {
-    title: Option<String>,
-    description: Option<String>,
-    base_model: Option<String>,
-    license: Option<String>,
-    since: Option<toml::value::Datetime>,
-    #[serde(default)]
-    repos: BTreeMap<String, String>,
-}
-
-pub use crate::model::read::position;
-
-/// The first line that mentions `needle` (for findings after parsing).
-fn line_of(text: &str, needles: &[&str]) -> Option<Pos> {
-    for needle in needles {
-        if let Some(i) = text.find(needle) {
-            return Some(position(text, i));
-        }
-    }
-    None
-}
-
-fn toml_date(d: &toml::value::Datetime) -> Option<NaiveDate> {
-    match (d.date, d.time) {
-        (Some(date), None) => {
-            NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
-        }
-        _ => None,
-    }
 }
 
 /// Whether a model or channel name is well formed.
@@ -656,53 +569,6 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
         metrics: raw.metrics,
         models,
     })
-}
-
-fn valid_repo_id(repo: &str) -> bool {
-    let parts: Vec<_> = repo.split('/').collect();
-    parts.len() == 2
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && !p.starts_with(['.', '-'])
-                && !p.contains("..")
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-        })
-}
-
-/// The `{name}` placeholders of a template.
-pub fn template_placeholders(template: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        out.push(rest[start + 1..start + len].to_string());
-        rest = &rest[start + len + 1..];
-    }
-    out
-}
-
-fn toml_finding(text: &str, e: &toml::de::Error) -> Finding {
-    let pos = e.span().map(|Range { start, .. }| position(text, start));
-    let message = e.message().trim().to_string();
-    let mut f = Finding::error("config", FILE, format!("cadence.toml: {message}")).at(pos);
-    // serde's "unknown field `x`, expected one of `a`, `b`" gets a suggestion.
-    if let Some(rest) = message.strip_prefix("unknown field `")
-        && let Some((field, expected)) = rest.split_once('`')
-    {
-        let known: Vec<&str> = expected
-            .split('`')
-            .enumerate()
-            .filter(|(i, _)| i % 2 == 1)
-            .map(|(_, s)| s)
-            .collect();
-        if let Some(s) = suggest(field, known.iter().copied()) {
-            f = f.help(format!("did you mean `{s}`?"));
-        }
-    }
-    f
 }
 
 #[cfg(test)]
