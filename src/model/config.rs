@@ -9,7 +9,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::model::diagnostics::{Finding, suggest};
+use crate::model::diagnostics::Finding;
 use crate::model::every::Every;
 use crate::model::read::{Kind, ReadError};
 use crate::model::version::Versioning;
@@ -17,7 +17,7 @@ use crate::model::yaml::Pos;
 
 mod tables;
 
-use tables::{RawConfig, line_of, template_placeholders, toml_date, toml_finding, valid_repo_id};
+use tables::{RawConfig, channel, line_of, model, toml_finding};
 
 pub const FILE: &str = "cadence.toml";
 
@@ -318,224 +318,11 @@ pub fn parse(text: &str) -> Result<Config, Vec<Finding>> {
 
     let mut channels = BTreeMap::new();
     for (name, rc) in raw.channels {
-        let here = line_of(
-            text,
-            &[&format!("[channels.{name}]"), &format!("channels.{name}")],
-        );
-        if !valid_name(&name) {
-            err(
-                here,
-                format!(
-                    "channel name `{name}` must be lowercase letters, digits and `-`, starting with a letter or digit"
-                ),
-            );
-        }
-        for piece in template_placeholders(&rc.tag) {
-            if !TAG_PLACEHOLDERS.contains(&piece.as_str()) {
-                let hint = suggest(&piece, TAG_PLACEHOLDERS.iter().copied())
-                    .map(|s| format!(" (did you mean `{{{s}}}`?)"))
-                    .unwrap_or_default();
-                err(
-                    line_of(text, &[&rc.tag]).or(here),
-                    format!(
-                        "tag template of channel `{name}` uses unknown placeholder `{{{piece}}}`{hint}; known: {{version}}, {{compact}}, {{major}}, {{minor}}, {{patch}}"
-                    ),
-                );
-            }
-        }
-        if rc.tag.matches('{').count() != rc.tag.matches('}').count() {
-            err(
-                here,
-                format!(
-                    "tag template `{}` of channel `{name}` has an unbalanced brace",
-                    rc.tag
-                ),
-            );
-        }
-        if rc.versioning == Versioning::Date
-            && ["{major}", "{minor}", "{patch}"]
-                .iter()
-                .any(|p| rc.tag.contains(p))
-        {
-            err(
-                here,
-                format!(
-                    "channel `{name}` has date versions; its tag cannot use {{major}}, {{minor}} or {{patch}}"
-                ),
-            );
-        }
-        let retention = match rc.retention {
-            None => None,
-            Some(n) if n >= 1 => Some(n as usize),
-            Some(n) => {
-                err(
-                    here,
-                    format!("retention of channel `{name}` must be at least 1, not {n}"),
-                );
-                None
-            }
-        };
-        let schedule = match rc.schedule {
-            None => None,
-            Some(rs) => {
-                let spos = line_of(text, &[&format!("[channels.{name}.schedule]")]).or(here);
-                if rc.versioning != Versioning::Semver {
-                    err(
-                        spos,
-                        format!(
-                            "channel `{name}` has a schedule but `versioning = \"date\"`; schedules are only for semver channels"
-                        ),
-                    );
-                }
-                let every = Every::parse(&rs.every)
-                    .map_err(|e| err(spos, format!("schedule of `{name}`: {e}")))
-                    .ok();
-                let start = toml_date(&rs.start);
-                if start.is_none() {
-                    err(
-                        spos,
-                        format!("schedule of `{name}`: start must be a date such as 2024-09-02"),
-                    );
-                }
-                if rs.window_days < 0 || rs.skip_notice_days < 0 {
-                    err(
-                        spos,
-                        format!(
-                            "schedule of `{name}`: window_days and skip_notice_days cannot be negative"
-                        ),
-                    );
-                }
-                if rs.window_days > MAX_SCHEDULE_DAYS || rs.skip_notice_days > MAX_SCHEDULE_DAYS {
-                    err(
-                        spos,
-                        format!(
-                            "schedule of `{name}`: window_days and skip_notice_days can be at most {MAX_SCHEDULE_DAYS} (ten years)"
-                        ),
-                    );
-                }
-                match (every, start) {
-                    (Some(every), Some(start)) => Some(ScheduleRule {
-                        every,
-                        start,
-                        window_days: rs.window_days.clamp(0, MAX_SCHEDULE_DAYS),
-                        skip_notice_days: rs.skip_notice_days.clamp(0, MAX_SCHEDULE_DAYS),
-                    }),
-                    _ => None,
-                }
-            }
-        };
-        if rc.candidates.is_some() && rc.versioning != Versioning::Semver {
-            err(
-                here,
-                format!(
-                    "channel `{name}` has date versions; release candidates are only for semver channels"
-                ),
-            );
-        }
-        for (metric, gate) in &rc.gates {
-            if gate.min.is_none() && gate.max.is_none() {
-                err(
-                    line_of(text, &[&format!("{metric} =")]).or(here),
-                    format!("gate `{metric}` of channel `{name}` needs `min` or `max`"),
-                );
-            }
-            if let (Some(lo), Some(hi)) = (gate.min, gate.max)
-                && lo > hi
-            {
-                err(
-                    line_of(text, &[&format!("{metric} =")]).or(here),
-                    format!("gate `{metric}` of channel `{name}` has min {lo} above max {hi}"),
-                );
-            }
-        }
-        channels.insert(
-            name.clone(),
-            Channel {
-                title: rc.title.unwrap_or_else(|| name.clone()),
-                name,
-                description: rc.description,
-                versioning: rc.versioning,
-                tag: rc.tag,
-                retention,
-                schedule,
-                candidates: rc.candidates,
-                gates: rc.gates,
-            },
-        );
+        channels.insert(name.clone(), channel(text, name, rc, &mut err));
     }
-
     let mut models = BTreeMap::new();
     for (id, rm) in raw.models {
-        let here = line_of(text, &[&format!("[models.{id}]"), &format!("models.{id}")]);
-        if !valid_name(&id) {
-            err(
-                here,
-                format!(
-                    "model id `{id}` must be lowercase letters, digits and `-`, starting with a letter or digit"
-                ),
-            );
-        }
-        if channels.contains_key(&id) {
-            err(
-                here,
-                format!(
-                    "model id `{id}` is also a channel name; both are top-level paths of the site"
-                ),
-            );
-        }
-        if rm.repos.is_empty() {
-            err(
-                here,
-                format!(
-                    "model `{id}` publishes on no channel: add `[models.{id}.repos]` with a repo per channel"
-                ),
-            );
-        }
-        for (channel, repo) in &rm.repos {
-            let rpos = line_of(text, &[&format!("[models.{id}.repos]")]).or(here);
-            if !channels.contains_key(channel) {
-                let hint = suggest(channel, channels.keys().map(String::as_str))
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                err(
-                    rpos,
-                    format!(
-                        "model `{id}` publishes on channel `{channel}`, which is not configured{hint}"
-                    ),
-                );
-            }
-            if !valid_repo_id(repo) {
-                err(
-                    rpos,
-                    format!("`{repo}` is not a Hugging Face repo id (owner/name)"),
-                );
-            }
-        }
-        let since = match &rm.since {
-            None => None,
-            Some(d) => {
-                let date = toml_date(d);
-                if date.is_none() {
-                    err(
-                        here,
-                        format!("since of model `{id}` must be a date such as 2024-09-01"),
-                    );
-                }
-                date
-            }
-        };
-        models.insert(
-            id.clone(),
-            Model {
-                title: rm.title.unwrap_or_else(|| id.clone()),
-                id,
-                description: rm.description,
-                base_model: rm.base_model,
-                license: rm.license,
-                since,
-                repos: rm.repos,
-            },
-        );
+        models.insert(id.clone(), model(text, id, rm, &channels, &mut err));
     }
     for name in channels.keys().chain(models.keys()) {
         if RESERVED.contains(&name.as_str()) {
