@@ -18,9 +18,6 @@ use crate::model::manifest::{Artifact, Release, Skip, Status};
 use crate::model::schedule::{Slot, Timeline, timelines};
 use crate::model::version::{Version, Versioning};
 
-/// Where artifacts are downloaded from.
-pub const HF_ENDPOINT: &str = "https://huggingface.co";
-
 /// How many slots dated today or later a timeline holds (SPEC 7: "the next four").
 pub const UPCOMING_SLOTS: usize = 4;
 

@@ -55,7 +55,7 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 36.0;
 
-use super::theme::escape;
+use super::escape::escape;
 
 mod scale;
 use scale::Scale;

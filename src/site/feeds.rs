@@ -17,7 +17,7 @@ use super::OutputFile;
 use super::catalog::{Catalog, Entry, Feed};
 use crate::model::manifest::Status;
 
-use super::theme::escape;
+use super::escape::escape;
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 

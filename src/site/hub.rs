@@ -7,7 +7,8 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::catalog::HF_ENDPOINT;
+/// Where artifacts are downloaded from.
+pub const HF_ENDPOINT: &str = "https://huggingface.co";
 
 /// Every byte but the unreserved characters of RFC 3986.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC

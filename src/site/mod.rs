@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod chart;
 pub mod context;
+pub mod escape;
 pub mod feeds;
 pub mod hub;
 pub mod markdown;

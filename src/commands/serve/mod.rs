@@ -23,7 +23,8 @@ use crate::commands::stages::Stages;
 use crate::model::diagnostics::{self, Finding, Severity};
 use crate::model::load::{self, LoadError, Site};
 use crate::site::catalog::Catalog;
-use crate::site::theme::{Theme, ThemeError, escape};
+use crate::site::escape::escape;
+use crate::site::theme::{Theme, ThemeError};
 use crate::site::{OutputFile, api, build, calendar, feeds, pages};
 use watch::Change;
 

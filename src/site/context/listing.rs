@@ -355,10 +355,10 @@ impl Pages<'_, '_> {
                 if total > points.len() {
                     cut.push(format!(
                         "<p class=\"muted\">{}: the newest {} of {total} are charted; the <a href=\"{}\">{} page</a> lists them all.</p>\n",
-                        crate::site::theme::escape(&name),
+                        crate::site::escape::escape(&name),
                         points.len(),
-                        crate::site::theme::escape(&self.href(&format!("{}/{}/", st.model, st.channel))),
-                        crate::site::theme::escape(&ch.title),
+                        crate::site::escape::escape(&self.href(&format!("{}/{}/", st.model, st.channel))),
+                        crate::site::escape::escape(&ch.title),
                     ));
                 }
                 if !points.is_empty() {
@@ -385,7 +385,7 @@ impl Pages<'_, '_> {
                 "<section class=\"metric\" aria-labelledby=\"chart-{}-heading\">\n<h3 id=\"chart-{}-heading\">{}</h3>\n",
                 n + 1,
                 n + 1,
-                crate::site::theme::escape(title)
+                crate::site::escape::escape(title)
             ));
             html.push_str(&chart::render(
                 &format!("chart-{}", n + 1),

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tera::ast::{Expr, ExprVal, FunctionCall, Node};
 
-use super::locate::locate;
+use super::locate::{Use, locate};
 use crate::model::diagnostics::Finding;
 use crate::model::yaml::Pos;
 
@@ -31,19 +31,6 @@ pub struct Source {
     pub name: String,
     pub file: String,
     pub text: String,
-}
-
-/// A name a template uses that must resolve.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Use {
-    Filter(String),
-    Test(String),
-    Function(String),
-    Macro(String, String),
-    /// `include "a"` or `include ["a", "b"]`: the first that exists.
-    Include(Vec<String>),
-    Import(String),
-    Extends(String),
 }
 
 /// Every `template` finding of these sources, and the templates that
