@@ -12,21 +12,20 @@
 //! status says whether the file was written: 0, or 2 with a message.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, anyhow, bail};
 
-use super::{Context, SUCCESS, USAGE};
 use crate::commands::cli::NewCommand;
+use crate::commands::context::Context;
+use crate::commands::terminal;
 use crate::commands::workflow::scaffold::{self, Scaffold};
 use crate::commands::workflow::suggest;
 use crate::model::diagnostics::{self, Format};
 use crate::site::catalog::Catalog;
 
-pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
-    let site = match ctx.load(Format::Human) {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+pub fn run(ctx: &Context, command: &NewCommand) -> Result<ExitCode> {
+    let site = ctx.load(Format::Human)?;
     let findings = crate::model::rules::check(&site, ctx.today);
     let catalog = Catalog::new(&site, ctx.today);
 
@@ -37,14 +36,10 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
             version,
             date,
         } => {
-            let (m, c) = match suggest::model_channel(&catalog, model, channel) {
-                Ok(mc) => mc,
-                Err(e) => return Ok(refuse(&e)),
-            };
-            let plan = match suggest::plan_release(&catalog, model, c, version.as_deref(), *date) {
-                Ok(p) => p,
-                Err(e) => return Ok(refuse(&e)),
-            };
+            let (m, c) =
+                suggest::model_channel(&catalog, model, channel).map_err(|e| anyhow!(e))?;
+            let plan = suggest::plan_release(&catalog, model, c, version.as_deref(), *date)
+                .map_err(|e| anyhow!(e))?;
             let rel = format!("releases/{model}/{channel}/{}.yaml", plan.version);
             let scaffold = scaffold::release(&catalog, m, c, &plan);
             let mut next = vec![format!(
@@ -67,10 +62,8 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
             slot,
             channel,
         } => {
-            let plan = match suggest::plan_skip(&catalog, model, channel.as_deref(), *slot) {
-                Ok(p) => p,
-                Err(e) => return Ok(refuse(&e)),
-            };
+            let plan = suggest::plan_skip(&catalog, model, channel.as_deref(), *slot)
+                .map_err(|e| anyhow!(e))?;
             let m = &site.config.models[model];
             let c = &site.config.channels[&plan.channel];
             let rel = format!(
@@ -88,24 +81,25 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
 
     let path = ctx.root.join(&rel);
     if path.exists() {
-        return Ok(refuse(&format!(
+        bail!(
             "{} already exists; `cadence new` never overwrites a manifest: edit it, or pick another version or slot",
             shown(&ctx.root, &rel).display()
-        )));
+        );
     }
     write_new(&path, &scaffold)?;
 
-    println!("{}", shown(&ctx.root, &rel).display());
+    terminal::out_line(&shown(&ctx.root, &rel).display().to_string());
     if !ctx.quiet {
         let (errors, _) = diagnostics::counts(&findings);
         if errors > 0 {
-            eprintln!(
+            terminal::line(&format!(
                 "note: the site had {errors} error{} before this file; `cadence check` lists them",
                 if errors == 1 { "" } else { "s" }
-            );
+            ));
         }
+        // Hints quote the manifests' values: the terminal module escapes them.
         for h in &hints {
-            eprintln!("{}", prefixed(h));
+            terminal::line(&prefixed(h));
         }
         if !scaffold.blanks.is_empty() {
             let list: Vec<String> = scaffold
@@ -113,13 +107,13 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
                 .iter()
                 .map(|(field, line)| format!("{field} (line {line})"))
                 .collect();
-            eprintln!("fill in: {}", list.join(", "));
+            terminal::line(&format!("fill in: {}", list.join(", ")));
         }
         for n in next_steps {
-            eprintln!("{n}");
+            terminal::line(&n);
         }
     }
-    Ok(SUCCESS)
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Hints that are warnings already say so; others are notes.
@@ -129,11 +123,6 @@ fn prefixed(hint: &str) -> String {
     } else {
         format!("hint: {hint}")
     }
-}
-
-fn refuse(message: &str) -> u8 {
-    eprintln!("error: {message}");
-    USAGE
 }
 
 /// The path as the user can open it from the current folder.

@@ -7,26 +7,26 @@
 //! errors, and the exit status is 1 (SPEC 5: the site has errors).
 
 use std::fmt::Write as _;
+use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
-use super::{Context, FAILURE, SUCCESS, USAGE};
 use crate::commands::cli::{ScheduleArgs, ScheduleFormat};
+use crate::commands::context::Context;
+use crate::commands::status::Status;
+use crate::commands::terminal;
 use crate::model::diagnostics::{self, Finding, Format};
 use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
 use crate::site::catalog::Catalog;
 
-pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
-    let site = match ctx.load(Format::Human) {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<ExitCode> {
+    let site = ctx.load(Format::Human)?;
     if let Some(m) = &args.model
         && !site.config.models.contains_key(m)
     {
-        eprintln!(
-            "error: `{m}` is not a model in cadence.toml; models: {}",
+        bail!(
+            "`{m}` is not a model in cadence.toml; models: {}",
             site.config
                 .models
                 .keys()
@@ -34,7 +34,6 @@ pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return Ok(USAGE);
     }
     let findings = crate::model::rules::check(&site, ctx.today);
     let mut catalog = Catalog::new(&site, ctx.today);
@@ -52,26 +51,24 @@ pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
     match args.format {
         ScheduleFormat::Json => {
             let json = catalog.schedule_json(args.model.as_deref());
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).expect("serialisable")
-            );
+            terminal::out_line(&serde_json::to_string_pretty(&json).expect("serialisable"));
         }
         ScheduleFormat::Human => {
-            print!(
-                "{}",
-                human(&catalog, args.model.as_deref(), ctx.color_for(false))
-            );
+            terminal::out(&human(
+                &catalog,
+                args.model.as_deref(),
+                ctx.color_for(false),
+            ));
         }
     }
-    Ok(note_errors(&findings))
+    Ok(note_errors(&findings).into())
 }
 
 /// A note on stderr when the site has errors; the exit status.
-fn note_errors(findings: &[Finding]) -> u8 {
+fn note_errors(findings: &[Finding]) -> Status {
     let (errors, _) = diagnostics::counts(findings);
     if errors == 0 {
-        return SUCCESS;
+        return Status::Success;
     }
     let mut codes: Vec<&str> = findings
         .iter()
@@ -80,12 +77,12 @@ fn note_errors(findings: &[Finding]) -> u8 {
         .collect();
     codes.sort_unstable();
     codes.dedup();
-    eprintln!(
+    terminal::line(&format!(
         "note: the site has {errors} error{} ({}); `cadence check` lists them",
         if errors == 1 { "" } else { "s" },
         codes.join(", ")
-    );
-    FAILURE
+    ));
+    Status::Failure
 }
 
 fn paint(color: bool, state: SlotState, text: &str) -> String {

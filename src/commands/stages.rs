@@ -1,4 +1,5 @@
-//! How long each stage of a command took, printed with `--verbose`.
+//! How long each stage of a command took, printed with `--verbose`
+//! (commands layer).
 
 use std::time::{Duration, Instant};
 
@@ -34,7 +35,7 @@ impl Stages {
                 .iter()
                 .map(|(s, d)| format!("{s} {:.1} ms", d.as_secs_f64() * 1000.0))
                 .collect();
-            eprintln!("{} stages: {}", self.what, parts.join(", "));
+            crate::commands::terminal::line(&format!("{} stages: {}", self.what, parts.join(", ")));
         }
     }
 }

@@ -389,23 +389,21 @@ pub(super) fn long_functions(path: &str, toks: &[Token]) -> Vec<String> {
 
 /// Writing to the terminal outside [`PRINTER`].
 pub(super) fn printing(path: &str, toks: &[Token]) -> Vec<String> {
-    toks.windows(2)
-        .filter_map(|w| {
-            match (&w[0].tok, &w[1].tok) {
-                (Tok::Ident(m), Tok::Other('!')) if PRINTING.contains(&m.as_str()) => {
-                    Some(format!("{m}!"))
-                }
-                (Tok::Ident(f), Tok::Other('(')) if STREAMS.contains(&f.as_str()) => {
-                    Some(format!("{f}()"))
-                }
-                _ => None,
+    let mut out = Vec::new();
+    for (i, w) in toks.windows(2).enumerate() {
+        // `Command::stdout(...)` is a method, not the process's stream.
+        let method = i > 0 && toks[i - 1].tok == Tok::Other('.');
+        let what = match (&w[0].tok, &w[1].tok) {
+            (Tok::Ident(m), Tok::Other('!')) if PRINTING.contains(&m.as_str()) => format!("{m}!"),
+            (Tok::Ident(f), Tok::Other('(')) if STREAMS.contains(&f.as_str()) && !method => {
+                format!("{f}()")
             }
-            .map(|what| {
-                format!(
-                    "src/{path}:{}: {what} outside {PRINTER}: print through {PRINTER}",
-                    w[0].line
-                )
-            })
-        })
-        .collect()
+            _ => continue,
+        };
+        out.push(format!(
+            "src/{path}:{}: {what} outside {PRINTER}: print through {PRINTER}",
+            w[0].line
+        ));
+    }
+    out
 }

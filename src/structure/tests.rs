@@ -151,7 +151,7 @@ fn long_files_and_functions_are_found() {
 fn printing_outside_the_terminal_module_is_found() {
     let p = tree(&[(
         "site/a.rs",
-        "fn f() {\n    eprintln!(\"x\");\n    let _ = std::io::stdout();\n}\n",
+        "fn f() {\n    eprintln!(\"x\");\n    let _ = std::io::stdout();\n    Command::new(\"x\").stdout(Stdio::null());\n}\n",
     )]);
     assert_eq!(
         p,

@@ -12,14 +12,16 @@ pub mod scope;
 pub mod watch;
 
 use std::collections::{HashMap, HashSet};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 
-use crate::commands::Context;
+use crate::commands::context::Context;
 use crate::commands::stages::Stages;
+use crate::commands::terminal;
 use crate::model::diagnostics::{self, Finding, Severity};
 use crate::model::load::{self, LoadError, Site};
 use crate::site::catalog::Catalog;
@@ -225,7 +227,7 @@ impl Session {
         if let Some(theme) = &self.theme {
             match pages::render_sitemap(&catalog, theme, self.drafts) {
                 Ok(f) => files.push(f),
-                Err(e) => eprintln!("error: {e:#}"),
+                Err(e) => terminal::error(&format!("{e:#}")),
             }
         }
         patch(&mut self.files, files, &[])
@@ -351,21 +353,15 @@ fn open_browser(url: &str) {
 
 fn report(ctx: &Context, outcome: &Outcome) {
     if let Some(f) = &outcome.failure {
-        eprintln!("error: {f}");
+        terminal::error(f);
     }
     if !outcome.findings.is_empty() {
         ctx.report(&outcome.findings, diagnostics::Format::Human, true);
     }
 }
 
-pub fn run(ctx: &Context, args: &crate::commands::cli::ServeArgs) -> Result<u8> {
-    let listener = match http::bind(&args.bind, args.port) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return Ok(crate::commands::USAGE);
-        }
-    };
+pub fn run(ctx: &Context, args: &crate::commands::cli::ServeArgs) -> Result<ExitCode> {
+    let listener = http::bind(&args.bind, args.port)?;
     let port = listener
         .local_addr()
         .context("reading the bound address")?
@@ -394,12 +390,12 @@ pub fn run(ctx: &Context, args: &crate::commands::cli::ServeArgs) -> Result<u8> 
         std::thread::spawn(move || http::serve(listener, shared, stop))
     };
     if !ctx.quiet {
-        println!(
+        terminal::out_line(&format!(
             "serving {} at {base_url} ({} files, built in {} ms); Ctrl-C to stop",
             ctx.root.display(),
             session.files().len(),
             first.elapsed.as_millis()
-        );
+        ));
     }
     if args.open {
         open_browser(&base_url);
@@ -426,11 +422,11 @@ pub fn run(ctx: &Context, args: &crate::commands::cli::ServeArgs) -> Result<u8> 
         if ctx.verbose
             && let Some(since) = change.since
         {
-            eprintln!(
+            terminal::line(&format!(
                 "served {:.1} ms after the first event (publish {:.1} ms)",
                 since.elapsed().as_secs_f64() * 1000.0,
                 settled.elapsed().as_secs_f64() * 1000.0
-            );
+            ));
         }
         if outcome.deferred && session.finish() > 0 {
             let mut state = shared.state.write().expect("no panics hold this lock");
@@ -438,22 +434,22 @@ pub fn run(ctx: &Context, args: &crate::commands::cli::ServeArgs) -> Result<u8> 
         }
         if !ctx.quiet {
             if outcome.failed() {
-                println!(
+                terminal::out_line(&format!(
                     "rebuild failed in {} ms; serving the last good build",
                     outcome.elapsed.as_millis()
-                );
+                ));
             } else {
-                println!(
+                terminal::out_line(&format!(
                     "rebuilt in {} ms: {} files changed",
                     outcome.elapsed.as_millis(),
                     outcome.changed
-                );
+                ));
             }
         }
     }
     let _ = server.join();
     if !ctx.quiet {
-        println!("stopped");
+        terminal::out_line("stopped");
     }
-    Ok(crate::commands::SUCCESS)
+    Ok(ExitCode::SUCCESS)
 }

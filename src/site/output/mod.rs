@@ -70,6 +70,8 @@ impl std::fmt::Display for WriteError {
     }
 }
 
+impl std::error::Error for WriteError {}
+
 impl From<anyhow::Error> for WriteError {
     fn from(e: anyhow::Error) -> Self {
         WriteError::Io(e)
