@@ -18,6 +18,8 @@ use std::fmt;
 
 use url::{Origin, Url};
 
+use crate::model::diagnostics::for_terminal;
+
 /// A checked endpoint: http(s), a host, no credentials, no query.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -146,7 +148,7 @@ pub fn redact(text: &str) -> String {
         }
         _ => text.to_string(),
     };
-    format!("`{}`", shown_text.escape_debug())
+    format!("`{}`", for_terminal(&shown_text))
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ use std::time::Duration;
 use reqwest::Method;
 use url::Url;
 
+use crate::model::diagnostics::for_terminal;
+
 /// The largest answer read (SPEC 9): 32 MiB.
 pub const MAX_ANSWER: u64 = 32 * 1024 * 1024;
 
@@ -162,22 +164,15 @@ pub(crate) fn body_message(body: &str) -> Option<String> {
 }
 
 /// Server text for one line of a terminal: whitespace runs made one space,
-/// other control characters escaped, at most 300 characters.
+/// at most 300 characters, other control characters escaped (by
+/// [`for_terminal`], the one escaping function).
 pub(crate) fn shorten(text: &str) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = String::new();
-    for (i, c) in one_line.chars().enumerate() {
-        if i == 300 {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+    let mut cut: String = one_line.chars().take(300).collect();
+    if one_line.chars().nth(300).is_some() {
+        cut.push('…');
     }
-    out
+    for_terminal(&cut).into_owned()
 }
 
 /// A reqwest error with its causes, without the URL (the caller names what
