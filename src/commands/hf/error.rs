@@ -145,42 +145,14 @@ impl fmt::Display for HubError {
         match self {
             Unauthorized {
                 repo,
-                token_sent: true,
+                token_sent,
                 message,
-            } => write!(
-                f,
-                "the Hub rejected the token for {repo} ({}): it is invalid, expired or not allowed to use the API; \
-                 create a token with write access at https://huggingface.co/settings/tokens and set HF_TOKEN",
-                detail(401, message)
-            ),
-            Unauthorized {
-                repo,
-                token_sent: false,
-                message,
-            } => write!(
-                f,
-                "{repo} needs a token ({}): set HF_TOKEN to a token that can read and write the repo",
-                detail(401, message)
-            ),
+            } => unauthorized(f, repo, *token_sent, message),
             Forbidden {
                 repo,
-                write: true,
+                write,
                 message,
-            } => write!(
-                f,
-                "the token cannot write to {repo} ({}): give it write access to the repo \
-                 (a fine-grained token needs write access to {repo} or its organisation)",
-                detail(403, message)
-            ),
-            Forbidden {
-                repo,
-                write: false,
-                message,
-            } => write!(
-                f,
-                "the token cannot read {repo} ({}): give it read access to the repo",
-                detail(403, message)
-            ),
+            } => forbidden(f, repo, *write, message),
             RepoNotFound { repo, endpoint } => write!(
                 f,
                 "{repo} is not a model repo on {endpoint} (RepoNotFound), or the token cannot see it: \
@@ -196,48 +168,16 @@ impl fmt::Display for HubError {
             RateLimited {
                 repo,
                 attempts,
-                retry_after: Some(wait),
+                retry_after,
                 budget,
-            } => write!(
-                f,
-                "the Hub asks to wait {} s before the next request to {repo} (429, after {attempts} attempt{}), \
-                 longer than cadence waits for one request ({} in all): run again later",
-                wait.as_secs(),
-                plural(*attempts),
-                seconds(*budget)
-            ),
-            RateLimited {
-                repo,
-                attempts,
-                retry_after: None,
-                ..
-            } => write!(
-                f,
-                "the Hub kept answering 429 Too Many Requests for {repo} after {attempts} attempts: \
-                 wait a while and run again"
-            ),
+            } => rate_limited(f, repo, *attempts, *retry_after, *budget),
             Server {
                 repo,
                 status,
                 message,
                 attempts,
                 retry_after,
-            } => {
-                write!(
-                    f,
-                    "the Hub answered {} for {repo} after {attempts} attempt{}",
-                    detail(*status, message),
-                    plural(*attempts)
-                )?;
-                if let Some(wait) = retry_after {
-                    write!(
-                        f,
-                        " and asks to wait {} s, longer than cadence waits for one request",
-                        wait.as_secs()
-                    )?;
-                }
-                write!(f, ": it may be having trouble; run again later")
-            }
+            } => server(f, repo, *status, message, *attempts, *retry_after),
             Timeout {
                 repo: _,
                 doing,
@@ -310,6 +250,102 @@ impl fmt::Display for HubError {
             Setup { message } => write!(f, "cannot set up the HTTP client: {message}"),
         }
     }
+}
+
+/// A 401: the token was rejected, or one is needed.
+fn unauthorized(
+    f: &mut fmt::Formatter<'_>,
+    repo: &str,
+    token_sent: bool,
+    message: &Option<String>,
+) -> fmt::Result {
+    if token_sent {
+        write!(
+            f,
+            "the Hub rejected the token for {repo} ({}): it is invalid, expired or not allowed to use the API; \
+             create a token with write access at https://huggingface.co/settings/tokens and set HF_TOKEN",
+            detail(401, message)
+        )
+    } else {
+        write!(
+            f,
+            "{repo} needs a token ({}): set HF_TOKEN to a token that can read and write the repo",
+            detail(401, message)
+        )
+    }
+}
+
+/// A 403: the token may not write (or read) the repo.
+fn forbidden(
+    f: &mut fmt::Formatter<'_>,
+    repo: &str,
+    write: bool,
+    message: &Option<String>,
+) -> fmt::Result {
+    if write {
+        write!(
+            f,
+            "the token cannot write to {repo} ({}): give it write access to the repo \
+             (a fine-grained token needs write access to {repo} or its organisation)",
+            detail(403, message)
+        )
+    } else {
+        write!(
+            f,
+            "the token cannot read {repo} ({}): give it read access to the repo",
+            detail(403, message)
+        )
+    }
+}
+
+/// 429s until the retries ran out, or a wait asked for beyond them.
+fn rate_limited(
+    f: &mut fmt::Formatter<'_>,
+    repo: &str,
+    attempts: u32,
+    retry_after: Option<Duration>,
+    budget: Duration,
+) -> fmt::Result {
+    match retry_after {
+        Some(wait) => write!(
+            f,
+            "the Hub asks to wait {} s before the next request to {repo} (429, after {attempts} attempt{}), \
+             longer than cadence waits for one request ({} in all): run again later",
+            wait.as_secs(),
+            plural(attempts),
+            seconds(budget)
+        ),
+        None => write!(
+            f,
+            "the Hub kept answering 429 Too Many Requests for {repo} after {attempts} attempts: \
+             wait a while and run again"
+        ),
+    }
+}
+
+/// 5xx answers until the retries ran out.
+fn server(
+    f: &mut fmt::Formatter<'_>,
+    repo: &str,
+    status: u16,
+    message: &Option<String>,
+    attempts: u32,
+    retry_after: Option<Duration>,
+) -> fmt::Result {
+    write!(
+        f,
+        "the Hub answered {} for {repo} after {attempts} attempt{}",
+        detail(status, message),
+        plural(attempts)
+    )?;
+    if let Some(wait) = retry_after {
+        write!(
+            f,
+            " and asks to wait {} s, longer than cadence waits for one request",
+            wait.as_secs()
+        )?;
+    }
+    write!(f, ": it may be having trouble; run again later")
 }
 
 impl std::error::Error for HubError {}
