@@ -29,6 +29,7 @@ use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 
 use super::plain::{self, Links, WIDTH};
+use crate::model::config::ScheduleRule;
 use crate::site::catalog::{Catalog, Entry};
 use crate::site::theme::Theme;
 
@@ -177,32 +178,8 @@ pub fn context(catalog: &Catalog, target: Target) -> Value {
         })
         .collect();
 
-    // The next slot after this one: after the slot the release fulfils or
-    // the skip skips, else after the release's date.
-    let timeline = catalog.timeline(model_id, channel_name);
-    let anchor = match target {
-        Target::Release(i) => timeline
-            .and_then(|t| t.slots.iter().find(|s| s.release == Some(i)))
-            .map_or(catalog.release(i).date, |s| s.date),
-        Target::Skip(k) => catalog.skip(k).slot,
-    };
     let rule = channel.schedule.as_ref();
-    let next_slot = timeline
-        .and_then(|t| {
-            t.slots
-                .iter()
-                .find(|s| s.date > anchor && !s.closed(catalog.today))
-        })
-        .map(|s| {
-            json!({
-                "date": s.date.to_string(),
-                "window_start": s.window_start.to_string(),
-                "window_end": s.window_end.to_string(),
-                "state": s.state.as_str(),
-                "version": s.release.map(|i| catalog.release(i).version.clone()),
-                "skip_by": rule.map(|r| (s.date - Duration::days(r.skip_notice_days)).to_string()),
-            })
-        });
+    let next_slot = next_slot(catalog, target, model_id, channel_name, rule);
 
     let latest = catalog
         .stream(model_id, channel_name)
@@ -266,6 +243,40 @@ pub fn context(catalog: &Catalog, target: Target) -> Value {
         }
     }
     ctx
+}
+
+/// The next slot after the target's: after the slot the release fulfils or
+/// the skip skips, else after the release's date.
+fn next_slot(
+    catalog: &Catalog,
+    target: Target,
+    model_id: &str,
+    channel_name: &str,
+    rule: Option<&ScheduleRule>,
+) -> Option<Value> {
+    let timeline = catalog.timeline(model_id, channel_name);
+    let anchor = match target {
+        Target::Release(i) => timeline
+            .and_then(|t| t.slots.iter().find(|s| s.release == Some(i)))
+            .map_or(catalog.release(i).date, |s| s.date),
+        Target::Skip(k) => catalog.skip(k).slot,
+    };
+    timeline
+        .and_then(|t| {
+            t.slots
+                .iter()
+                .find(|s| s.date > anchor && !s.closed(catalog.today))
+        })
+        .map(|s| {
+            json!({
+                "date": s.date.to_string(),
+                "window_start": s.window_start.to_string(),
+                "window_end": s.window_end.to_string(),
+                "state": s.state.as_str(),
+                "version": s.release.map(|i| catalog.release(i).version.clone()),
+                "skip_by": rule.map(|r| (s.date - Duration::days(r.skip_notice_days)).to_string()),
+            })
+        })
 }
 
 fn release_context(catalog: &Catalog, i: usize, links: &Links) -> Value {

@@ -165,30 +165,7 @@ pub fn release(
     let today = catalog.today;
     let mut d = Doc::new();
 
-    let what = match (&plan.parsed, channel.versioning) {
-        (v, _) if v.is_candidate() => format!("Release candidate {}", plan.version),
-        (_, Versioning::Date) => format!("Build {}", plan.version),
-        _ => format!("Release {}", plan.version),
-    };
-    d.comment(&format!(
-        "{what} of {} on the {} channel.",
-        model.title, channel.title
-    ));
-    let source = match (prev, plan.promotion) {
-        (Some(p), true) => format!(
-            ", promoted from {}: the build's fields are copied",
-            p.version
-        ),
-        (Some(p), false) => format!(", prefilled from {}", p.version),
-        (None, _) => String::new(),
-    };
-    d.comment(&format!(
-        "Written by `cadence new release` on {today}{source}."
-    ));
-    d.comment(
-        "A key followed by `# TODO` has no value yet: fill it in, or remove the line where the comment says the field is optional. `cadence check` reports every blank until then. All fields: `cadence schema`.",
-    );
-    d.raw("");
+    header(&mut d, model, channel, plan, prev, today);
 
     let version_note = if plan.parsed.is_candidate() {
         "equals the file name; -rc.N marks a candidate".to_string()
@@ -240,37 +217,7 @@ pub fn release(
         ),
     }
 
-    // Taxonomy: the build's, so copied on promotion, else a blank where the
-    // previous release had one.
-    for (key, note, value) in [
-        (
-            "taxonomy",
-            "the taxonomy branch it was built from",
-            prev.and_then(|p| p.taxonomy.clone()),
-        ),
-        (
-            "taxonomy_commit",
-            "the taxonomy commit (7 to 40 hex)",
-            prev.and_then(|p| p.taxonomy_commit.clone()),
-        ),
-    ] {
-        match (value, promoted.is_some()) {
-            (Some(v), true) => d.field(key, &scalar(&v), "the candidate's"),
-            (Some(v), false) => d.blank(
-                key,
-                key,
-                &format!("{note} (the previous release's: {v}); optional, remove if none"),
-            ),
-            (None, _) => d.raw(format!(
-                "# {key}: {}   # optional: {note}",
-                if key == "taxonomy" {
-                    "cmb-run-YYYY-MM-DD"
-                } else {
-                    "8529256a"
-                }
-            )),
-        }
-    }
+    taxonomy(&mut d, prev, promoted.is_some());
 
     artifacts(
         &mut d,
@@ -310,6 +257,76 @@ pub fn release(
     );
     notes(&mut d);
     d.finish()
+}
+
+/// The comments that open a release manifest: what it is, where its
+/// values came from, and how to fill it in.
+fn header(
+    d: &mut Doc,
+    model: &Model,
+    channel: &Channel,
+    plan: &ReleasePlan,
+    prev: Option<&Release>,
+    today: NaiveDate,
+) {
+    let what = match (&plan.parsed, channel.versioning) {
+        (v, _) if v.is_candidate() => format!("Release candidate {}", plan.version),
+        (_, Versioning::Date) => format!("Build {}", plan.version),
+        _ => format!("Release {}", plan.version),
+    };
+    d.comment(&format!(
+        "{what} of {} on the {} channel.",
+        model.title, channel.title
+    ));
+    let source = match (prev, plan.promotion) {
+        (Some(p), true) => format!(
+            ", promoted from {}: the build's fields are copied",
+            p.version
+        ),
+        (Some(p), false) => format!(", prefilled from {}", p.version),
+        (None, _) => String::new(),
+    };
+    d.comment(&format!(
+        "Written by `cadence new release` on {today}{source}."
+    ));
+    d.comment(
+        "A key followed by `# TODO` has no value yet: fill it in, or remove the line where the comment says the field is optional. `cadence check` reports every blank until then. All fields: `cadence schema`.",
+    );
+    d.raw("");
+}
+
+/// Taxonomy: the build's, so copied on promotion (`promoted`), else a
+/// blank where the previous release had one.
+fn taxonomy(d: &mut Doc, prev: Option<&Release>, promoted: bool) {
+    for (key, note, value) in [
+        (
+            "taxonomy",
+            "the taxonomy branch it was built from",
+            prev.and_then(|p| p.taxonomy.clone()),
+        ),
+        (
+            "taxonomy_commit",
+            "the taxonomy commit (7 to 40 hex)",
+            prev.and_then(|p| p.taxonomy_commit.clone()),
+        ),
+    ] {
+        match (value, promoted) {
+            (Some(v), true) => d.field(key, &scalar(&v), "the candidate's"),
+            (Some(v), false) => d.blank(
+                key,
+                key,
+                &format!("{note} (the previous release's: {v}); optional, remove if none"),
+            ),
+            (None, _) => d.raw(format!(
+                "# {key}: {}   # optional: {note}",
+                if key == "taxonomy" {
+                    "cmb-run-YYYY-MM-DD"
+                } else {
+                    "8529256a"
+                }
+            )),
+        }
+    }
 }
 
 fn artifacts(

@@ -8,7 +8,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::model::config::{Channel, Model};
+use crate::model::config::{Channel, Model, ScheduleRule};
 use crate::model::manifest::Status;
 use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
 use crate::model::version::{Version, Versioning};
@@ -127,61 +127,8 @@ pub fn plan_release(
     let today = catalog.today;
     let known = known_versions(catalog, model, channel);
     let mut hints = Vec::new();
-    let (parsed, date) = match (channel.versioning, version) {
-        (Versioning::Date, Some(text)) => {
-            let Some(v @ Version::Date { date: day, .. }) = Version::parse(text, Versioning::Date)
-            else {
-                return Err(format!(
-                    "`{text}` is not a version of the `{}` channel: it takes YYYY-MM-DD or YYYY-MM-DD.N (N >= 2)",
-                    channel.name
-                ));
-            };
-            if let Some(d) = date
-                && d != day
-            {
-                return Err(format!(
-                    "version {text} is a build of {day}, but --date is {d}; a stream build's version carries its date"
-                ));
-            }
-            (v, day)
-        }
-        (Versioning::Date, None) => {
-            let day = date.unwrap_or(today);
-            let last = known
-                .iter()
-                .filter_map(|v| match v {
-                    Version::Date { date, build } if *date == day => Some(*build),
-                    _ => None,
-                })
-                .max();
-            let build = last.map_or(1, |b| b + 1);
-            if let Some(b) = last {
-                hints.push(format!(
-                    "{} already has {} build{}; this is build {build}",
-                    day,
-                    b,
-                    if b == 1 { "" } else { "s" }
-                ));
-            }
-            (Version::Date { date: day, build }, day)
-        }
-        (Versioning::Semver, Some(text)) => {
-            let Some(v) = Version::parse(text, Versioning::Semver) else {
-                return Err(format!(
-                    "`{text}` is not a version of the `{}` channel: it takes semver MAJOR.MINOR.PATCH, with -rc.N for a candidate",
-                    channel.name
-                ));
-            };
-            (v, date.unwrap_or(today))
-        }
-        (Versioning::Semver, None) => {
-            let date = date.unwrap_or(today);
-            (
-                next_semver(catalog, model, channel, &known, date, &mut hints),
-                date,
-            )
-        }
-    };
+    let (parsed, date) =
+        version_and_date(catalog, model, channel, version, date, &known, &mut hints)?;
 
     let stream = catalog.stream(model, &channel.name);
     let shipped: Vec<usize> = stream
@@ -256,6 +203,75 @@ pub fn plan_release(
         from,
         promotion,
         hints,
+    })
+}
+
+/// The version of the new release and its date: `--version` checked against
+/// the channel and `--date`, else the next one (a hint says why).
+fn version_and_date(
+    catalog: &Catalog,
+    model: &str,
+    channel: &Channel,
+    version: Option<&str>,
+    date: Option<NaiveDate>,
+    known: &[Version],
+    hints: &mut Vec<String>,
+) -> Result<(Version, NaiveDate), Refusal> {
+    let today = catalog.today;
+    Ok(match (channel.versioning, version) {
+        (Versioning::Date, Some(text)) => {
+            let Some(v @ Version::Date { date: day, .. }) = Version::parse(text, Versioning::Date)
+            else {
+                return Err(format!(
+                    "`{text}` is not a version of the `{}` channel: it takes YYYY-MM-DD or YYYY-MM-DD.N (N >= 2)",
+                    channel.name
+                ));
+            };
+            if let Some(d) = date
+                && d != day
+            {
+                return Err(format!(
+                    "version {text} is a build of {day}, but --date is {d}; a stream build's version carries its date"
+                ));
+            }
+            (v, day)
+        }
+        (Versioning::Date, None) => {
+            let day = date.unwrap_or(today);
+            let last = known
+                .iter()
+                .filter_map(|v| match v {
+                    Version::Date { date, build } if *date == day => Some(*build),
+                    _ => None,
+                })
+                .max();
+            let build = last.map_or(1, |b| b + 1);
+            if let Some(b) = last {
+                hints.push(format!(
+                    "{} already has {} build{}; this is build {build}",
+                    day,
+                    b,
+                    if b == 1 { "" } else { "s" }
+                ));
+            }
+            (Version::Date { date: day, build }, day)
+        }
+        (Versioning::Semver, Some(text)) => {
+            let Some(v) = Version::parse(text, Versioning::Semver) else {
+                return Err(format!(
+                    "`{text}` is not a version of the `{}` channel: it takes semver MAJOR.MINOR.PATCH, with -rc.N for a candidate",
+                    channel.name
+                ));
+            };
+            (v, date.unwrap_or(today))
+        }
+        (Versioning::Semver, None) => {
+            let date = date.unwrap_or(today);
+            (
+                next_semver(catalog, model, channel, known, date, hints),
+                date,
+            )
+        }
     })
 }
 
@@ -387,44 +403,7 @@ pub fn plan_skip(
             list(config.models.keys())
         ));
     };
-    let scheduled: Vec<&String> = m
-        .repos
-        .keys()
-        .filter(|c| {
-            config
-                .channels
-                .get(*c)
-                .is_some_and(|c| c.schedule.is_some())
-        })
-        .collect();
-    let channel = match channel {
-        Some(c) => {
-            model_channel(catalog, model, c)?;
-            if !scheduled.iter().any(|s| *s == c) {
-                return Err(format!(
-                    "channel `{c}` has no schedule, so it has no slots to skip"
-                ));
-            }
-            c.to_string()
-        }
-        None => match scheduled.as_slice() {
-            [one] => one.to_string(),
-            [] => {
-                return Err(format!(
-                    "model `{model}` publishes on no channel with a schedule, so it has no slots to skip"
-                ));
-            }
-            many => {
-                return Err(format!(
-                    "model `{model}` publishes on more than one scheduled channel ({}); name one with --channel",
-                    many.iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-        },
-    };
+    let channel = skip_channel(catalog, model, m, channel)?;
     let rule = config.channels[&channel]
         .schedule
         .as_ref()
@@ -432,75 +411,8 @@ pub fn plan_skip(
     let mut hints = Vec::new();
 
     let chosen = match slot {
-        Some(date) => {
-            let applies = m.since.is_none_or(|s| date >= s);
-            if !rule.is_slot(date) || !applies {
-                let next = rule
-                    .slots_until(date + Duration::days(800))
-                    .find(|d| *d > date && m.since.is_none_or(|s| *d >= s));
-                let prev = rule
-                    .slots_until(date)
-                    .filter(|d| m.since.is_none_or(|s| *d >= s))
-                    .last();
-                let near: Vec<String> = prev
-                    .into_iter()
-                    .chain(next)
-                    .map(|d| d.to_string())
-                    .collect();
-                let why = if rule.is_slot(date) {
-                    format!("it is before {model}'s `since`")
-                } else {
-                    format!("the schedule is every {} from {}", rule.every, rule.start)
-                };
-                return Err(format!(
-                    "{date} is not a slot of the `{channel}` channel for {model} ({why}); the nearest slots are {}",
-                    near.join(" and ")
-                ));
-            }
-            let mut upcoming = 4;
-            loop {
-                let t = timeline_with(catalog, model, &channel, upcoming);
-                if let Some(s) = t.slots.iter().find(|s| s.date == date) {
-                    break s.clone();
-                }
-                if t.slots.last().is_none_or(|s| s.date > date) || upcoming > 1 << 20 {
-                    return Err(format!(
-                        "slot {date} is not in the timeline of `{channel}` for {model}"
-                    ));
-                }
-                upcoming *= 4;
-            }
-        }
-        None => {
-            let mut upcoming = 4;
-            loop {
-                let t = timeline_with(catalog, model, &channel, upcoming);
-                let next = t.next(today).cloned();
-                if let Some(s) = t
-                    .slots
-                    .iter()
-                    .find(|s| !s.closed(today) && s.state == SlotState::Open)
-                {
-                    if let Some(n) = next.filter(|n| n.date != s.date) {
-                        hints.push(format!(
-                            "the next slot, {}, is {}{}; skipping the one after it",
-                            n.date,
-                            n.state.as_str(),
-                            n.release
-                                .map(|i| format!(" ({})", catalog.release(i).version))
-                                .unwrap_or_default()
-                        ));
-                    }
-                    break s.clone();
-                }
-                upcoming *= 4;
-                if upcoming > 4096 {
-                    return Err(format!(
-                        "no open slot of `{channel}` for {model} in the next {upcoming} slots"
-                    ));
-                }
-            }
-        }
+        Some(date) => given_slot(catalog, model, m, &channel, rule, date)?,
+        None => next_open_slot(catalog, model, &channel, &mut hints)?,
     };
 
     match chosen.state {
@@ -550,4 +462,141 @@ pub fn plan_skip(
         announced: today,
         hints,
     })
+}
+
+/// The channel of a skip: `--channel`, checked, else the model's one
+/// scheduled channel.
+fn skip_channel(
+    catalog: &Catalog,
+    model: &str,
+    m: &Model,
+    channel: Option<&str>,
+) -> Result<String, Refusal> {
+    let config = catalog.config;
+    let scheduled: Vec<&String> = m
+        .repos
+        .keys()
+        .filter(|c| {
+            config
+                .channels
+                .get(*c)
+                .is_some_and(|c| c.schedule.is_some())
+        })
+        .collect();
+    Ok(match channel {
+        Some(c) => {
+            model_channel(catalog, model, c)?;
+            if !scheduled.iter().any(|s| *s == c) {
+                return Err(format!(
+                    "channel `{c}` has no schedule, so it has no slots to skip"
+                ));
+            }
+            c.to_string()
+        }
+        None => match scheduled.as_slice() {
+            [one] => one.to_string(),
+            [] => {
+                return Err(format!(
+                    "model `{model}` publishes on no channel with a schedule, so it has no slots to skip"
+                ));
+            }
+            many => {
+                return Err(format!(
+                    "model `{model}` publishes on more than one scheduled channel ({}); name one with --channel",
+                    many.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        },
+    })
+}
+
+/// The slot `--slot` names, refused when it is not one of the channel's
+/// slots for the model (with the nearest slots).
+fn given_slot(
+    catalog: &Catalog,
+    model: &str,
+    m: &Model,
+    channel: &str,
+    rule: &ScheduleRule,
+    date: NaiveDate,
+) -> Result<Slot, Refusal> {
+    let applies = m.since.is_none_or(|s| date >= s);
+    if !rule.is_slot(date) || !applies {
+        let next = rule
+            .slots_until(date + Duration::days(800))
+            .find(|d| *d > date && m.since.is_none_or(|s| *d >= s));
+        let prev = rule
+            .slots_until(date)
+            .filter(|d| m.since.is_none_or(|s| *d >= s))
+            .last();
+        let near: Vec<String> = prev
+            .into_iter()
+            .chain(next)
+            .map(|d| d.to_string())
+            .collect();
+        let why = if rule.is_slot(date) {
+            format!("it is before {model}'s `since`")
+        } else {
+            format!("the schedule is every {} from {}", rule.every, rule.start)
+        };
+        return Err(format!(
+            "{date} is not a slot of the `{channel}` channel for {model} ({why}); the nearest slots are {}",
+            near.join(" and ")
+        ));
+    }
+    let mut upcoming = 4;
+    loop {
+        let t = timeline_with(catalog, model, channel, upcoming);
+        if let Some(s) = t.slots.iter().find(|s| s.date == date) {
+            return Ok(s.clone());
+        }
+        if t.slots.last().is_none_or(|s| s.date > date) || upcoming > 1 << 20 {
+            return Err(format!(
+                "slot {date} is not in the timeline of `{channel}` for {model}"
+            ));
+        }
+        upcoming *= 4;
+    }
+}
+
+/// The first open slot whose window has not closed; a hint when the next
+/// slot is taken.
+fn next_open_slot(
+    catalog: &Catalog,
+    model: &str,
+    channel: &str,
+    hints: &mut Vec<String>,
+) -> Result<Slot, Refusal> {
+    let today = catalog.today;
+    let mut upcoming = 4;
+    loop {
+        let t = timeline_with(catalog, model, channel, upcoming);
+        let next = t.next(today).cloned();
+        if let Some(s) = t
+            .slots
+            .iter()
+            .find(|s| !s.closed(today) && s.state == SlotState::Open)
+        {
+            if let Some(n) = next.filter(|n| n.date != s.date) {
+                hints.push(format!(
+                    "the next slot, {}, is {}{}; skipping the one after it",
+                    n.date,
+                    n.state.as_str(),
+                    n.release
+                        .map(|i| format!(" ({})", catalog.release(i).version))
+                        .unwrap_or_default()
+                ));
+            }
+            return Ok(s.clone());
+        }
+        upcoming *= 4;
+        if upcoming > 4096 {
+            return Err(format!(
+                "no open slot of `{channel}` for {model} in the next {upcoming} slots"
+            ));
+        }
+    }
 }
