@@ -62,7 +62,7 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<ExitCode> {
             slot,
             channel,
         } => {
-            let plan = suggest::plan_skip(&catalog, model, channel.as_deref(), *slot)
+            let plan = suggest::skip::plan_skip(&catalog, model, channel.as_deref(), *slot)
                 .map_err(|e| anyhow!(e))?;
             let m = &site.config.models[model];
             let c = &site.config.channels[&plan.channel];

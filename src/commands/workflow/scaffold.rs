@@ -8,7 +8,8 @@
 
 use chrono::NaiveDate;
 
-use super::suggest::{ReleasePlan, SkipPlan};
+use super::suggest::ReleasePlan;
+use super::suggest::skip::SkipPlan;
 use crate::model::config::{Channel, Model};
 use crate::model::manifest::Release;
 use crate::model::version::{Version, Versioning};
