@@ -165,28 +165,7 @@ pub(super) fn read_release(
         r.schema(node.pos, "`summary` is empty".into());
     }
     let title = r.text(root, "title", "title");
-    let status = match root.get("status") {
-        None => Status::Released,
-        Some(node) => match node.as_str() {
-            Some("released") => Status::Released,
-            Some("planned") => Status::Planned,
-            Some("yanked") => Status::Yanked,
-            other => {
-                let found = other.unwrap_or(node.kind());
-                let mut f = Finding::error(
-                    "schema",
-                    r.file,
-                    format!("`status` must be `released`, `planned` or `yanked`, found `{found}`"),
-                )
-                .at(Some(node.pos));
-                if let Some(s) = suggest(found, ["released", "planned", "yanked"]) {
-                    f = f.help(format!("did you mean `{s}`?"));
-                }
-                r.findings.push(f);
-                Status::Released
-            }
-        },
-    };
+    let status = read_status(r, root);
     let yanked = match root.get("yanked") {
         None => {
             if status == Status::Yanked {
@@ -237,6 +216,58 @@ pub(super) fn read_release(
         }
     }
 
+    let evaluations = read_evaluations(r, root);
+
+    Some(Manifest::Release(Release {
+        file: r.file.to_string(),
+        model: model.to_string(),
+        channel: channel.to_string(),
+        parsed: None,
+        version: version?,
+        date: date?,
+        summary: summary?,
+        title,
+        status,
+        yanked,
+        revision,
+        taxonomy,
+        taxonomy_commit,
+        artifacts,
+        ollama,
+        evaluations,
+        notes,
+        pos: std::mem::take(r.pos),
+    }))
+}
+
+/// `status`: `released` when absent.
+fn read_status(r: &mut Reader, root: &Node) -> Status {
+    match root.get("status") {
+        None => Status::Released,
+        Some(node) => match node.as_str() {
+            Some("released") => Status::Released,
+            Some("planned") => Status::Planned,
+            Some("yanked") => Status::Yanked,
+            other => {
+                let found = other.unwrap_or(node.kind());
+                let mut f = Finding::error(
+                    "schema",
+                    r.file,
+                    format!("`status` must be `released`, `planned` or `yanked`, found `{found}`"),
+                )
+                .at(Some(node.pos));
+                if let Some(s) = suggest(found, ["released", "planned", "yanked"]) {
+                    f = f.help(format!("did you mean `{s}`?"));
+                }
+                r.findings.push(f);
+                Status::Released
+            }
+        },
+    }
+}
+
+/// `evaluations`: metric to a finite number within ±[`MAX_EVALUATION`].
+fn read_evaluations(r: &mut Reader, root: &Node) -> BTreeMap<String, f64> {
     let mut evaluations = BTreeMap::new();
     if let Some(node) = root.get("evaluations").filter(|n| !n.is_null()) {
         match node.as_map() {
@@ -282,27 +313,7 @@ pub(super) fn read_release(
             }
         }
     }
-
-    Some(Manifest::Release(Release {
-        file: r.file.to_string(),
-        model: model.to_string(),
-        channel: channel.to_string(),
-        parsed: None,
-        version: version?,
-        date: date?,
-        summary: summary?,
-        title,
-        status,
-        yanked,
-        revision,
-        taxonomy,
-        taxonomy_commit,
-        artifacts,
-        ollama,
-        evaluations,
-        notes,
-        pos: std::mem::take(r.pos),
-    }))
+    evaluations
 }
 
 fn read_artifact(r: &mut Reader, item: &Node, i: usize) -> Option<Artifact> {
