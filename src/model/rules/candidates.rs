@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::Groups;
+use crate::model::config::Channel;
 use crate::model::diagnostics::Finding;
 use crate::model::load::Site;
 use crate::model::manifest::Release;
@@ -31,51 +32,7 @@ pub fn check(site: &Site, groups: &Groups) -> Vec<Finding> {
             .iter()
             .filter(|r| r.is_final() && r.status.shipped())
         {
-            for (metric, gate) in &channel.gates {
-                let title = site.config.metric_title(metric);
-                let at = r
-                    .at(&format!("evaluations.{metric}"))
-                    .or(r.at("evaluations"));
-                match r.evaluations.get(metric) {
-                    None => out.push(
-                        Finding::error(
-                            "gate",
-                            &r.file,
-                            format!(
-                                "the final has no `{metric}` evaluation, which the channel gates on"
-                            ),
-                        )
-                        .at(r.at("evaluations").or(r.at("")))
-                        .help(format!("add `{metric}: <score>` under `evaluations`")),
-                    ),
-                    Some(&v) => {
-                        if let Some(min) = gate.min
-                            && v < min
-                        {
-                            out.push(
-                                Finding::error(
-                                    "gate",
-                                    &r.file,
-                                    format!("{title} is {v}, below the gate's minimum {min}"),
-                                )
-                                .at(at),
-                            );
-                        }
-                        if let Some(max) = gate.max
-                            && v > max
-                        {
-                            out.push(
-                                Finding::error(
-                                    "gate",
-                                    &r.file,
-                                    format!("{title} is {v}, above the gate's maximum {max}"),
-                                )
-                                .at(at),
-                            );
-                        }
-                    }
-                }
-            }
+            gates(site, channel, r, &mut out);
             let Some(rule) = &channel.candidates else {
                 continue;
             };
@@ -150,4 +107,51 @@ pub fn check(site: &Site, groups: &Groups) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// `gate`: a final misses a gated metric or is outside its bounds.
+fn gates(site: &Site, channel: &Channel, r: &Release, out: &mut Vec<Finding>) {
+    for (metric, gate) in &channel.gates {
+        let title = site.config.metric_title(metric);
+        let at = r
+            .at(&format!("evaluations.{metric}"))
+            .or(r.at("evaluations"));
+        match r.evaluations.get(metric) {
+            None => out.push(
+                Finding::error(
+                    "gate",
+                    &r.file,
+                    format!("the final has no `{metric}` evaluation, which the channel gates on"),
+                )
+                .at(r.at("evaluations").or(r.at("")))
+                .help(format!("add `{metric}: <score>` under `evaluations`")),
+            ),
+            Some(&v) => {
+                if let Some(min) = gate.min
+                    && v < min
+                {
+                    out.push(
+                        Finding::error(
+                            "gate",
+                            &r.file,
+                            format!("{title} is {v}, below the gate's minimum {min}"),
+                        )
+                        .at(at),
+                    );
+                }
+                if let Some(max) = gate.max
+                    && v > max
+                {
+                    out.push(
+                        Finding::error(
+                            "gate",
+                            &r.file,
+                            format!("{title} is {v}, above the gate's maximum {max}"),
+                        )
+                        .at(at),
+                    );
+                }
+            }
+        }
+    }
 }

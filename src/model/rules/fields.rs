@@ -187,6 +187,15 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
         ));
     }
 
+    artifacts(r, out);
+    dates(r, today, out);
+}
+
+/// `artifact`: each artifact's fields, and the Ollama name.
+fn artifacts(r: &Release, out: &mut Vec<Finding>) {
+    let err = |code: &'static str, field: &str, msg: String| {
+        Finding::error(code, &r.file, msg).at(r.at(field))
+    };
     for (i, a) in r.artifacts.iter().enumerate() {
         let field = |f: &str| format!("artifacts.{i}.{f}");
         if a.format == Format::Gguf && a.quantization.is_none() {
@@ -241,7 +250,13 @@ fn release(site: &Site, r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
     {
         out.push(err("artifact", "ollama", f));
     }
+}
 
+/// `future-date` and `planned-past`: the release's dates against today.
+fn dates(r: &Release, today: NaiveDate, out: &mut Vec<Finding>) {
+    let err = |code: &'static str, field: &str, msg: String| {
+        Finding::error(code, &r.file, msg).at(r.at(field))
+    };
     if r.status.shipped() && r.date > today {
         out.push(
             err(

@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 
+use crate::model::config::ScheduleRule;
 use crate::model::diagnostics::Finding;
 use crate::model::load::Site;
-use crate::model::schedule::{SlotState, timelines};
+use crate::model::schedule::{SlotState, Timeline, timelines};
 
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -19,28 +20,7 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
             continue;
         };
         let folder = format!("releases/{}/{}/", t.model, t.channel);
-        for &i in &t.off_schedule {
-            let r = &site.releases[i];
-            let (before, after) =
-                nearest(&t.slots.iter().map(|s| s.date).collect::<Vec<_>>(), r.date);
-            let near = match (before, after) {
-                (Some(b), Some(a)) => format!("; the nearest slots are {b} and {a}"),
-                (Some(s), None) | (None, Some(s)) => format!("; the nearest slot is {s}"),
-                _ => String::new(),
-            };
-            out.push(
-                Finding::error(
-                    "off-schedule",
-                    &r.file,
-                    format!(
-                        "{} raises the version line but is dated {}, outside every slot window (±{} days){near}",
-                        r.version, r.date, rule.window_days
-                    ),
-                )
-                .at(r.at("date"))
-                .help("move the date into a slot's window, or make it a patch release"),
-            );
-        }
+        off_schedule(site, &t, rule, &mut out);
         for slot in &t.slots {
             if slot.state == SlotState::Missed {
                 out.push(
@@ -73,38 +53,7 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
                 .help("delete the skip, or move the release out of the window"),
             );
         }
-        for &k in &t.unknown_skips {
-            let skip = &site.skips[k];
-            let since = site.config.models.get(&t.model).and_then(|m| m.since);
-            let msg = match since {
-                Some(d) if skip.slot < d && rule.is_slot(skip.slot) => {
-                    format!(
-                        "slot {} is before {}'s `since` ({d}), so it does not apply",
-                        skip.slot, t.model
-                    )
-                }
-                _ => format!(
-                    "{} is not a slot of the `{}` schedule (every {} from {})",
-                    skip.slot, t.channel, rule.every, rule.start
-                ),
-            };
-            let (before, after) = nearest(
-                &rule
-                    .slots_until(skip.slot + chrono::Duration::days(400))
-                    .collect::<Vec<_>>(),
-                skip.slot,
-            );
-            let mut f = Finding::error("skip-unknown-slot", &skip.file, msg).at(skip.at("slot"));
-            if let Some(s) = before.or(after) {
-                f = f.help(format!(
-                    "the nearest slot is {}",
-                    after
-                        .filter(|a| before.is_none_or(|b| (*a - skip.slot) < (skip.slot - b)))
-                        .unwrap_or(s)
-                ));
-            }
-            out.push(f);
-        }
+        unknown_skips(site, &t, rule, &mut out);
         for skip in site
             .skips
             .iter()
@@ -149,6 +98,67 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// `off-schedule`: a scheduled final outside every slot window.
+fn off_schedule(site: &Site, t: &Timeline, rule: &ScheduleRule, out: &mut Vec<Finding>) {
+    for &i in &t.off_schedule {
+        let r = &site.releases[i];
+        let (before, after) = nearest(&t.slots.iter().map(|s| s.date).collect::<Vec<_>>(), r.date);
+        let near = match (before, after) {
+            (Some(b), Some(a)) => format!("; the nearest slots are {b} and {a}"),
+            (Some(s), None) | (None, Some(s)) => format!("; the nearest slot is {s}"),
+            _ => String::new(),
+        };
+        out.push(
+            Finding::error(
+                "off-schedule",
+                &r.file,
+                format!(
+                    "{} raises the version line but is dated {}, outside every slot window (±{} days){near}",
+                    r.version, r.date, rule.window_days
+                ),
+            )
+            .at(r.at("date"))
+            .help("move the date into a slot's window, or make it a patch release"),
+        );
+    }
+}
+
+/// `skip-unknown-slot`: a skip whose slot is not a date of the schedule.
+fn unknown_skips(site: &Site, t: &Timeline, rule: &ScheduleRule, out: &mut Vec<Finding>) {
+    for &k in &t.unknown_skips {
+        let skip = &site.skips[k];
+        let since = site.config.models.get(&t.model).and_then(|m| m.since);
+        let msg = match since {
+            Some(d) if skip.slot < d && rule.is_slot(skip.slot) => {
+                format!(
+                    "slot {} is before {}'s `since` ({d}), so it does not apply",
+                    skip.slot, t.model
+                )
+            }
+            _ => format!(
+                "{} is not a slot of the `{}` schedule (every {} from {})",
+                skip.slot, t.channel, rule.every, rule.start
+            ),
+        };
+        let (before, after) = nearest(
+            &rule
+                .slots_until(skip.slot + chrono::Duration::days(400))
+                .collect::<Vec<_>>(),
+            skip.slot,
+        );
+        let mut f = Finding::error("skip-unknown-slot", &skip.file, msg).at(skip.at("slot"));
+        if let Some(s) = before.or(after) {
+            f = f.help(format!(
+                "the nearest slot is {}",
+                after
+                    .filter(|a| before.is_none_or(|b| (*a - skip.slot) < (skip.slot - b)))
+                    .unwrap_or(s)
+            ));
+        }
+        out.push(f);
+    }
 }
 
 /// The dates in `sorted` just before and just after `date`.
