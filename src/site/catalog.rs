@@ -101,39 +101,135 @@ fn newest_first(releases: &[Release], idx: &mut [usize]) {
     });
 }
 
+/// A stream for each model and channel it publishes on, with the indices
+/// of its releases and skips (not yet in order).
+fn streams_of(site: &Site) -> BTreeMap<(String, String), Stream> {
+    let config = &site.config;
+    let releases = &site.releases;
+    let mut streams = BTreeMap::new();
+    for model in config.models.values() {
+        for (channel, repo) in &model.repos {
+            streams.insert(
+                (model.id.clone(), channel.clone()),
+                Stream {
+                    model: model.id.clone(),
+                    channel: channel.clone(),
+                    repo: repo.clone(),
+                    releases: Vec::new(),
+                    lines: Vec::new(),
+                    skips: Vec::new(),
+                    latest: None,
+                    majors: Vec::new(),
+                },
+            );
+        }
+    }
+    for (i, r) in releases.iter().enumerate() {
+        if let Some(s) = streams.get_mut(&(r.model.clone(), r.channel.clone())) {
+            s.releases.push(i);
+        }
+    }
+    for (k, s) in site.skips.iter().enumerate() {
+        if let Some(st) = streams.get_mut(&(s.model.clone(), s.channel.clone())) {
+            st.skips.push(k);
+        }
+    }
+    streams
+}
+
+/// Each shipped release's previous one of its kind (final, or candidate of
+/// the same final), walking the stream oldest to newest.
+fn link_previous(releases: &[Release], stream: &Stream, info: &mut [ReleaseInfo]) {
+    let mut last_final: Option<usize> = None;
+    let mut last_candidate: HashMap<Version, usize> = HashMap::new();
+    for &i in stream.releases.iter().rev() {
+        let r = &releases[i];
+        if !r.status.shipped() {
+            continue;
+        }
+        if r.is_candidate() {
+            let Some(fv) = r.parsed.as_ref().map(Version::final_version) else {
+                continue;
+            };
+            info[i].previous = last_candidate.get(&fv).copied();
+            last_candidate.insert(fv, i);
+        } else {
+            info[i].previous = last_final;
+            last_final = Some(i);
+        }
+    }
+}
+
+/// A semver stream's `major.minor` lines, its candidates linked to their
+/// finals (newest candidate first), and its majors.
+fn semver_lines(releases: &[Release], stream: &mut Stream, info: &mut [ReleaseInfo]) {
+    let mut finals_by_version: HashMap<Version, usize> = HashMap::new();
+    for &i in &stream.releases {
+        if let Some(v) = &releases[i].parsed
+            && releases[i].is_final()
+        {
+            finals_by_version.insert(v.clone(), i);
+        }
+    }
+    let mut lines: BTreeMap<Reverse<(u64, u64)>, Line> = BTreeMap::new();
+    for &i in &stream.releases {
+        let Some(v) = &releases[i].parsed else {
+            continue;
+        };
+        let Some((major, minor)) = v.line() else {
+            continue;
+        };
+        let line = lines
+            .entry(Reverse((major, minor)))
+            .or_insert_with(|| Line {
+                major,
+                minor,
+                finals: Vec::new(),
+                pending: Vec::new(),
+            });
+        if v.is_candidate() {
+            match finals_by_version.get(&v.final_version()) {
+                Some(&f) => info[i].final_release = Some(f),
+                None => line.pending.push(i),
+            }
+        } else {
+            line.finals.push(i);
+        }
+    }
+    for &i in &stream.releases {
+        if let Some(f) = info[i].final_release {
+            info[f].candidates.push(i);
+        }
+    }
+    for &i in &stream.releases {
+        let mut c = std::mem::take(&mut info[i].candidates);
+        c.sort_by_key(|&c| Reverse(releases[c].parsed.as_ref().and_then(Version::rc)));
+        info[i].candidates = c;
+    }
+    stream.lines = lines.into_values().collect();
+    let mut majors: Vec<u64> = stream
+        .releases
+        .iter()
+        .filter(|&&i| releases[i].is_final())
+        .filter_map(|&i| {
+            releases[i]
+                .parsed
+                .as_ref()
+                .and_then(Version::semver)
+                .map(|v| v.major)
+        })
+        .collect();
+    majors.sort_unstable_by(|a, b| b.cmp(a));
+    majors.dedup();
+    stream.majors = majors;
+}
+
 impl<'a> Catalog<'a> {
     /// Derive the catalog of a site that passed `check`.
     pub fn new(site: &'a Site, today: NaiveDate) -> Catalog<'a> {
         let config = &site.config;
         let releases = &site.releases;
-        let mut streams = BTreeMap::new();
-        for model in config.models.values() {
-            for (channel, repo) in &model.repos {
-                streams.insert(
-                    (model.id.clone(), channel.clone()),
-                    Stream {
-                        model: model.id.clone(),
-                        channel: channel.clone(),
-                        repo: repo.clone(),
-                        releases: Vec::new(),
-                        lines: Vec::new(),
-                        skips: Vec::new(),
-                        latest: None,
-                        majors: Vec::new(),
-                    },
-                );
-            }
-        }
-        for (i, r) in releases.iter().enumerate() {
-            if let Some(s) = streams.get_mut(&(r.model.clone(), r.channel.clone())) {
-                s.releases.push(i);
-            }
-        }
-        for (k, s) in site.skips.iter().enumerate() {
-            if let Some(st) = streams.get_mut(&(s.model.clone(), s.channel.clone())) {
-                st.skips.push(k);
-            }
-        }
+        let mut streams = streams_of(site);
 
         let mut info: Vec<ReleaseInfo> = releases
             .iter()
@@ -172,25 +268,7 @@ impl<'a> Catalog<'a> {
                 .copied()
                 .find(|&i| releases[i].is_final() && releases[i].status == Status::Released);
 
-            // Previous of each kind, walking oldest to newest.
-            let mut last_final: Option<usize> = None;
-            let mut last_candidate: HashMap<Version, usize> = HashMap::new();
-            for &i in stream.releases.iter().rev() {
-                let r = &releases[i];
-                if !r.status.shipped() {
-                    continue;
-                }
-                if r.is_candidate() {
-                    let Some(fv) = r.parsed.as_ref().map(Version::final_version) else {
-                        continue;
-                    };
-                    info[i].previous = last_candidate.get(&fv).copied();
-                    last_candidate.insert(fv, i);
-                } else {
-                    info[i].previous = last_final;
-                    last_final = Some(i);
-                }
-            }
+            link_previous(releases, stream, &mut info);
 
             if let Some(keep) = channel.retention {
                 for (n, &i) in stream
@@ -204,65 +282,7 @@ impl<'a> Catalog<'a> {
             }
 
             if channel.versioning == Versioning::Semver {
-                let mut finals_by_version: HashMap<Version, usize> = HashMap::new();
-                for &i in &stream.releases {
-                    if let Some(v) = &releases[i].parsed
-                        && releases[i].is_final()
-                    {
-                        finals_by_version.insert(v.clone(), i);
-                    }
-                }
-                let mut lines: BTreeMap<Reverse<(u64, u64)>, Line> = BTreeMap::new();
-                for &i in &stream.releases {
-                    let Some(v) = &releases[i].parsed else {
-                        continue;
-                    };
-                    let Some((major, minor)) = v.line() else {
-                        continue;
-                    };
-                    let line = lines
-                        .entry(Reverse((major, minor)))
-                        .or_insert_with(|| Line {
-                            major,
-                            minor,
-                            finals: Vec::new(),
-                            pending: Vec::new(),
-                        });
-                    if v.is_candidate() {
-                        match finals_by_version.get(&v.final_version()) {
-                            Some(&f) => info[i].final_release = Some(f),
-                            None => line.pending.push(i),
-                        }
-                    } else {
-                        line.finals.push(i);
-                    }
-                }
-                for &i in &stream.releases {
-                    if let Some(f) = info[i].final_release {
-                        info[f].candidates.push(i);
-                    }
-                }
-                for &i in &stream.releases {
-                    let mut c = std::mem::take(&mut info[i].candidates);
-                    c.sort_by_key(|&c| Reverse(releases[c].parsed.as_ref().and_then(Version::rc)));
-                    info[i].candidates = c;
-                }
-                stream.lines = lines.into_values().collect();
-                let mut majors: Vec<u64> = stream
-                    .releases
-                    .iter()
-                    .filter(|&&i| releases[i].is_final())
-                    .filter_map(|&i| {
-                        releases[i]
-                            .parsed
-                            .as_ref()
-                            .and_then(Version::semver)
-                            .map(|v| v.major)
-                    })
-                    .collect();
-                majors.sort_unstable_by(|a, b| b.cmp(a));
-                majors.dedup();
-                stream.majors = majors;
+                semver_lines(releases, stream, &mut info);
             }
         }
 
