@@ -14,7 +14,8 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Ut
 use rayon::prelude::*;
 
 use super::OutputFile;
-use super::catalog::{Catalog, Entry, Feed};
+use super::catalog::Catalog;
+use super::catalog::feed::{Entry, Feed};
 use crate::model::manifest::Status;
 
 use super::escape::escape;

@@ -320,7 +320,7 @@ fn sitemap(pages: &Pages, theme: &Theme, jobs: &[Job]) -> Result<OutputFile> {
             lastmod: match job {
                 Job::Release(i) => Some(
                     catalog
-                        .updated(super::catalog::Entry::Release(*i))
+                        .updated(super::catalog::feed::Entry::Release(*i))
                         .to_string(),
                 ),
                 Job::Skip(k) => Some(catalog.skip(*k).announced.to_string()),

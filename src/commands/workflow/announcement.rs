@@ -30,7 +30,8 @@ use serde_json::{Value, json};
 
 use super::plain::{self, Links, WIDTH};
 use crate::model::config::ScheduleRule;
-use crate::site::catalog::{Catalog, Entry};
+use crate::site::catalog::Catalog;
+use crate::site::catalog::feed::Entry;
 use crate::site::theme::Theme;
 
 /// What is announced.

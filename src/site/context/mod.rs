@@ -24,8 +24,9 @@ pub use listing::{
 };
 pub use release::{ArtifactView, ReleaseView, ScoreView, SkipView};
 
+use super::catalog::Catalog;
+use super::catalog::feed::Feed;
 use super::catalog::json::YankJson;
-use super::catalog::{Catalog, Feed};
 use super::chart;
 use super::markdown;
 use crate::model::config::Gate;
