@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         Err(e) => {
             let (status, print) = status::status_of(&e);
             if print {
-                terminal::error(&format!("{e:#}"));
+                terminal::stopped(&e);
             }
             status.into()
         }

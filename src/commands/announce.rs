@@ -34,7 +34,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs) -> Result<ExitCode> {
             ctx.report(&findings, crate::model::diagnostics::Format::Human, true);
             return Err(reported(Status::Failure));
         }
-        Err(e) => return Err(e.into()),
+        Err(ThemeError::Io(e)) => return Err(e),
     };
     let ann = announcement::render(&theme, &catalog, target)?;
 

@@ -61,7 +61,10 @@ fn prepare(ctx: &Context, base_url: Option<&str>, stages: &mut Stages) -> Result
 pub fn run(ctx: &Context, args: &BuildArgs) -> Result<ExitCode> {
     let started = Instant::now();
     output::stop_cleanly_on_signals().context("cannot handle Ctrl-C and SIGTERM")?;
-    let target = output::Target::resolve(&ctx.root, &args.out)?;
+    let target = output::Target::resolve(&ctx.root, &args.out).map_err(|e| match e {
+        WriteError::Io(e) => e,
+        refused => refused.into(),
+    })?;
     let mut stages = Stages::new(ctx.verbose, "build");
     let prepared = prepare(ctx, args.base_url.as_deref(), &mut stages)?;
     stages.mark("theme and assets");

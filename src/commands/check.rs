@@ -29,7 +29,10 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> Result<ExitCode> {
         || crate::model::rules::check(&site, ctx.today),
         || theme::check(&ctx.root, &site.config.theme),
     );
-    findings.extend(theme?);
+    findings.extend(theme.map_err(|e| match e {
+        theme::ThemeError::Io(e) => e,
+        templates => templates.into(),
+    })?);
     let (errors, warnings) = diagnostics::counts(&findings);
     if !(ctx.quiet && findings.is_empty() && args.format == diagnostics::Format::Human) {
         ctx.report(&findings, args.format, false);

@@ -25,7 +25,10 @@ pub(super) fn check_selection(
         let hint = suggest(m, config.models.keys().map(String::as_str))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        bail!("`{m}` is not a model in cadence.toml{hint}");
+        bail!(
+            "`{m}` is not a model in cadence.toml{hint}; models: {}",
+            names(config.models.keys())
+        );
     }
     if let Some(c) = channel
         && !config.channels.contains_key(c)
@@ -33,9 +36,17 @@ pub(super) fn check_selection(
         let hint = suggest(c, config.channels.keys().map(String::as_str))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        bail!("`{c}` is not a channel in cadence.toml{hint}");
+        bail!(
+            "`{c}` is not a channel in cadence.toml{hint}; channels: {}",
+            names(config.channels.keys())
+        );
     }
     Ok(())
+}
+
+/// `a, b, c`.
+fn names<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    names.map(String::as_str).collect::<Vec<_>>().join(", ")
 }
 
 /// The endpoint from `--endpoint`, `HF_ENDPOINT` or the default, checked

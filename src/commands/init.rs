@@ -179,7 +179,10 @@ fn has_visible_files(dir: &Path) -> Result<bool> {
 pub fn run(ctx: &Context, args: &InitArgs) -> Result<ExitCode> {
     let dir = args.dir.clone().unwrap_or_else(|| ctx.root.clone());
     if dir.exists() && !dir.is_dir() {
-        bail!("{} exists and is not a folder", dir.display());
+        bail!(
+            "{} exists and is not a folder: give `cadence init` a new or empty folder",
+            dir.display()
+        );
     }
     if has_visible_files(&dir)? {
         bail!(

@@ -41,13 +41,20 @@ pub fn resolve_today(flag: Option<NaiveDate>) -> Result<NaiveDate> {
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH")
         && !epoch.trim().is_empty()
     {
-        let secs: i64 = epoch
-            .trim()
-            .parse()
-            .with_context(|| format!("SOURCE_DATE_EPOCH=`{epoch}` is not a number of seconds"))?;
+        let secs: i64 = epoch.trim().parse().with_context(|| {
+            format!(
+                "SOURCE_DATE_EPOCH=`{epoch}` is not a number of seconds: set it to seconds \
+                     since 1970-01-01 UTC, or pass --today YYYY-MM-DD"
+            )
+        })?;
         return chrono::DateTime::from_timestamp(secs, 0)
             .map(|d| d.date_naive())
-            .with_context(|| format!("SOURCE_DATE_EPOCH=`{epoch}` is out of range"));
+            .with_context(|| {
+                format!(
+                    "SOURCE_DATE_EPOCH=`{epoch}` is out of range: set it to seconds since \
+                     1970-01-01 UTC, or pass --today YYYY-MM-DD"
+                )
+            });
     }
     Ok(chrono::Utc::now().date_naive())
 }

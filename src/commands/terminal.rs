@@ -81,6 +81,32 @@ pub fn error(message: &str) {
     eprintln!("error: {}", safe(message));
 }
 
+/// The error that stopped a command: `error: <what failed: why>`, and,
+/// for an I/O error, a `help:` line saying what to do next.
+pub fn stopped(e: &anyhow::Error) {
+    error(&format!("{e:#}"));
+    if let Some(help) = io_help(e) {
+        eprintln!("help: {help}");
+    }
+}
+
+/// What to do next about the I/O error in `e`'s causes, by its kind: the
+/// message names the path and what was done to it; this says how to fix it.
+fn io_help(e: &anyhow::Error) -> Option<&'static str> {
+    use std::io::ErrorKind::*;
+    let io = e.chain().find_map(|c| c.downcast_ref::<std::io::Error>())?;
+    Some(match io.kind() {
+        NotFound => "check that the path exists (and --root, --out or the file name given)",
+        PermissionDenied => "check the permissions of the file or folder named above",
+        ReadOnlyFilesystem => "the folder is read-only: choose a writable one (--out)",
+        StorageFull | QuotaExceeded => "free some disk space, then run the command again",
+        AlreadyExists => "remove or rename what is in the way, then run the command again",
+        AddrInUse => "pass another --port",
+        AddrNotAvailable => "pass an address of this machine with --bind",
+        _ => "check the file or folder named above, then run the command again",
+    })
+}
+
 /// A line on stderr: a note, a hint, a next step, a stage's timing.
 pub fn line(message: &str) {
     eprintln!("{}", safe(message));
@@ -213,5 +239,15 @@ mod tests {
             diagnostics::MAX_MESSAGE,
             "a long line is cut"
         );
+    }
+
+    #[test]
+    fn an_io_error_gets_a_next_step() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let e = anyhow::Error::new(missing).context("reading releases/m/c/1.0.0.yaml");
+        assert!(io_help(&e).is_some_and(|h| h.contains("check that the path exists")));
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(io_help(&anyhow::Error::new(denied)).is_some_and(|h| h.contains("permissions")));
+        assert_eq!(io_help(&anyhow::anyhow!("not an I/O error")), None);
     }
 }

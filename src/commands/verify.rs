@@ -128,7 +128,7 @@ fn fill_manifests(ctx: &Context, report: &Report, json: bool) -> Status {
                 status = status.max(Status::Failure);
             }
             Err(e) => {
-                terminal::error(&format!("{e:#}"));
+                terminal::stopped(&e);
                 status = Status::Usage;
             }
         }

@@ -93,7 +93,10 @@ impl Checked<'_> {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string());
         if !fresh {
-            bail!("two outputs would be written to {path}");
+            bail!(
+                "two outputs would be written to {path}: a file under content/ or the theme's \
+                 static/ has the path of another output; rename one of them"
+            );
         }
         Ok(())
     }

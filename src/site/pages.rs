@@ -450,7 +450,11 @@ pub fn finish(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for w in files.windows(2) {
         if w[0].path == w[1].path {
-            bail!("two outputs would be written to {}", w[0].path);
+            bail!(
+                "two outputs would be written to {}: a file under content/ or the theme's \
+                 static/ has the path of another output; rename one of them",
+                w[0].path
+            );
         }
     }
     Ok(files)

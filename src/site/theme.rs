@@ -204,9 +204,12 @@ impl Theme {
 
     /// Render a template, with tera's whole error chain in the message.
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
-        self.tera
-            .render(template, context)
-            .map_err(|e| anyhow::anyhow!("template `{template}`: {}", tera_error(&e)))
+        self.tera.render(template, context).map_err(|e| {
+            anyhow::anyhow!(
+                "template `{template}`: {}; fix the template, or the value it renders",
+                tera_error(&e)
+            )
+        })
     }
 }
 

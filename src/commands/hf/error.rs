@@ -163,8 +163,14 @@ impl fmt::Display for HubError {
                 "revision {revision} is not in {repo} (RevisionNotFound): the manifest's `revision` must be \
                  a commit of that repo; push the commit or correct the manifest"
             ),
-            TagNotFound { repo, tag } => write!(f, "tag {tag} is not on {repo}"),
-            TagExists { repo, tag } => write!(f, "tag {tag} already exists on {repo} (409)"),
+            TagNotFound { repo, tag } => write!(
+                f,
+                "tag {tag} is not on {repo}: it changed meanwhile; run `cadence hf-sync` again to plan against the repo's tags now"
+            ),
+            TagExists { repo, tag } => write!(
+                f,
+                "tag {tag} already exists on {repo} (409): run `cadence hf-sync` again to plan against the repo's tags now"
+            ),
             RateLimited {
                 repo,
                 attempts,
@@ -208,14 +214,16 @@ impl fmt::Display for HubError {
             } => {
                 write!(
                     f,
-                    "the Hub answered {} for {repo}",
+                    "the Hub answered {} for {repo}: check the repo id in cadence.toml and \
+                     --endpoint (or HF_ENDPOINT), then run again",
                     detail(*status, message)
                 )
             }
             BadAnswer { repo, message } => {
                 write!(
                     f,
-                    "the Hub's answer for {repo} is not what cadence expects: {message}"
+                    "the Hub's answer for {repo} is not what cadence expects: {message}; \
+                     check that --endpoint or HF_ENDPOINT is the Hub"
                 )
             }
             Redirect {
@@ -229,25 +237,17 @@ impl fmt::Display for HubError {
                 doing,
                 limit,
                 length,
-            } => {
-                let size = match length {
-                    Some(n) => format!(" ({n} bytes)"),
-                    None => String::new(),
-                };
-                write!(
-                    f,
-                    "the Hub's answer while {doing} is over {}{size}, more than cadence reads: \
-                     check that --endpoint or HF_ENDPOINT is the Hub",
-                    bytes(*limit)
-                )
-            }
+            } => too_large(f, doing, *limit, *length),
             BadPath { repo: _, doing } => write!(
                 f,
                 "cannot send a request while {doing}: a name in it is `.` or `..`, \
                  which is not a repo, revision or tag name"
             ),
             BadEndpoint(e) => write!(f, "{e}"),
-            Setup { message } => write!(f, "cannot set up the HTTP client: {message}"),
+            Setup { message } => write!(
+                f,
+                "cannot set up the HTTP client: {message}; check the system's TLS certificates and proxy settings"
+            ),
         }
     }
 }
@@ -346,6 +346,25 @@ fn server(
         )?;
     }
     write!(f, ": it may be having trouble; run again later")
+}
+
+/// An answer over the size cadence reads.
+fn too_large(
+    f: &mut fmt::Formatter<'_>,
+    doing: &str,
+    limit: u64,
+    length: Option<u64>,
+) -> fmt::Result {
+    let size = match length {
+        Some(n) => format!(" ({n} bytes)"),
+        None => String::new(),
+    };
+    write!(
+        f,
+        "the Hub's answer while {doing} is over {}{size}, more than cadence reads: \
+         check that --endpoint or HF_ENDPOINT is the Hub",
+        bytes(limit)
+    )
 }
 
 impl std::error::Error for HubError {}

@@ -181,7 +181,7 @@ pub fn bind(bind: &str, port: u16) -> anyhow::Result<TcpListener> {
         if e.kind() == std::io::ErrorKind::AddrInUse {
             anyhow::anyhow!("port {port} on {bind} is already in use; pass another with --port (for example --port {})", port.wrapping_add(1).max(1024))
         } else {
-            anyhow::anyhow!("cannot listen on {bind}:{port}: {e}")
+            anyhow::anyhow!("cannot listen on {bind}:{port}: {e}; pass another --bind or --port")
         }
     })
 }

@@ -56,7 +56,9 @@ pub struct Announcement {
 pub fn find(catalog: &Catalog, model: &str, channel: &str, target: &str) -> Result<Target, String> {
     if let Some(slot) = target.strip_prefix("skip-") {
         let Some(date) = crate::model::version::parse_day(slot) else {
-            return Err(format!("`{target}` is not skip-YYYY-MM-DD"));
+            return Err(format!(
+                "`{target}` is not skip-YYYY-MM-DD: name a skip by its slot, such as skip-2024-09-02"
+            ));
         };
         return catalog
             .site
@@ -84,9 +86,9 @@ pub fn find(catalog: &Catalog, model: &str, channel: &str, target: &str) -> Resu
         return Err(format!(
             "{model} has no release {target} on `{channel}`{}",
             if known.is_empty() {
-                String::new()
+                format!(": write one with `cadence new release {model} {channel}`")
             } else {
-                format!("; the newest are {}", known.join(", "))
+                format!("; the newest are {}: name one of them", known.join(", "))
             }
         ));
     };
@@ -373,7 +375,9 @@ fn split(template: &str, rendered: &str) -> Result<(String, String)> {
     };
     let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
     if subject.is_empty() {
-        bail!("template `{template}` renders an empty subject");
+        bail!(
+            "template `{template}` renders an empty subject: make its first line `Subject: <text>`"
+        );
     }
     let body = plain::wrap(rest.trim_matches(['\n', '\r']), WIDTH);
     // At most one blank line in a row: template control flow leaves more.

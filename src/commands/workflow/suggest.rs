@@ -232,7 +232,7 @@ fn version_and_date(
                 && d != day
             {
                 return Err(format!(
-                    "version {text} is a build of {day}, but --date is {d}; a stream build's version carries its date"
+                    "version {text} is a build of {day}, but --date is {d}; a stream build's version carries its date: leave out --date, or make the two agree"
                 ));
             }
             (v, day)

@@ -43,7 +43,10 @@ fn active() -> MutexGuard<'static, Vec<PathBuf>> {
 /// An error when the build was told to stop.
 pub(super) fn go_on() -> Result<()> {
     if STOP.load(Ordering::Relaxed) {
-        bail!("the build was stopped");
+        bail!(
+            "the build was stopped (Ctrl-C or SIGTERM) and the output folder left as it was: \
+             run the build again"
+        );
     }
     Ok(())
 }

@@ -19,7 +19,10 @@ use super::owner;
 fn safe_relative(path: &str) -> Result<PathBuf> {
     let p = Path::new(path);
     if path.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
-        bail!("refusing to write an output file at `{path}`");
+        bail!(
+            "refusing to write an output file at `{path}`: it leads out of the output folder; \
+             rename the file under content/ or the theme it comes from"
+        );
     }
     Ok(p.to_path_buf())
 }

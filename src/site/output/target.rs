@@ -47,7 +47,8 @@ impl Target {
         }
         let (Some(name), Some(parent)) = (resolved.file_name(), resolved.parent()) else {
             return Err(WriteError::Refused(format!(
-                "refusing to build into {} (--out {}): it is not a folder name",
+                "refusing to build into {} (--out {}): it is not a folder name; give a folder \
+                 of its own, such as public/",
                 resolved.display(),
                 out.display()
             )));

@@ -66,7 +66,7 @@ pub fn plan_skip(
                 .map(|i| catalog.release(i).version.clone())
                 .unwrap_or_default();
             return Err(format!(
-                "slot {} is fulfilled by {v}; a skip of it would conflict (slot-conflict)",
+                "slot {} is fulfilled by {v}; a skip of it would conflict (slot-conflict): pick another slot with --slot",
                 chosen.date
             ));
         }
@@ -75,7 +75,10 @@ pub fn plan_skip(
                 .skip
                 .map(|k| catalog.skip(k).file.clone())
                 .unwrap_or_default();
-            return Err(format!("slot {} is already skipped in {file}", chosen.date));
+            return Err(format!(
+                "slot {} is already skipped in {file}: edit that file, or pick another slot with --slot",
+                chosen.date
+            ));
         }
         SlotState::Planned => {
             let r = chosen.release.map(|i| catalog.release(i));
@@ -132,7 +135,7 @@ fn skip_channel(
             model_channel(catalog, model, c)?;
             if !scheduled.iter().any(|s| *s == c) {
                 return Err(format!(
-                    "channel `{c}` has no schedule, so it has no slots to skip"
+                    "channel `{c}` has no schedule, so it has no slots to skip: name a scheduled channel with --channel, or give `{c}` a [channels.{c}.schedule] in cadence.toml"
                 ));
             }
             c.to_string()
@@ -141,7 +144,7 @@ fn skip_channel(
             [one] => one.to_string(),
             [] => {
                 return Err(format!(
-                    "model `{model}` publishes on no channel with a schedule, so it has no slots to skip"
+                    "model `{model}` publishes on no channel with a schedule, so it has no slots to skip: give one of its channels a [channels.<name>.schedule] in cadence.toml"
                 ));
             }
             many => {
@@ -199,7 +202,7 @@ fn given_slot(
         }
         if t.slots.last().is_none_or(|s| s.date > date) || upcoming > 1 << 20 {
             return Err(format!(
-                "slot {date} is not in the timeline of `{channel}` for {model}"
+                "slot {date} is not in the timeline of `{channel}` for {model}: pick another slot with --slot"
             ));
         }
         upcoming *= 4;
@@ -239,7 +242,7 @@ fn next_open_slot(
         upcoming *= 4;
         if upcoming > 4096 {
             return Err(format!(
-                "no open slot of `{channel}` for {model} in the next {upcoming} slots"
+                "no open slot of `{channel}` for {model} in the next {upcoming} slots: name the slot to skip with --slot"
             ));
         }
     }
