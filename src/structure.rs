@@ -13,6 +13,8 @@
 //! - No file over 600 lines, no function over 120 lines.
 //! - Only `commands::terminal` writes to the terminal (`print!`,
 //!   `eprintln!`, `stdout()`, ...).
+//! - Every module starts with a doc comment (`//!`) that, in a layer, names
+//!   it (`Part of the site layer.`); test modules aside.
 //!
 //! An import is a `use` path or a path written in the code that starts
 //! with `crate`, `super`, `self` or a child module's name; it points at
@@ -118,6 +120,7 @@ pub fn problems(files: &[File]) -> Vec<String> {
         if show(m) != PRINTER {
             out.extend(printing(&f.path, t));
         }
+        out.extend(doc_problem(&f.path, m, &f.text));
         if layer(m).is_none() && unplaced.insert(m[0].clone()) {
             out.push(format!(
                 "src/{}: `{}` is in no layer: move it into src/{}/",
@@ -131,6 +134,28 @@ pub fn problems(files: &[File]) -> Vec<String> {
     out.extend(upward(&all));
     out.extend(cycle_problems(&all));
     out
+}
+
+/// A module that does not start with a doc comment (`//!`), or whose doc
+/// does not name its layer (`... site layer ...`); test modules aside.
+fn doc_problem(path: &str, module: &[String], text: &str) -> Option<String> {
+    if module.last().is_some_and(|m| m == "tests") {
+        return None;
+    }
+    let doc: Vec<&str> = text.lines().take_while(|l| l.starts_with("//!")).collect();
+    if doc.is_empty() {
+        return Some(format!(
+            "src/{path}: no module doc: start the file with `//!` lines saying what it is for and its layer"
+        ));
+    }
+    let name = LAYERS.get(layer(module)?)?;
+    let named = doc
+        .join(" ")
+        .to_lowercase()
+        .contains(&format!("{name} layer"));
+    (!named).then(|| {
+        format!("src/{path}: its module doc does not name its layer: say it is in the {name} layer")
+    })
 }
 
 /// Imports that go up a layer.

@@ -5,6 +5,8 @@
 //! `cadence announce ... --eml - | sendmail -t`). The site must pass
 //! `check` (warnings allowed): an announcement links to pages that only a
 //! build of a clean site has.
+//!
+//! Part of the commands layer.
 
 use std::process::ExitCode;
 

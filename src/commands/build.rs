@@ -2,6 +2,8 @@
 //! output folder, and swap it in. Nothing is written when the site has an
 //! error, when `--out` may not be written (refused before anything is
 //! read), or when the build is stopped (SIGINT, SIGTERM).
+//!
+//! Part of the commands layer.
 
 use std::process::ExitCode;
 use std::time::Instant;

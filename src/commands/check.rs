@@ -1,6 +1,8 @@
 //! `cadence check`: load and run every rule, and load the theme in use
 //! (its templates parsed and their names resolved: `template` findings);
 //! print all findings.
+//!
+//! Part of the commands layer.
 
 use std::process::ExitCode;
 

@@ -1,4 +1,6 @@
 //! Command-line definitions (clap).
+//!
+//! Part of the commands layer.
 
 use std::path::PathBuf;
 

@@ -6,6 +6,8 @@
 //! otherwise). The token is never printed, nor credentials in the endpoint:
 //! an endpoint with any is refused before a request (exit 2), shown
 //! redacted.
+//!
+//! Part of the commands layer.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;

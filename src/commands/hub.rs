@@ -2,6 +2,8 @@
 //! `--model` and `--channel`, the endpoint and the client with its notices
 //! (requests and redirects with `-v`, retries as warnings) going to the
 //! terminal's progress.
+//!
+//! Part of the commands layer.
 
 use anyhow::{Result, anyhow, bail};
 

@@ -1,5 +1,7 @@
 //! `cadence init [DIR]`: a new site with a config, one model, a stream and a
 //! versioned release and a content page, dated today, that passes `check`.
+//!
+//! Part of the commands layer.
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -10,6 +10,8 @@
 //! come from the manifests that could be read plus the file names under the
 //! channel's folder; a note on stderr says the site has errors. The exit
 //! status says whether the file was written: 0, or 2 with a message.
+//!
+//! Part of the commands layer.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -5,6 +5,8 @@
 //! the schedule is where a maintainer looks to fix it: the schedule is
 //! printed from the manifests that could be read, a note on stderr counts the
 //! errors, and the exit status is 1 (SPEC 5: the site has errors).
+//!
+//! Part of the commands layer.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;

@@ -3,10 +3,10 @@
 //! stdout, and findings, errors, warnings, notes and progress to stderr.
 //!
 //! A message on stderr is printed line by line through
-//! [`diagnostics::for_terminal`], the one escaping function: a control
+//! [`for_terminal`], the one escaping function: a control
 //! character from a manifest, a template, a path or a Hub answer is shown
 //! escaped (`\u{1b}`), never sent raw, and a long line is cut. Findings
-//! arrive rendered by [`diagnostics`] (escaped there, coloured on a
+//! arrive rendered by [`crate::model::diagnostics`] (escaped there, coloured on a
 //! terminal) and command output (a table, JSON, an announcement) is data:
 //! both are printed as they are.
 

@@ -7,6 +7,8 @@
 //! holds errors, retries and progress, as for `hf-sync`, whose client,
 //! token, endpoint and rules this uses. The paths of the manifests `--fill`
 //! changed go to stdout before the counts line (to stderr with JSON).
+//!
+//! Part of the commands layer.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;

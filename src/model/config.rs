@@ -2,6 +2,8 @@
 //!
 //! Every problem is a `config` finding naming the line; a site whose config
 //! has one is not checked further (exit 2).
+//!
+//! Part of the model layer.
 
 use std::collections::BTreeMap;
 use std::path::Path;

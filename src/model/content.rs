@@ -1,5 +1,7 @@
 //! Content pages: `content/<slug>.md` with YAML front matter between `---`
 //! lines, and `content/_index.md`, the home page's introduction.
+//!
+//! Part of the model layer.
 
 use crate::model::diagnostics::{Finding, suggest};
 use crate::model::yaml::{self, Pos};

@@ -6,6 +6,8 @@
 //! name, a source line) reaches a terminal only through [`for_terminal`]:
 //! a control character is shown escaped, never sent raw, so that a manifest
 //! cannot retitle or clear a maintainer's terminal, and long text is cut.
+//!
+//! Part of the model layer.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -3,6 +3,8 @@
 //! clamp to the month's last day (a start of Jan 31 gives Feb 29, Mar 31,
 //! ...). Below both the config that holds it and the slot arithmetic of
 //! `schedule` that steps by it.
+//!
+//! Part of the model layer.
 
 use std::fmt;
 

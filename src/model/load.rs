@@ -4,6 +4,8 @@
 //! folder stops the load. Files are opened only through [`crate::model::read`]:
 //! an entry that is a symbolic link out of the site, or not a regular file
 //! or folder, is an `unsafe-path` finding and is never followed or read.
+//!
+//! Part of the model layer.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

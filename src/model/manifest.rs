@@ -1,6 +1,8 @@
 //! Release and skip manifests: their types, and reading one file into one,
 //! with `yaml-syntax`, `schema` and `file-name` findings and the position of
 //! every field kept for later rules.
+//!
+//! Part of the model layer.
 
 use std::collections::BTreeMap;
 

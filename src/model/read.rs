@@ -17,6 +17,8 @@
 //! | content page | 4 MiB | a long page of markdown is a few hundred KB |
 //! | theme file | 16 MiB | templates, stylesheets, fonts and images |
 //! | content asset | 64 MiB | images and documents published beside pages |
+//!
+//! Part of the model layer.
 
 use std::collections::HashMap;
 use std::fs::{File, FileType, Metadata};

@@ -4,6 +4,8 @@
 //! Slots are `start + k·every`; month steps are taken from `start` and clamp
 //! to the month's last day (a start of Jan 31 gives Feb 28, Mar 31, ...).
 //! A slot's window is `[slot − window_days, slot + window_days]`, inclusive.
+//!
+//! Part of the model layer.
 
 use chrono::{Duration, NaiveDate};
 

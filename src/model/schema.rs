@@ -1,5 +1,7 @@
 //! The JSON Schema (draft 2020-12) of a manifest, for `cadence schema`,
 //! `/schema/manifest.schema.json` and editors' YAML language servers.
+//!
+//! Part of the model layer.
 
 use serde_json::{Value, json};
 

@@ -6,6 +6,8 @@
 //! up in URLs and shell commands. The feeds, pages and calendars are built
 //! from these values: a control character there makes an ill-formed XML
 //! file that every feed reader drops.
+//!
+//! Part of the model layer.
 
 use crate::model::yaml::{Node, Pos, Value};
 

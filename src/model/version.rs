@@ -2,6 +2,8 @@
 //! builds) and one version parsed ([`Version`]), with the strict day
 //! format both use. Shared by `cadence.toml` (a channel's versioning) and
 //! the manifests (a release's version), below both.
+//!
+//! Part of the model layer.
 
 use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;

@@ -16,6 +16,8 @@
 //! The loader is defensive: nesting deeper than [`MAX_DEPTH`], alias
 //! expansion past [`MAX_NODES`], duplicate keys and multiple documents are
 //! errors, never a stack overflow or an exponential blow-up.
+//!
+//! Part of the model layer.
 
 use std::collections::HashSet;
 

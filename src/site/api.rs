@@ -12,6 +12,8 @@
 //! [`render`] makes them all in memory; a build writes `releases.json`
 //! with [`write_releases`] as it is made and the rest from
 //! [`render_rest`].
+//!
+//! Part of the site layer.
 
 use std::cmp::Reverse;
 

@@ -4,6 +4,8 @@
 //! itself.
 //!
 //! [`output`]: super::output
+//!
+//! Part of the site layer.
 
 use std::collections::HashSet;
 use std::path::Path;

@@ -10,6 +10,8 @@
 //! `release-<model>-<channel>-<version>@<host>`) and so is DTSTAMP (the
 //! site's newest change, see [`stamp`]), never the clock: the same site and
 //! `today` give the same bytes.
+//!
+//! Part of the site layer.
 
 use chrono::NaiveDate;
 

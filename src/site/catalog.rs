@@ -6,6 +6,8 @@
 //!
 //! Everything a page, feed, calendar, API file, announcement or sync needs
 //! is computed here once; renderers only read it.
+//!
+//! Part of the site layer.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};

@@ -6,6 +6,8 @@
 //! hover. Colours come from the page's stylesheet (`.chart .s0` ...), so
 //! they follow light and dark mode. Numbers are formatted with fixed
 //! precision, so the output is byte-identical for the same input.
+//!
+//! Part of the site layer.
 
 use std::fmt::Write as _;
 

@@ -6,6 +6,8 @@
 //! feed. Nothing here reads the clock: a feed's `updated` is its newest
 //! entry's, entry ids are the tag URIs of [`Catalog::entry_id`], and the
 //! output is byte-identical for the same site and `today`.
+//!
+//! Part of the site layer.
 
 use std::collections::{BTreeMap, HashMap};
 

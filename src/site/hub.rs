@@ -4,6 +4,8 @@
 //! `/` kept). Only `A-Z a-z 0-9 - . _ ~` are left as they are, so a space,
 //! `#`, `?`, `%` or non-ASCII in a value can neither end the path nor
 //! change what it names.
+//!
+//! Part of the site layer.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 

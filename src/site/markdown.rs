@@ -14,6 +14,8 @@
 //! filter through a thread-local ([`Call`]). Raw HTML that would take the
 //! text after it (an unclosed `<title>`, `<style>`, comment or attribute)
 //! is shown as text instead ([`raw`]).
+//!
+//! Part of the site layer.
 
 use std::borrow::Cow;
 use std::cell::RefCell;

@@ -14,6 +14,8 @@
 //! | `page.html` | `<slug>/index.html` |
 //! | `404.html` | `404.html` |
 //! | `sitemap.xml`, `robots.txt` | the same |
+//!
+//! Part of the site layer.
 
 use std::collections::HashMap;
 

@@ -2,6 +2,8 @@
 //! compiled into the binary; a site's `themes/<name>/templates/` and
 //! `themes/<name>/static/` replace its files one by one (as mdBook and Zola
 //! do), so a user overrides one template without copying the theme.
+//!
+//! Part of the site layer.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

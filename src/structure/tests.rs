@@ -3,14 +3,24 @@
 
 use super::*;
 
+/// The problems of a tree of these files, each given the doc comment the
+/// rules ask for (one line) unless it has one.
 fn tree(files: &[(&str, &str)]) -> Vec<String> {
     let mut all = vec![File {
         path: "lib.rs".into(),
-        text: "pub mod model;\npub mod site;\npub mod commands;\n".into(),
+        text: "//! The crate.\npub mod model;\npub mod site;\npub mod commands;\n".into(),
     }];
-    all.extend(files.iter().map(|(p, t)| File {
-        path: p.to_string(),
-        text: t.to_string(),
+    all.extend(files.iter().map(|(p, t)| {
+        let layer = p.split('/').next().unwrap_or_default();
+        let doc = if t.starts_with("//!") {
+            String::new()
+        } else {
+            format!("//! Part of the {layer} layer.\n")
+        };
+        File {
+            path: p.to_string(),
+            text: format!("{doc}{t}"),
+        }
     }));
     problems(&all)
 }
@@ -44,7 +54,7 @@ fn a_tree_in_its_layers_has_no_problem() {
     assert_eq!(p, Vec::<String>::new());
     assert_eq!(tree(&[("model/a.rs", &body(120))]), Vec::<String>::new());
     assert_eq!(
-        tree(&[("model/a.rs", &"\n".repeat(600))]),
+        tree(&[("model/a.rs", &"\n".repeat(599))]),
         Vec::<String>::new()
     );
 }
@@ -65,11 +75,11 @@ fn a_cycle_between_modules_is_found() {
         "{p:?}"
     );
     assert!(
-        p[0].contains("model::a -> model::b: src/model/a.rs:1"),
+        p[0].contains("model::a -> model::b: src/model/a.rs:2"),
         "{p:?}"
     );
     assert!(
-        p[0].contains("model::b -> model::a: src/model/b.rs:2"),
+        p[0].contains("model::b -> model::a: src/model/b.rs:3"),
         "{p:?}"
     );
 }
@@ -120,7 +130,7 @@ fn an_import_up_a_layer_is_found() {
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(
         p[0].contains(
-            "src/model/config.rs:1: `model::config` imports `site::catalog`, a layer above it"
+            "src/model/config.rs:2: `model::config` imports `site::catalog`, a layer above it"
         ),
         "{p:?}"
     );
@@ -133,7 +143,7 @@ fn an_import_up_a_layer_is_found() {
 
 #[test]
 fn long_files_and_functions_are_found() {
-    let p = tree(&[("model/a.rs", &"\n".repeat(601))]);
+    let p = tree(&[("model/a.rs", &"\n".repeat(600))]);
     assert_eq!(
         p,
         ["src/model/a.rs: 601 lines (at most 600): split it along a seam it has"]
@@ -142,7 +152,7 @@ fn long_files_and_functions_are_found() {
     let p = tree(&[("site/a.rs", &text)]);
     assert_eq!(p.len(), 1, "{p:?}");
     assert!(
-        p[0].starts_with("src/site/a.rs:3: fn long is 121 lines"),
+        p[0].starts_with("src/site/a.rs:4: fn long is 121 lines"),
         "{p:?}"
     );
 }
@@ -156,8 +166,39 @@ fn printing_outside_the_terminal_module_is_found() {
     assert_eq!(
         p,
         [
-            "src/site/a.rs:2: eprintln! outside commands::terminal: print through commands::terminal",
-            "src/site/a.rs:3: stdout() outside commands::terminal: print through commands::terminal"
+            "src/site/a.rs:3: eprintln! outside commands::terminal: print through commands::terminal",
+            "src/site/a.rs:4: stdout() outside commands::terminal: print through commands::terminal"
+        ]
+    );
+}
+
+#[test]
+fn a_module_without_a_doc_or_its_layer_is_found() {
+    let p = tree(&[
+        (
+            "site/mod.rs",
+            "//! The site.\n//! Part of the site layer.\n",
+        ),
+        ("site/a.rs", "//! Feeds.\nfn f() {}\n"),
+        ("site/tests.rs", "//! No layer named: a test module.\n"),
+    ]);
+    assert_eq!(
+        p,
+        ["src/site/a.rs: its module doc does not name its layer: say it is in the site layer"]
+    );
+    let mut all = vec![File {
+        path: "lib.rs".into(),
+        text: "pub mod model;\n".into(),
+    }];
+    all.push(File {
+        path: "model/a.rs".into(),
+        text: "// A plain comment.\n".into(),
+    });
+    assert_eq!(
+        problems(&all),
+        [
+            "src/lib.rs: no module doc: start the file with `//!` lines saying what it is for and its layer",
+            "src/model/a.rs: no module doc: start the file with `//!` lines saying what it is for and its layer"
         ]
     );
 }

@@ -8,6 +8,8 @@
 //!
 //! Endpoint: `--endpoint`, else `HF_ENDPOINT`, else `https://huggingface.co`,
 //! without a trailing `/`.
+//!
+//! Part of the commands layer.
 
 use std::path::PathBuf;
 

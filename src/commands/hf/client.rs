@@ -10,6 +10,8 @@
 //! what to do, depending on what the call was for. The token is sent as
 //! `Authorization: Bearer` (also on reads) and is never part of an error, a
 //! notice or `Debug` output.
+//!
+//! Part of the commands layer.
 
 use std::fmt;
 use std::time::Duration;

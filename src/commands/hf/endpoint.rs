@@ -13,6 +13,8 @@
 //! [`shown`] is how every URL appears in logs, notices and errors: no
 //! userinfo, no query, no fragment (a redirect's target may carry a signed
 //! query).
+//!
+//! Part of the commands layer.
 
 use std::fmt;
 

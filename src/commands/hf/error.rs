@@ -1,6 +1,8 @@
 //! Errors of Hub requests, with messages that say what to do. A message
 //! never holds the token: server text is redacted by the client before it
 //! gets here.
+//!
+//! Part of the commands layer.
 
 use std::fmt;
 use std::time::Duration;

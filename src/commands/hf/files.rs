@@ -1,6 +1,8 @@
 //! What the Hub says of files: a `paths-info` answer, read and checked
 //! ([`read_paths_info`]), and a file's sha256 computed while it downloads
 //! ([`Hasher`], a [`Sink`] of the one request path).
+//!
+//! Part of the commands layer.
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};

@@ -35,6 +35,8 @@
 //! - **Secrets.** The token is in no notice, error or `Debug` output (server
 //!   text is redacted); URLs in notices and errors are
 //!   [`shown`](crate::commands::hf::endpoint::shown): no userinfo, no query.
+//!
+//! Part of the commands layer.
 
 use std::fmt;
 use std::io::Read;

@@ -15,6 +15,8 @@
 //! command, `commands::hf_sync`, chooses the repos and shows the results.
 //! [`verify`] checks the manifests' revisions and artifacts against the Hub
 //! (`cadence verify`, SPEC 11).
+//!
+//! Part of the commands layer.
 
 pub mod auth;
 pub mod client;

@@ -1,5 +1,7 @@
 //! The sync plan: which tags each channel repo should have, and per tag
 //! what to do about it. Pure: no requests, no printing.
+//!
+//! Part of the commands layer.
 
 use chrono::NaiveDate;
 

@@ -3,6 +3,8 @@
 //! its errors) and the [`Answer`] read back, with the helpers that read an
 //! answer's headers and error text, and the [`Sink`] a streamed body goes
 //! to. [`crate::commands::hf::http`] sends them.
+//!
+//! Part of the commands layer.
 
 use std::io::Read;
 use std::time::Duration;

@@ -2,6 +2,8 @@
 //! (read-only, [`prepare`]), then make the changes ([`apply`]) or count
 //! what they would be ([`count`]). Progress and errors go to a callback, so
 //! the command decides how they are shown.
+//!
+//! Part of the commands layer.
 
 use std::collections::BTreeMap;
 use std::fmt;

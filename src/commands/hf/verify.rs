@@ -28,6 +28,8 @@
 //!
 //! A repo that does not exist, or that the token cannot read, is asked
 //! once: its other checks take the same answer without a request.
+//!
+//! Part of the commands layer.
 
 use std::fmt;
 use std::time::Duration;

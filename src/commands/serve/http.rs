@@ -6,6 +6,8 @@
 //! guarantee that nothing outside the build is ever read (files are served
 //! from memory, so `..`, encoded dots, absolute paths and symlinks cannot
 //! reach the disk).
+//!
+//! Part of the commands layer.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};

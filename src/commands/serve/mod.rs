@@ -6,6 +6,8 @@
 //! memory, and only output files whose bytes changed are replaced. When a
 //! change breaks a rule or a template, the last good build keeps being
 //! served with the findings shown over every page.
+//!
+//! Part of the commands layer.
 
 pub mod http;
 pub mod scope;

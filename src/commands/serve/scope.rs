@@ -8,6 +8,8 @@
 //! signature itself changed (a new previous release, a new latest). Listing
 //! pages, the home page, the schedule and the feeds of a changed channel are
 //! always re-rendered; everything else of the last build is kept.
+//!
+//! Part of the commands layer.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

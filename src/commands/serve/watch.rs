@@ -1,6 +1,8 @@
 //! Watching the site's sources (`cadence.toml`, `releases/`, `content/`,
 //! `themes/`) with notify, debounced, ignoring editors' temporary and swap
 //! files.
+//!
+//! Part of the commands layer.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

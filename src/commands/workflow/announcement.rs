@@ -23,6 +23,8 @@
 //! - `feeds`: each feed that carries the entry: `title`, `atom`, `rss`
 //! - `next_slot`: the channel's next slot after this one: `date`,
 //!   `window_start`, `window_end`, `state`, `version`, `skip_by`; or null
+//!
+//! Part of the commands layer.
 
 use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};

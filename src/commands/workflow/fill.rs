@@ -16,6 +16,8 @@
 //! is refused with the reason, and the file is left alone. A changed file
 //! is written atomically: a hidden temporary file in the same folder, with
 //! the original's permissions, renamed over it.
+//!
+//! Part of the commands layer.
 
 use std::io::Write;
 use std::path::Path;

@@ -1,6 +1,8 @@
 //! RFC 5322 messages for `cadence announce --eml`: headers folded at 78
 //! columns, non-ASCII header text as RFC 2047 encoded-words, CRLF line
 //! endings, a UTF-8 plain-text body sent as 8bit.
+//!
+//! Part of the commands layer.
 
 use chrono::NaiveDate;
 

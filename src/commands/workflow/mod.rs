@@ -11,6 +11,8 @@
 //! - [`mail`]: RFC 5322 messages (`--eml`).
 //! - [`fill`]: `cadence verify --fill`, writing what the Hub knows into a
 //!   manifest in place.
+//!
+//! Part of the commands layer.
 
 pub mod announcement;
 pub mod fill;

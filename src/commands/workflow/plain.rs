@@ -10,6 +10,8 @@
 //! [`wrap`] wraps any text for mail: lines indented four spaces or more (code,
 //! commands, checksums) are left alone, and no word is ever broken, so a URL
 //! longer than the width stands on a line of its own.
+//!
+//! Part of the commands layer.
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 

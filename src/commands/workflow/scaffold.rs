@@ -5,6 +5,8 @@
 //! null, which `cadence check` reports (`schema`: "`revision` is empty")
 //! until it is filled in or, where the comment says it is optional, the line
 //! is removed. So a half-filled manifest can never pass `check` or be built.
+//!
+//! Part of the commands layer.
 
 use chrono::NaiveDate;
 

@@ -5,6 +5,8 @@
 //! Versions are taken from the loaded manifests *and* from the file names
 //! under the channel's folder, so a manifest that `new` wrote and that does
 //! not load yet (its blanks are not filled in) still takes its version.
+//!
+//! Part of the commands layer.
 
 use chrono::{Duration, NaiveDate};
 

@@ -1,5 +1,7 @@
 //! The tables of `cadence.toml` as serde reads them (the raw shapes), and
 //! what turns a fault in them into a `config` finding at its line.
+//!
+//! Part of the model layer.
 
 use std::collections::BTreeMap;
 use std::ops::Range;

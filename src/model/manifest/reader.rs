@@ -1,6 +1,8 @@
 //! Reading one manifest's mapping into a [`Release`] or a [`Skip`]: unknown,
 //! missing and mistyped keys are `schema` findings at their line, and the
 //! position of every field is kept for later rules.
+//!
+//! Part of the model layer.
 
 use std::collections::BTreeMap;
 

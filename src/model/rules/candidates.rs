@@ -1,6 +1,8 @@
 //! Rules of promotion and quality: `candidate-missing`,
 //! `candidate-after-final`, `candidate-soak`, `promote-revision`, `gate`.
 //! They apply to released and yanked finals.
+//!
+//! Part of the model layer.
 
 use std::collections::HashMap;
 

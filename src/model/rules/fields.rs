@@ -1,6 +1,8 @@
 //! Rules about one manifest at a time: `version-format`, `revision-format`,
 //! `taxonomy-date`, `tag-format`, `artifact` (with the character sets of
 //! `file`, `quantization` and `ollama`), `future-date`, `planned-past`.
+//!
+//! Part of the model layer.
 
 use chrono::NaiveDate;
 use rayon::prelude::*;

@@ -1,5 +1,7 @@
 //! The cadence rules of SPEC section 5. Each family returns its findings and
 //! never stops early; [`check`] runs them all over the whole site.
+//!
+//! Part of the model layer.
 
 mod candidates;
 mod fields;

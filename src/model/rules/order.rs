@@ -1,5 +1,7 @@
 //! Rules across the releases of a channel: `duplicate-version`,
 //! `version-order` and `tag-collision`.
+//!
+//! Part of the model layer.
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,5 +1,7 @@
 //! Rules of the schedule: `off-schedule`, `slot-missed`, `slot-conflict`,
 //! `skip-unknown-slot`, `skip-late`, `slot-unplanned`.
+//!
+//! Part of the model layer.
 
 use chrono::NaiveDate;
 

@@ -1,5 +1,7 @@
 //! The feeds of the catalog (SPEC 7): which entries each feed carries,
 //! newest first, and the dates, ids and paths of an entry.
+//!
+//! Part of the site layer.
 
 use std::cmp::Reverse;
 

@@ -3,6 +3,8 @@
 //! `releases.json` is written straight from them, one release at a time,
 //! without building the tree of the whole file; pages and announcements
 //! take them as [`Value`]s.
+//!
+//! Part of the site layer.
 
 use std::collections::BTreeMap;
 

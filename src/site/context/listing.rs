@@ -1,5 +1,7 @@
 //! The data of the pages that list releases: home, model (with its
 //! charts), model-channel, channel and schedule.
+//!
+//! Part of the site layer.
 
 use rayon::prelude::*;
 use serde::Serialize;

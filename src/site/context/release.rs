@@ -1,4 +1,6 @@
 //! The release and skip pages' data.
+//!
+//! Part of the site layer.
 
 use serde::Serialize;
 

@@ -17,6 +17,8 @@
 //! previous output stays, or waits until it is whole. A second signal
 //! while the clean-up runs ends the process at once (exit 1); what it
 //! leaves is removed by the next build.
+//!
+//! Part of the site layer.
 
 use std::fs::File;
 use std::io::Write as _;

@@ -2,6 +2,8 @@
 //! from any thread, either a new folder (where files unchanged since the
 //! previous build are hard-linked from it) or the kept build before the
 //! last (where files that already hold the right bytes are left alone).
+//!
+//! Part of the site layer.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};

@@ -4,6 +4,8 @@
 //! its cache (`.cadence/`) or its repository (`.git/`), whatever marker
 //! files are there (SPEC 7); and a folder that is there must be empty or
 //! cadence's own.
+//!
+//! Part of the site layer.
 
 use std::path::{Component, Path, PathBuf};
 

@@ -14,6 +14,8 @@
 //! theme's template names. The tree has no positions, so the line is that
 //! of the first tag in the source that uses the name ([`locate`]); a
 //! template that does not parse gets the line tera's parser reports.
+//!
+//! Part of the site layer.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

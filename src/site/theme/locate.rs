@@ -2,6 +2,8 @@
 //! has no positions, so the `template` rule ([`super::check`]) finds the
 //! first tag that uses the name, scanning the template's tags (comments,
 //! `raw` blocks and quoted strings left out).
+//!
+//! Part of the site layer.
 
 use crate::model::yaml::Pos;
 

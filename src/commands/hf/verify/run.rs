@@ -1,5 +1,7 @@
 //! The requests of `cadence verify`, in three phases (revisions,
 //! `paths-info`, downloads), and the items built from their answers.
+//!
+//! Part of the commands layer.
 
 use std::collections::{BTreeMap, BTreeSet};
 

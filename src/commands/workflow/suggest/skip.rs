@@ -1,5 +1,7 @@
 //! What `cadence new skip` writes next (SPEC 8): the channel and the slot
 //! a skip is for, with hints on what the slot's state means.
+//!
+//! Part of the commands layer.
 
 use chrono::{Duration, NaiveDate};
 
