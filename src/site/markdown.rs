@@ -26,6 +26,8 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 mod raw;
 
+use super::escape::escape;
+
 /// Ids the default theme uses on its own pages; headings in markdown never
 /// take them, so every id on a page stays unique.
 pub const THEME_IDS: &[&str] = &[
@@ -104,20 +106,6 @@ impl Ids {
         self.given.insert(id.clone());
         id
     }
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A heading `shift` levels deeper, at most `h6`.
