@@ -50,6 +50,17 @@ pub struct ReleasePlan {
 /// Why nothing can be written (exit 2).
 pub type Refusal = String;
 
+/// The model of a `new` or `announce` command, checked against the config.
+fn model_of<'c>(catalog: &'c Catalog, model: &str) -> Result<&'c Model, Refusal> {
+    let config = catalog.config;
+    config.models.get(model).ok_or_else(|| {
+        format!(
+            "`{model}` is not a model in cadence.toml; models: {}",
+            list(config.models.keys())
+        )
+    })
+}
+
 /// The model and channel of a `new` or `announce` command, checked against
 /// the config.
 pub fn model_channel<'c>(
@@ -58,12 +69,7 @@ pub fn model_channel<'c>(
     channel: &str,
 ) -> Result<(&'c Model, &'c Channel), Refusal> {
     let config = catalog.config;
-    let Some(m) = config.models.get(model) else {
-        return Err(format!(
-            "`{model}` is not a model in cadence.toml; models: {}",
-            list(config.models.keys())
-        ));
-    };
+    let m = model_of(catalog, model)?;
     let Some(c) = config.channels.get(channel) else {
         return Err(format!(
             "`{channel}` is not a channel in cadence.toml; channels: {}",

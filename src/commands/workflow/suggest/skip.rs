@@ -5,7 +5,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use super::{Refusal, list, model_channel};
+use super::{Refusal, model_channel, model_of};
 use crate::model::config::{Model, ScheduleRule};
 use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
 use crate::site::catalog::Catalog;
@@ -43,12 +43,7 @@ pub fn plan_skip(
 ) -> Result<SkipPlan, Refusal> {
     let config = catalog.config;
     let today = catalog.today;
-    let Some(m) = config.models.get(model) else {
-        return Err(format!(
-            "`{model}` is not a model in cadence.toml; models: {}",
-            list(config.models.keys())
-        ));
-    };
+    let m = model_of(catalog, model)?;
     let channel = skip_channel(catalog, model, m, channel)?;
     let rule = config.channels[&channel]
         .schedule
