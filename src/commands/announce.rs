@@ -1,4 +1,5 @@
-//! `cadence announce`: the mailing-list announcement of a release or a skip.
+//! `cadence announce`: the mailing-list announcement of a release, a skip
+//! or a major line's end of support (`line-<major>`).
 //!
 //! The subject and plain-text body go to stdout; `--eml FILE` also writes
 //! an RFC 5322 message (`--eml -` writes it to stdout instead, for
@@ -71,6 +72,7 @@ pub fn run(ctx: &Context, args: &AnnounceArgs) -> Result<ExitCode> {
             let what = match target {
                 Target::Release(_) => "release",
                 Target::Skip(_) => "skip",
+                Target::Line(_) => "end-of-support",
             };
             terminal::line(&format!(
                 "wrote the {what} announcement to {} (send it with `sendmail -t < {}` or open it in a mail client)",

@@ -65,10 +65,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Show the schedule's slots and their states
     Schedule(ScheduleArgs),
-    /// Write a manifest for the next release or skip
+    /// Write a manifest for the next release or skip, or a line file
     #[command(subcommand)]
     New(NewCommand),
-    /// Write the mailing-list announcement of a release or skip
+    /// Write the mailing-list announcement of a release, skip or end of support
     Announce(AnnounceArgs),
     /// Make Hugging Face tags match the manifests
     HfSync(HfSyncArgs),
@@ -163,13 +163,20 @@ pub enum NewCommand {
         #[arg(long)]
         channel: Option<String>,
     },
+    /// A line file for an existing major line of a semver channel: its end of support, LTS, a note
+    Line {
+        model: String,
+        channel: String,
+        /// The major version of the line (`1`, or `1.x`)
+        major: String,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct AnnounceArgs {
     pub model: String,
     pub channel: String,
-    /// A version, or skip-YYYY-MM-DD
+    /// A version, skip-YYYY-MM-DD, or line-MAJOR (a major line's end of support)
     pub target: String,
     /// Also write an RFC 5322 message to FILE
     #[arg(long, value_name = "FILE")]

@@ -1,4 +1,5 @@
-//! `cadence new release` and `cadence new skip`: write the next manifest.
+//! `cadence new release`, `cadence new skip` and `cadence new line`: write
+//! the next manifest, or a major line's line file (SPEC 10).
 //!
 //! stdout gets one line, the path of the new file, so a script can open it
 //! (`$EDITOR "$(cadence new release m c)"`); what is left to fill in and
@@ -79,6 +80,24 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<ExitCode> {
             )];
             (rel, scaffold, plan.hints, next)
         }
+        NewCommand::Line {
+            model,
+            channel,
+            major,
+        } => {
+            let n = line_of(&catalog, model, channel, major).map_err(|e| anyhow!(e))?;
+            let major = catalog.lines[n].major;
+            let rel = format!("releases/{model}/{channel}/line-{major}.yaml");
+            let next = vec![format!(
+                "then `cadence check` and open a pull request; announce the end of support with `cadence announce {model} {channel} line-{major}`"
+            )];
+            (
+                rel,
+                scaffold::line(&catalog, n, ctx.today),
+                Vec::new(),
+                next,
+            )
+        }
     };
 
     let path = ctx.root.join(&rel);
@@ -116,6 +135,40 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The line `cadence new line` is for: an existing line (a released
+/// final) of a semver channel the model publishes on.
+fn line_of(catalog: &Catalog, model: &str, channel: &str, major: &str) -> Result<usize, String> {
+    let (_, c) = suggest::model_channel(catalog, model, channel)?;
+    if c.versioning != crate::model::version::Versioning::Semver {
+        return Err(format!(
+            "`{channel}` has date versions, which fall into no major line; line files are for semver channels"
+        ));
+    }
+    let digits = major.strip_suffix(".x").unwrap_or(major);
+    let Some(number) = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse::<u64>().ok())
+        .flatten()
+    else {
+        return Err(format!(
+            "`{major}` is not a major version; give a number such as 1"
+        ));
+    };
+    catalog.major_line(model, channel, number).ok_or_else(|| {
+        let known: Vec<String> = catalog
+            .lines_of(model, channel)
+            .map(|(_, l)| l.name())
+            .collect();
+        format!(
+            "{model} has no released {number}.x final on `{channel}`, so the line does not exist yet; write its line file once {number}.0.0 is released ({})",
+            if known.is_empty() {
+                "the channel has no line yet".to_string()
+            } else {
+                format!("lines: {}", known.join(", "))
+            }
+        )
+    })
 }
 
 /// Hints that are warnings already say so; others are notes.

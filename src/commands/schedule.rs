@@ -1,5 +1,7 @@
 //! `cadence schedule`: every slot of every scheduled channel with its state
-//! (SPEC 5), the next slots, and what the next slot needs.
+//! (SPEC 5), the next slots, and what the next slot needs; then the major
+//! lines of the semver channels with their support state (SPEC 10).
+//! `--format json` prints `schedule.json`'s shape with `"lines"`.
 //!
 //! It works on a site with errors too, since a missed slot is an error and
 //! the schedule is where a maintainer looks to fix it: the schedule is
@@ -21,6 +23,8 @@ use crate::commands::terminal;
 use crate::model::diagnostics::{self, Finding, Format};
 use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
 use crate::site::catalog::Catalog;
+
+mod lines;
 
 pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<ExitCode> {
     let site = ctx.load(Format::Human)?;
@@ -56,11 +60,12 @@ pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<ExitCode> {
             terminal::out_line(&serde_json::to_string_pretty(&json).expect("serialisable"));
         }
         ScheduleFormat::Human => {
-            terminal::out(&human(
-                &catalog,
-                args.model.as_deref(),
-                ctx.color_for(false),
-            ));
+            let color = ctx.color_for(false);
+            terminal::out(&human(&catalog, args.model.as_deref(), color));
+            let lines = lines::human(&catalog, args.model.as_deref(), color);
+            if !lines.is_empty() {
+                terminal::out(&format!("\n{lines}"));
+            }
         }
     }
     Ok(note_errors(&findings).into())

@@ -21,6 +21,9 @@ mod tables;
 
 use tables::{RawConfig, channel, line_of, model, toml_finding};
 
+mod support;
+pub use support::{MAX_SUPPORT_MONTHS, SupportRule};
+
 pub const FILE: &str = "cadence.toml";
 
 /// Names a model or channel may not take: they are paths of the site.
@@ -77,6 +80,8 @@ pub struct Channel {
     pub schedule: Option<ScheduleRule>,
     pub candidates: Option<CandidateRule>,
     pub gates: BTreeMap<String, Gate>,
+    /// `[channels.<c>.support]`: how long an older major line is supported.
+    pub support: Option<SupportRule>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -477,6 +482,7 @@ versioned = "o/m"
                 schedule: None,
                 candidates: None,
                 gates: BTreeMap::new(),
+                support: None,
             };
             for version in [
                 "1.2.3",

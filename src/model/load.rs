@@ -15,9 +15,12 @@ use rayon::prelude::*;
 use crate::model::config::{self, Config};
 use crate::model::content::{self, Page};
 use crate::model::diagnostics::{Finding, Sources, for_terminal};
-use crate::model::manifest::{self, Manifest, Release, Skip};
+use crate::model::manifest::{LineFile, Manifest, Release, Skip};
 use crate::model::read::{self, Kind, ReadError, Root};
-use crate::model::version::Version;
+
+mod manifest_file;
+
+use manifest_file::read_manifest;
 
 /// A site as read from disk, before rules and derivation.
 #[derive(Debug, Clone)]
@@ -27,6 +30,8 @@ pub struct Site {
     /// Valid releases of configured models and channels, in path order.
     pub releases: Vec<Release>,
     pub skips: Vec<Skip>,
+    /// Line files (SPEC 10), in path order.
+    pub lines: Vec<LineFile>,
     /// Content pages, in slug order (drafts included; `draft` says which).
     pub pages: Vec<Page>,
     /// `content/_index.md`, the home page's introduction.
@@ -77,6 +82,7 @@ pub fn load(root: &Path) -> Result<Site, LoadError> {
         config,
         releases: Vec::new(),
         skips: Vec::new(),
+        lines: Vec::new(),
         pages: Vec::new(),
         index: None,
         findings: Vec::new(),
@@ -233,6 +239,7 @@ fn load_releases(site: &mut Site, reader: &Root) -> Result<(), LoadError> {
         match manifest {
             Some(Manifest::Release(r)) => site.releases.push(r),
             Some(Manifest::Skip(s)) => site.skips.push(s),
+            Some(Manifest::Line(l)) => site.lines.push(l),
             None => {}
         }
     }
@@ -240,6 +247,7 @@ fn load_releases(site: &mut Site, reader: &Root) -> Result<(), LoadError> {
     // Path order, as strings, which the rules use to break ties.
     site.releases.sort_by(|a, b| a.file.cmp(&b.file));
     site.skips.sort_by(|a, b| a.file.cmp(&b.file));
+    site.lines.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(())
 }
 
@@ -257,6 +265,7 @@ pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<St
     };
     site.releases.retain(|r| !touched(&r.file));
     site.skips.retain(|s| !touched(&s.file));
+    site.lines.retain(|l| !touched(&l.file));
     site.findings
         .retain(|f| !(f.file.starts_with("releases/") && touched(&f.file)));
     let root = site.root.clone();
@@ -293,133 +302,14 @@ pub fn reload_manifests(site: &mut Site, changed: &std::collections::BTreeSet<St
         match manifest {
             Some(Manifest::Release(r)) => site.releases.push(r),
             Some(Manifest::Skip(s)) => site.skips.push(s),
+            Some(Manifest::Line(l)) => site.lines.push(l),
             None => {}
         }
     }
     // Keep path order, which the rules use to break ties.
     site.releases.sort_by(|a, b| a.file.cmp(&b.file));
     site.skips.sort_by(|a, b| a.file.cmp(&b.file));
-}
-
-fn read_manifest(
-    reader: &Root,
-    root: &Path,
-    config: &Config,
-    path: &Path,
-    depth: usize,
-) -> (Option<Manifest>, Vec<Finding>) {
-    let file = relative(root, path);
-    let parts: Vec<&str> = file.split('/').collect();
-    let fail = |msg: String| (None, vec![Finding::error("file-name", file.clone(), msg)]);
-    if depth != 3 {
-        return fail("manifests live at releases/<model>/<channel>/<version>.yaml".into());
-    }
-    let (model, channel, name) = (parts[1], parts[2], parts[3]);
-    let Some(stem) = name.strip_suffix(".yaml") else {
-        let hint = if name.ends_with(".yml") {
-            " (rename it to .yaml)"
-        } else {
-            ""
-        };
-        return fail(format!("`{name}` is not a `.yaml` manifest{hint}"));
-    };
-    let text = match reader.read_text(path, Kind::Manifest) {
-        Ok(t) => t,
-        Err(e) => return (None, vec![e.finding(&file, "yaml-syntax", "schema")]),
-    };
-    let (manifest, mut findings) = manifest::parse(&file, &text, model, channel);
-
-    let mut known = true;
-    let Some(model_cfg) = config.models.get(model) else {
-        let hint =
-            crate::model::diagnostics::suggest(model, config.models.keys().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?"));
-        let mut f = Finding::error(
-            "unknown-model",
-            file.clone(),
-            format!("`{model}` is not a model in cadence.toml"),
-        );
-        if let Some(h) = hint {
-            f = f.help(h);
-        }
-        findings.push(f);
-        return (None, findings);
-    };
-    if !config.channels.contains_key(channel) {
-        let mut f = Finding::error(
-            "unknown-channel",
-            file.clone(),
-            format!("`{channel}` is not a channel in cadence.toml"),
-        );
-        if let Some(s) =
-            crate::model::diagnostics::suggest(channel, config.channels.keys().map(String::as_str))
-        {
-            f = f.help(format!("did you mean `{s}`?"));
-        }
-        findings.push(f);
-        known = false;
-    } else if !model_cfg.repos.contains_key(channel) {
-        findings.push(
-            Finding::error(
-                "unknown-channel",
-                file.clone(),
-                format!("model `{model}` does not publish on channel `{channel}`"),
-            )
-            .help(format!(
-                "add `{channel} = \"<owner>/<repo>\"` under [models.{model}.repos] in cadence.toml"
-            )),
-        );
-        known = false;
-    }
-
-    let manifest = match manifest {
-        Some(Manifest::Release(mut r)) => {
-            if stem.starts_with("skip-") {
-                findings.push(
-                    Finding::error(
-                        "file-name",
-                        file.clone(),
-                        format!("`{name}` is named as a skip but holds a release"),
-                    )
-                    .at(r.at(""))
-                    .help("add `kind: skip`, or name the file after the version"),
-                );
-            } else if stem != r.version {
-                findings.push(
-                    Finding::error(
-                        "file-name",
-                        file.clone(),
-                        format!(
-                            "the file is named `{stem}` but its version is `{}`",
-                            r.version
-                        ),
-                    )
-                    .at(r.at("version"))
-                    .help(format!("rename the file to `{}.yaml`", r.version)),
-                );
-            }
-            if let Some(ch) = config.channels.get(channel) {
-                r.parsed = Version::parse(&r.version, ch.versioning);
-            }
-            Some(Manifest::Release(r))
-        }
-        Some(Manifest::Skip(s)) => {
-            let want = format!("skip-{}", s.slot.format("%Y-%m-%d"));
-            if stem != want {
-                findings.push(
-                    Finding::error(
-                        "file-name",
-                        file.clone(),
-                        format!("a skip of slot {} must be named `{want}.yaml`", s.slot),
-                    )
-                    .at(s.at("slot")),
-                );
-            }
-            Some(Manifest::Skip(s))
-        }
-        None => None,
-    };
-    (manifest.filter(|_| known), findings)
+    site.lines.sort_by(|a, b| a.file.cmp(&b.file));
 }
 
 /// Re-read every content page of an already loaded site (for `cadence serve`).

@@ -12,7 +12,10 @@ use crate::model::diagnostics::Finding;
 use crate::model::version::Version;
 use crate::model::yaml::{self, Pos};
 
+mod line;
 mod reader;
+
+pub use line::{LINE_KEYS, LineFile};
 
 use reader::{Reader, read_release, read_skip};
 
@@ -163,6 +166,7 @@ impl Skip {
 pub enum Manifest {
     Release(Release),
     Skip(Skip),
+    Line(LineFile),
 }
 
 pub const RELEASE_KEYS: &[&str] = &[
@@ -259,14 +263,18 @@ pub fn parse(
         pos: &mut pos,
     };
     let kind = match root.get("kind") {
+        None if line::without_kind(file, &root) => {
+            r.findings.push(line::kind_missing(file, root.pos));
+            "line".to_string()
+        }
         None => "release".to_string(),
         Some(node) => match node.as_str() {
-            Some(k @ ("release" | "skip")) => k.to_string(),
+            Some(k @ ("release" | "skip" | "line")) => k.to_string(),
             _ => {
                 r.schema(
                     node.pos,
                     format!(
-                        "`kind` must be `release` or `skip`, found `{}`",
+                        "`kind` must be `release`, `skip` or `line`, found `{}`",
                         node.as_str().unwrap_or(node.kind())
                     ),
                 );
@@ -274,10 +282,10 @@ pub fn parse(
             }
         },
     };
-    let manifest = if kind == "skip" {
-        read_skip(&mut r, &root, model, channel)
-    } else {
-        read_release(&mut r, &root, model, channel)
+    let manifest = match kind.as_str() {
+        "skip" => read_skip(&mut r, &root, model, channel),
+        "line" => line::read(&mut r, &root, model, channel),
+        _ => read_release(&mut r, &root, model, channel),
     };
     (manifest, findings)
 }

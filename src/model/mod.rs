@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod every;
+pub mod lifecycle;
 pub mod load;
 pub mod manifest;
 pub mod read;

@@ -18,12 +18,64 @@ pub fn manifest_schema(base_url: Option<&str>) -> Value {
             {"format": "date-time"}
         ]
     });
+    let release = release(&date);
+    let skip = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["kind", "slot", "announced", "reason"],
+        "properties": {
+            "kind": {"const": "skip"},
+            "slot": date,
+            "announced": date,
+            "reason": {"type": "string", "description": "Why the slot is skipped, markdown"}
+        }
+    });
+    let line = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["kind", "major"],
+        "properties": {
+            "kind": {"const": "line"},
+            "major": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "The major version of the line; equals the number in the file stem line-<major>.yaml"
+            },
+            "eol": {
+                "description": "End of support; overrides the channel's [support] policy",
+                "allOf": [date]
+            },
+            "lts": {"type": "boolean", "default": false, "description": "Long-term support"},
+            "note": {"type": "string", "description": "What support means for this line, markdown"}
+        }
+    });
+    let id = base_url.map_or_else(
+        || "https://cadence.invalid/schema/manifest.schema.json".to_string(),
+        |b| format!("{b}schema/manifest.schema.json"),
+    );
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": id,
+        "title": "cadence release, skip or line manifest",
+        "description": "releases/<model>/<channel>/<version>.yaml, releases/<model>/<channel>/skip-<slot>.yaml or releases/<model>/<channel>/line-<major>.yaml",
+        "oneOf": [
+            {"$ref": "#/$defs/release"},
+            {"$ref": "#/$defs/skip"},
+            {"$ref": "#/$defs/line"}
+        ],
+        "$defs": {"release": release, "skip": skip, "line": line}
+    })
+}
+
+/// The definition of a release manifest (`$defs/release`); `date` is the
+/// shape of a date.
+fn release(date: &Value) -> Value {
     // cadence reads scalars as written, so a commit id of only digits
     // (`taxonomy_commit: 12345678`, or `12345e67`) is valid hex; a YAML
     // language server reads it as a number, which the schema must accept
     // too (a pattern only constrains strings).
     let hex40 = json!({"type": ["string", "number"], "pattern": "^[0-9a-fA-F]{40}$"});
-    let release = json!({
+    json!({
         "type": "object",
         "additionalProperties": false,
         "required": ["version", "date", "summary"],
@@ -92,32 +144,6 @@ pub fn manifest_schema(base_url: Option<&str>) -> Value {
                 "else": {"required": ["revision"]}
             }
         ]
-    });
-    let skip = json!({
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["kind", "slot", "announced", "reason"],
-        "properties": {
-            "kind": {"const": "skip"},
-            "slot": date,
-            "announced": date,
-            "reason": {"type": "string", "description": "Why the slot is skipped, markdown"}
-        }
-    });
-    let id = base_url.map_or_else(
-        || "https://cadence.invalid/schema/manifest.schema.json".to_string(),
-        |b| format!("{b}schema/manifest.schema.json"),
-    );
-    json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": id,
-        "title": "cadence release or skip manifest",
-        "description": "releases/<model>/<channel>/<version>.yaml or releases/<model>/<channel>/skip-<slot>.yaml",
-        "oneOf": [
-            {"$ref": "#/$defs/release"},
-            {"$ref": "#/$defs/skip"}
-        ],
-        "$defs": {"release": release, "skip": skip}
     })
 }
 
@@ -134,6 +160,12 @@ mod tests {
         for key in crate::model::manifest::SKIP_KEYS {
             assert!(props.contains_key(*key), "{key}");
         }
+        let props = s["$defs"]["line"]["properties"].as_object().unwrap();
+        let mut keys: Vec<&str> = props.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut want = crate::model::manifest::LINE_KEYS.to_vec();
+        want.sort_unstable();
+        assert_eq!(keys, want);
         assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
     }
 

@@ -5,7 +5,11 @@
 //!   and every skip, newest first (see [`releases`] for the order);
 //! - `api/v1/<model>/<channel>/latest.json`: the newest released final of
 //!   each model's channel, or `null` when it has none yet;
-//! - `api/v1/schedule.json`: slots with state;
+//! - `api/v1/<model>/<channel>/lines.json`: the major lines of each
+//!   model's semver channel (SPEC 10), newest first;
+//! - `api/v1/<model>/<channel>/<major>.x/latest.json`: the newest released
+//!   final of each existing major line;
+//! - `api/v1/schedule.json`: slots with state, and the major lines;
 //! - `schema/manifest.schema.json`.
 //!
 //! Pretty-printed, with a trailing newline, keys in a fixed order.
@@ -115,6 +119,23 @@ pub fn render_rest(catalog: &Catalog) -> Vec<OutputFile> {
         out.push(OutputFile::new(
             format!("api/v1/{}/{}/latest.json", stream.model, stream.channel),
             pretty(&latest),
+        ));
+        let semver = catalog
+            .config
+            .channels
+            .get(&stream.channel)
+            .is_some_and(|c| c.versioning == crate::model::version::Versioning::Semver);
+        if semver {
+            out.push(OutputFile::new(
+                format!("api/v1/{}/{}/lines.json", stream.model, stream.channel),
+                pretty(&catalog.lines_json(&stream.model, &stream.channel)),
+            ));
+        }
+    }
+    for line in &catalog.lines {
+        out.push(OutputFile::new(
+            format!("api/v1/{}latest.json", line.path),
+            pretty(&catalog.release_json(line.latest)),
         ));
     }
     out.push(OutputFile::new(

@@ -1,8 +1,9 @@
 //! The derived model of a checked site: per model and channel, releases
 //! newest first, `major.minor` lines with candidates under their finals, the
 //! latest released final, the previous release of each kind (for evaluation
-//! deltas), retention, slot states, and every derived field of a release
-//! (URL, tag, repo, download URLs, Ollama commands).
+//! deltas), retention, slot states, major lines and their support ([`lines`]),
+//! and every derived field of a release (URL, tag, repo, download URLs,
+//! Ollama commands).
 //!
 //! Everything a page, feed, calendar, API file, announcement or sync needs
 //! is computed here once; renderers only read it.
@@ -15,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use crate::model::config::Config;
+use crate::model::lifecycle::MajorLine;
 use crate::model::load::Site;
 use crate::model::manifest::{Artifact, Release, Skip, Status};
 use crate::model::schedule::{Slot, Timeline, timelines};
@@ -25,6 +27,7 @@ pub const UPCOMING_SLOTS: usize = 4;
 
 pub mod feed;
 pub mod json;
+pub mod lines;
 
 /// Derived facts about one release.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +74,7 @@ pub struct Stream {
     pub skips: Vec<usize>,
     /// The newest released final.
     pub latest: Option<usize>,
-    /// Distinct majors of finals, highest first (semver channels).
+    /// The majors of its existing lines (SPEC 10), highest first.
     pub majors: Vec<u64>,
 }
 
@@ -84,6 +87,8 @@ pub struct Catalog<'a> {
     /// Keyed by (model, channel), for every channel each model publishes on.
     pub streams: BTreeMap<(String, String), Stream>,
     pub timelines: Vec<Timeline>,
+    /// Every existing major line ([`crate::model::lifecycle::lines`], SPEC 10).
+    pub lines: Vec<MajorLine>,
     by_version: HashMap<(&'a str, &'a str, &'a str), usize>,
     /// The slot (timeline, slot) each release fulfils or is planned for,
     /// parallel to `site.releases`; and each skip's, parallel to
@@ -163,8 +168,8 @@ fn link_previous(releases: &[Release], stream: &Stream, info: &mut [ReleaseInfo]
     }
 }
 
-/// A semver stream's `major.minor` lines, its candidates linked to their
-/// finals (newest candidate first), and its majors.
+/// A semver stream's `major.minor` lines and its candidates linked to their
+/// finals (newest candidate first).
 fn semver_lines(releases: &[Release], stream: &mut Stream, info: &mut [ReleaseInfo]) {
     let mut finals_by_version: HashMap<Version, usize> = HashMap::new();
     for &i in &stream.releases {
@@ -210,21 +215,6 @@ fn semver_lines(releases: &[Release], stream: &mut Stream, info: &mut [ReleaseIn
         info[i].candidates = c;
     }
     stream.lines = lines.into_values().collect();
-    let mut majors: Vec<u64> = stream
-        .releases
-        .iter()
-        .filter(|&&i| releases[i].is_final())
-        .filter_map(|&i| {
-            releases[i]
-                .parsed
-                .as_ref()
-                .and_then(Version::semver)
-                .map(|v| v.major)
-        })
-        .collect();
-    majors.sort_unstable_by(|a, b| b.cmp(a));
-    majors.dedup();
-    stream.majors = majors;
 }
 
 impl<'a> Catalog<'a> {
@@ -288,6 +278,10 @@ impl<'a> Catalog<'a> {
                 semver_lines(releases, stream, &mut info);
             }
         }
+        let lines = crate::model::lifecycle::lines(config, releases, &site.lines, today);
+        streams
+            .values_mut()
+            .for_each(|s| s.majors = lines::majors(&lines, s));
 
         let by_version = releases
             .iter()
@@ -321,6 +315,7 @@ impl<'a> Catalog<'a> {
             info,
             streams,
             timelines,
+            lines,
             by_version,
             release_slots,
             skip_slots,

@@ -92,9 +92,13 @@ fn the_files_of_the_api() {
         files.keys().collect::<Vec<_>>(),
         [
             "api/v1/granite-7b-lab/stream/latest.json",
+            "api/v1/granite-7b-lab/versioned/1.x/latest.json",
+            "api/v1/granite-7b-lab/versioned/2.x/latest.json",
             "api/v1/granite-7b-lab/versioned/latest.json",
+            "api/v1/granite-7b-lab/versioned/lines.json",
             "api/v1/merlinite-7b-lab/stream/latest.json",
             "api/v1/phi-lab/versioned/latest.json",
+            "api/v1/phi-lab/versioned/lines.json",
             "api/v1/releases.json",
             "api/v1/schedule.json",
             "schema/manifest.schema.json",

@@ -312,9 +312,12 @@ fn feeds_link_themselves_and_their_pages() {
         ("", ""),
         ("stream/", "stream/"),
         ("granite-7b-lab/versioned/", "granite-7b-lab/versioned/"),
-        // A major line belongs to its model's channel page, the
+        // A major line belongs to its line page (SPEC 10), the
         // candidates feed to the model's page (SPEC 7).
-        ("granite-7b-lab/versioned/1.x/", "granite-7b-lab/versioned/"),
+        (
+            "granite-7b-lab/versioned/1.x/",
+            "granite-7b-lab/versioned/1.x/",
+        ),
         ("granite-7b-lab/candidates/", "granite-7b-lab/"),
     ];
     for (dir, page) in pages {

@@ -232,7 +232,16 @@ impl Session {
                 Err(e) => terminal::error(&format!("{e:#}")),
             }
         }
-        patch(&mut self.files, files, &[])
+        // The API is rendered whole: a file it no longer has (the
+        // `latest.json` of a vanished major line) is gone.
+        let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let gone: Vec<String> = self
+            .files
+            .keys()
+            .filter(|p| p.starts_with("api/") && !produced.contains(p.as_str()))
+            .cloned()
+            .collect();
+        patch(&mut self.files, files, &gone)
     }
 }
 

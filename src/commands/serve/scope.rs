@@ -111,6 +111,8 @@ pub fn of_change(catalog: &Catalog, old: &Signatures, changed: &BTreeSet<String>
         if let Some(stream) = catalog.stream(model, channel) {
             for major in &stream.majors {
                 scope.feeds.insert(format!("{model}/{channel}/{major}.x/"));
+                // The line page (SPEC 10) shows the line's whole history.
+                scope.pages.insert(format!("{model}/{channel}/{major}.x/"));
             }
         }
     }

@@ -1,5 +1,6 @@
-//! The mailing-list announcement of a release or a skip, rendered from the
-//! theme's `announce/release.txt` and `announce/skip.txt`.
+//! The mailing-list announcement of a release, a skip or a major line's end
+//! of support, rendered from the theme's `announce/release.txt`,
+//! `announce/skip.txt` and `announce/line.txt`.
 //!
 //! A template renders a mail as it is read: a `Subject:` line, a blank line,
 //! then the body. The body is wrapped at 72 columns afterwards ([`plain::wrap`]),
@@ -19,6 +20,11 @@
 //!   `checksums` (`sha256`, `file`)
 //! - `skip` (skip.txt): `slot`, `announced`, `reason`, `reason_text`, `url`,
 //!   `window_start`, `window_end`
+//! - `line` (line.txt): every field of `lines.json`'s item, and `title`
+//!   (`Granite 7B Lab 1.x`), `note_text`, `eol_basis` (where `eol` comes
+//!   from, in words), `ended` (whether `today` is on or after `eol`),
+//!   `days_left`, `latest_url`, `supported` (the lines that still get
+//!   fixes: `line`, `state`, `eol`, `lts`, `latest`, `url`)
 //! - `latest`: the channel's newest released final (`version`, `url`, `date`), or null
 //! - `feeds`: each feed that carries the entry: `title`, `atom`, `rss`
 //! - `next_slot`: the channel's next slot after this one: `date`,
@@ -36,11 +42,15 @@ use crate::site::catalog::Catalog;
 use crate::site::catalog::feed::Entry;
 use crate::site::theme::Theme;
 
+mod line;
+
 /// What is announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     Release(usize),
     Skip(usize),
+    /// A major line's end of support (an index into the catalog's lines).
+    Line(usize),
 }
 
 /// A rendered announcement.
@@ -56,6 +66,9 @@ pub struct Announcement {
 
 /// The release or skip `target` (a version or `skip-YYYY-MM-DD`) names.
 pub fn find(catalog: &Catalog, model: &str, channel: &str, target: &str) -> Result<Target, String> {
+    if let Some(major) = target.strip_prefix("line-") {
+        return line::find(catalog, model, channel, major).map(Target::Line);
+    }
     if let Some(slot) = target.strip_prefix("skip-") {
         let Some(date) = crate::model::version::parse_day(slot) else {
             return Err(format!(
@@ -146,6 +159,7 @@ fn entry(target: Target) -> Entry {
     match target {
         Target::Release(i) => Entry::Release(i),
         Target::Skip(k) => Entry::Skip(k),
+        Target::Line(n) => Entry::Eol(n),
     }
 }
 
@@ -161,6 +175,10 @@ pub fn context(catalog: &Catalog, target: Target) -> Value {
             let s = catalog.skip(k);
             (s.model.as_str(), s.channel.as_str())
         }
+        Target::Line(n) => (
+            catalog.lines[n].model.as_str(),
+            catalog.lines[n].channel.as_str(),
+        ),
     };
     let model = &config.models[model_id];
     let channel = &config.channels[channel_name];
@@ -170,10 +188,21 @@ pub fn context(catalog: &Catalog, target: Target) -> Value {
         page_url: &page_url,
     };
 
+    // The feeds that carry the entry; an end of support announced ahead
+    // is in no feed yet, so those that will carry it.
+    let line_dirs = match target {
+        Target::Line(n) => vec![
+            String::new(),
+            format!("{channel_name}/"),
+            format!("{model_id}/{channel_name}/"),
+            catalog.lines[n].path.clone(),
+        ],
+        _ => Vec::new(),
+    };
     let feeds: Vec<Value> = catalog
         .feeds()
         .into_iter()
-        .filter(|f| f.entries.contains(&entry(target)))
+        .filter(|f| f.entries.contains(&entry(target)) || line_dirs.contains(&f.dir))
         .map(|f| {
             json!({
                 "title": f.title,
@@ -229,6 +258,7 @@ pub fn context(catalog: &Catalog, target: Target) -> Value {
         "latest": latest,
         "release": null,
         "skip": null,
+        "line": null,
     });
 
     match target {
@@ -246,6 +276,7 @@ pub fn context(catalog: &Catalog, target: Target) -> Value {
                 "window_end": end.to_string(),
             });
         }
+        Target::Line(n) => ctx["line"] = line::context(catalog, n, &links),
     }
     ctx
 }
@@ -265,6 +296,7 @@ fn next_slot(
             .and_then(|t| t.slots.iter().find(|s| s.release == Some(i)))
             .map_or(catalog.release(i).date, |s| s.date),
         Target::Skip(k) => catalog.skip(k).slot,
+        Target::Line(_) => catalog.today,
     };
     timeline
         .and_then(|t| {
@@ -401,6 +433,7 @@ pub fn render(theme: &Theme, catalog: &Catalog, target: Target) -> Result<Announ
     let template = match target {
         Target::Release(_) => "announce/release.txt",
         Target::Skip(_) => "announce/skip.txt",
+        Target::Line(_) => "announce/line.txt",
     };
     let ctx = tera::Context::from_value(context(catalog, target))
         .map_err(|e| anyhow::anyhow!("{}", crate::site::theme::tera_error(&e)))?;
@@ -416,6 +449,10 @@ pub fn render(theme: &Theme, catalog: &Catalog, target: Target) -> Result<Announ
             let s = catalog.skip(k);
             format!("skip.{}.{}.{}@{host}", s.model, s.channel, s.slot)
         }
+        Target::Line(n) => {
+            let l = &catalog.lines[n];
+            format!("line.{}.{}.{}@{host}", l.model, l.channel, l.major)
+        }
     };
     Ok(Announcement {
         subject,
@@ -426,11 +463,12 @@ pub fn render(theme: &Theme, catalog: &Catalog, target: Target) -> Result<Announ
 
 /// The day a message is dated: the release's date or the skip's
 /// announcement, or today when that is later (a late announcement is sent
-/// today).
+/// today); an end of support is announced today, ahead of it or after.
 pub fn mail_date(catalog: &Catalog, target: Target) -> NaiveDate {
     let day = match target {
         Target::Release(i) => catalog.release(i).date,
         Target::Skip(k) => catalog.skip(k).announced,
+        Target::Line(_) => catalog.today,
     };
     day.max(catalog.today)
 }

@@ -17,6 +17,9 @@ use crate::model::manifest::Release;
 use crate::model::version::{Version, Versioning};
 use crate::site::catalog::Catalog;
 
+mod line;
+pub use line::line;
+
 /// A manifest to write, and the blanks left in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scaffold {

@@ -54,6 +54,7 @@ pub(super) struct RawChannel {
     pub(super) candidates: Option<CandidateRule>,
     #[serde(default)]
     pub(super) gates: BTreeMap<String, Gate>,
+    pub(super) support: Option<super::support::RawSupport>,
 }
 
 #[derive(Deserialize)]
@@ -243,6 +244,7 @@ pub(super) fn channel(
             );
         }
     }
+    let support = super::support::rule(text, &name, rc.support, rc.versioning, err);
     Channel {
         title: rc.title.unwrap_or_else(|| name.clone()),
         name,
@@ -253,6 +255,7 @@ pub(super) fn channel(
         schedule,
         candidates: rc.candidates,
         gates: rc.gates,
+        support,
     }
 }
 

@@ -30,7 +30,7 @@ impl Reader<'_> {
     }
 
     /// Check the keys of `map` against `known`; returns the map's entries.
-    fn keys<'n>(
+    pub(super) fn keys<'n>(
         &mut self,
         map: &'n Node,
         known: &[&str],
@@ -62,7 +62,7 @@ impl Reader<'_> {
         Some(entries)
     }
 
-    fn missing(&mut self, at: Pos, what: &str, key: &str) {
+    pub(super) fn missing(&mut self, at: Pos, what: &str, key: &str) {
         self.findings.push(
             Finding::error(
                 "schema",
@@ -74,7 +74,7 @@ impl Reader<'_> {
     }
 
     /// A text field: any non-null scalar, as written.
-    fn text(&mut self, map: &Node, key: &str, path: &str) -> Option<String> {
+    pub(super) fn text(&mut self, map: &Node, key: &str, path: &str) -> Option<String> {
         let node = map.get(key)?;
         match node.as_str() {
             Some(t) => Some(t.to_string()),
@@ -103,7 +103,7 @@ impl Reader<'_> {
         self.text(map, key, path)
     }
 
-    fn date(
+    pub(super) fn date(
         &mut self,
         map: &Node,
         key: &str,

@@ -5,6 +5,7 @@
 
 mod candidates;
 mod fields;
+mod lifecycle;
 mod order;
 mod slots;
 
@@ -31,7 +32,7 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
             )
         },
     );
-    for mut f in [a, b, c, d] {
+    for mut f in [a, b, c, d, lifecycle::check(site, today)] {
         findings.append(&mut f);
     }
     findings.sort();

@@ -15,6 +15,8 @@ use crate::model::version::{Version, Versioning};
 pub enum Entry {
     Release(usize),
     Skip(usize),
+    /// A line's end of support (an index into [`Catalog::lines`]).
+    Eol(usize),
 }
 
 /// One feed of the site (SPEC 7), with its entries newest first, at most
@@ -38,6 +40,7 @@ impl Catalog<'_> {
         match e {
             Entry::Release(i) => self.release(i).date,
             Entry::Skip(k) => self.skip(k).announced,
+            Entry::Eol(n) => self.eol_date(n),
         }
     }
 
@@ -49,10 +52,11 @@ impl Catalog<'_> {
                 r.yanked.as_ref().map_or(r.date, |y| y.date.max(r.date))
             }
             Entry::Skip(k) => self.skip(k).announced,
+            Entry::Eol(n) => self.eol_date(n),
         }
     }
 
-    /// `tag:<host>,<year>:<model>/<channel>/<version>` (or `.../skip-<slot>`).
+    /// `tag:<host>,<year>:<model>/<channel>/<version>` (`skip-<slot>`, `<major>.x/eol`).
     pub fn entry_id(&self, e: Entry) -> String {
         let year = chrono::Datelike::year(&self.first_date(e));
         let host = self.config.host();
@@ -68,6 +72,7 @@ impl Catalog<'_> {
                     s.model, s.channel, s.slot
                 )
             }
+            Entry::Eol(n) => format!("tag:{host},{year}:{}eol", self.lines[n].path),
         }
     }
 
@@ -76,6 +81,7 @@ impl Catalog<'_> {
         match e {
             Entry::Release(i) => self.info[i].path.clone(),
             Entry::Skip(k) => self.skip_path(self.skip(k)),
+            Entry::Eol(n) => self.lines[n].path.clone(),
         }
     }
 
@@ -84,6 +90,7 @@ impl Catalog<'_> {
         match e {
             Entry::Release(i) => &self.release(i).file,
             Entry::Skip(k) => &self.skip(k).file,
+            Entry::Eol(n) => &self.lines[n].path,
         }
     }
 
@@ -119,6 +126,7 @@ impl Catalog<'_> {
             .filter(|&i| in_feed(i))
             .map(Entry::Release)
             .chain(all_skips())
+            .chain(self.eol_entries(None, None))
             .collect();
         feeds.push(Feed {
             dir: String::new(),
@@ -136,6 +144,7 @@ impl Catalog<'_> {
                     all_skips()
                         .filter(|&e| matches!(e, Entry::Skip(k) if &self.skip(k).channel == name)),
                 )
+                .chain(self.eol_entries(None, Some(name)))
                 .collect();
             feeds.push(Feed {
                 dir: format!("{name}/"),
@@ -156,6 +165,7 @@ impl Catalog<'_> {
                     .filter(|&i| in_feed(i))
                     .map(Entry::Release)
                     .chain(stream.skips.iter().copied().map(Entry::Skip))
+                    .chain(self.eol_entries(Some(&stream.model), Some(&stream.channel)))
                     .collect();
                 let page = format!("{}/{}/", model.id, stream.channel);
                 feeds.push(Feed {
@@ -165,7 +175,8 @@ impl Catalog<'_> {
                     page: page.clone(),
                     entries: self.newest(entries),
                 });
-                for &major in &stream.majors {
+                for (n, line) in self.lines_of(&stream.model, &stream.channel) {
+                    let major = line.major;
                     let entries: Vec<Entry> = stream
                         .releases
                         .iter()
@@ -179,15 +190,16 @@ impl Catalog<'_> {
                                     .is_some_and(|v| v.major == major)
                         })
                         .map(Entry::Release)
+                        .chain(line.ended(self.today).then_some(Entry::Eol(n)))
                         .collect();
                     feeds.push(Feed {
-                        dir: format!("{page}{major}.x/"),
+                        dir: line.path.clone(),
                         title: format!("{} ({}, {major}.x only)", model.title, channel.title),
                         description: format!(
-                            "Final {major}.x releases of {} on the {} channel.",
+                            "Final {major}.x releases of {} on the {} channel, and the end of its support.",
                             model.title, channel.title
                         ),
-                        page: page.clone(),
+                        page: line.path.clone(),
                         entries: self.newest(entries),
                     });
                 }

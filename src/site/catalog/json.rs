@@ -215,7 +215,8 @@ impl Catalog<'_> {
     }
 
     /// Slots with state, as `schedule.json` and `cadence schedule --format
-    /// json` show them: `{"slots": [...]}` of [`Catalog::slot_json`].
+    /// json` show them: `{"slots": [...]}` of [`Catalog::slot_json`], and
+    /// `"lines"`, the major lines as `lines.json` shows them (SPEC 10).
     pub fn schedule_json(&self, model: Option<&str>) -> Value {
         let slots: Vec<Value> = self
             .timelines
@@ -224,6 +225,6 @@ impl Catalog<'_> {
             .flat_map(|t| t.slots.iter())
             .map(|s| self.slot_json(s))
             .collect();
-        json!({ "slots": slots })
+        json!({ "slots": slots, "lines": self.lines_list(model) })
     }
 }

@@ -6,7 +6,7 @@
 //! every page: put once into each rendering thread's context, see
 //! [`Pages::shared`]), `feeds`, `title`, `description`, `path`, `url` and
 //! `href` (see [`Base`]); then its own variables ([`Main`]): `release`,
-//! `skip`, `model`, `stream`, `channel`, `timelines`, `models` (home),
+//! `skip`, `line`, `model`, `stream`, `channel`, `timelines`, `models` (home),
 //! `page` (content). Links inside pages (`href`) carry the path of
 //! `base_url`, so the site works under a sub-path; `url` is absolute.
 //!
@@ -17,12 +17,13 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
+mod line;
 mod listing;
 mod release;
 
+pub use line::{FinalView, LineBrief, LinePage, LineView, MajorGroup};
 pub use listing::{
-    Calendars, ChannelView, FinalView, HomeModel, LineView, ModelView, StreamSummary, StreamView,
-    TimelineView,
+    Calendars, ChannelView, HomeModel, ModelView, StreamSummary, StreamView, TimelineView,
 };
 pub use release::{ArtifactView, ReleaseView, ScoreView, SkipView};
 
@@ -261,6 +262,7 @@ pub enum Main<'p> {
     Stream(Box<StreamView<'p>>),
     Release(Box<ReleaseView<'p>>),
     Skip(Box<SkipView<'p>>),
+    Line(Box<LinePage<'p>>),
     Channel(Box<ChannelView<'p>>),
     Schedule {
         timelines: Vec<TimelineView<'p>>,
@@ -317,6 +319,7 @@ impl PageContext<'_> {
             Main::Stream(s) => put(ctx, &mut keys, "stream", s)?,
             Main::Release(r) => put(ctx, &mut keys, "release", r)?,
             Main::Skip(s) => put(ctx, &mut keys, "skip", s)?,
+            Main::Line(l) => put(ctx, &mut keys, "line", l)?,
             Main::Channel(c) => put(ctx, &mut keys, "channel", c)?,
             Main::Schedule {
                 timelines,
