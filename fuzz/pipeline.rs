@@ -19,10 +19,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use cadence_site::model::{load, rules};
 use cadence_site::site::build::render_site;
 use cadence_site::site::catalog::Catalog;
 use cadence_site::site::theme::Theme;
-use cadence_site::{load, rules};
 use chrono::NaiveDate;
 
 /// Which file an input becomes.
@@ -143,7 +143,7 @@ impl Pipeline {
         let findings = rules::check(&site, self.today);
         if findings
             .iter()
-            .any(|f| f.severity == cadence_site::diagnostics::Severity::Error)
+            .any(|f| f.severity == cadence_site::model::diagnostics::Severity::Error)
         {
             return Ok(Outcome::Findings);
         }

@@ -7,8 +7,8 @@ mod common;
 
 use std::path::Path;
 
+use cadence_site::model::{config, load, manifest, rules};
 use cadence_site::site::catalog::Catalog;
-use cadence_site::{config, load, manifest, rules};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 

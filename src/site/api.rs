@@ -16,6 +16,8 @@
 //! [`render`] makes them all in memory; a build writes `releases.json`
 //! with [`write_releases`] as it is made and the rest from
 //! [`render_rest`].
+//!
+//! Part of the site layer.
 
 use std::cmp::Reverse;
 
@@ -122,7 +124,7 @@ pub fn render_rest(catalog: &Catalog) -> Vec<OutputFile> {
             .config
             .channels
             .get(&stream.channel)
-            .is_some_and(|c| c.versioning == crate::config::Versioning::Semver);
+            .is_some_and(|c| c.versioning == crate::model::version::Versioning::Semver);
         if semver {
             out.push(OutputFile::new(
                 format!("api/v1/{}/{}/lines.json", stream.model, stream.channel),
@@ -142,7 +144,7 @@ pub fn render_rest(catalog: &Catalog) -> Vec<OutputFile> {
     ));
     out.push(OutputFile::new(
         "schema/manifest.schema.json",
-        pretty(&crate::schema::manifest_schema(Some(
+        pretty(&crate::model::schema::manifest_schema(Some(
             &catalog.config.base_url,
         ))),
     ));
@@ -238,9 +240,9 @@ mod tests {
         out
     }
 
-    fn fixture() -> crate::load::Site {
+    fn fixture() -> crate::model::load::Site {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
-        crate::load::load(&root).unwrap()
+        crate::model::load::load(&root).unwrap()
     }
 
     #[test]

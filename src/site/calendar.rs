@@ -17,13 +17,15 @@
 //! `eol-<model>-<channel>-<major>@<host>`) and so is DTSTAMP (the site's
 //! newest change, see [`stamp`]), never the clock: the same site and
 //! `today` give the same bytes.
+//!
+//! Part of the site layer.
 
 use chrono::NaiveDate;
 
 use super::OutputFile;
 use super::catalog::Catalog;
-use crate::manifest::Status;
-use crate::schedule::{Slot, SlotState};
+use crate::model::manifest::Status;
+use crate::model::schedule::{Slot, SlotState};
 
 pub const PRODID: &str = "-//cadence//cadence-site//EN";
 

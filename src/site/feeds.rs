@@ -6,6 +6,8 @@
 //! feed. Nothing here reads the clock: a feed's `updated` is its newest
 //! entry's, entry ids are the tag URIs of [`Catalog::entry_id`], and the
 //! output is byte-identical for the same site and `today`.
+//!
+//! Part of the site layer.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,11 +16,12 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Ut
 use rayon::prelude::*;
 
 use super::OutputFile;
-use super::catalog::{Catalog, Entry, Feed};
-use crate::lifecycle::LineState;
-use crate::manifest::Status;
+use super::catalog::Catalog;
+use super::catalog::feed::{Entry, Feed};
+use crate::model::lifecycle::LineState;
+use crate::model::manifest::Status;
 
-use super::theme::escape;
+use super::escape::escape;
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 

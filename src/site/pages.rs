@@ -15,6 +15,8 @@
 //! | `page.html` | `<slug>/index.html` |
 //! | `404.html` | `404.html` |
 //! | `sitemap.xml`, `robots.txt` | the same |
+//!
+//! Part of the site layer.
 
 use std::collections::HashMap;
 
@@ -347,7 +349,7 @@ fn sitemap(pages: &Pages, theme: &Theme, jobs: &[Job]) -> Result<OutputFile> {
             lastmod: match job {
                 Job::Release(i) => Some(
                     catalog
-                        .updated(super::catalog::Entry::Release(*i))
+                        .updated(super::catalog::feed::Entry::Release(*i))
                         .to_string(),
                 ),
                 Job::Skip(k) => Some(catalog.skip(*k).announced.to_string()),
@@ -477,7 +479,11 @@ pub fn finish(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for w in files.windows(2) {
         if w[0].path == w[1].path {
-            bail!("two outputs would be written to {}", w[0].path);
+            bail!(
+                "two outputs would be written to {}: a file under content/ or the theme's \
+                 static/ has the path of another output; rename one of them",
+                w[0].path
+            );
         }
     }
     Ok(files)

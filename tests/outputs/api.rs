@@ -52,7 +52,7 @@ const SLOT_KEYS: &[&str] = &[
     "version",
 ];
 
-fn render(site: &cadence_site::load::Site) -> BTreeMap<String, String> {
+fn render(site: &cadence_site::model::load::Site) -> BTreeMap<String, String> {
     let catalog = Catalog::new(site, fixture::today());
     fixture::by_path(api::render(&catalog))
 }
@@ -324,7 +324,7 @@ fn the_schema_is_served_under_the_base_url() {
     let schema = json(&files, "schema/manifest.schema.json");
     assert_eq!(
         schema,
-        cadence_site::schema::manifest_schema(Some(BASE_URL))
+        cadence_site::model::schema::manifest_schema(Some(BASE_URL))
     );
 }
 

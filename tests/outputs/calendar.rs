@@ -9,7 +9,7 @@ use cadence_site::site::catalog::Catalog;
 
 use crate::fixture::{self, BASE_URL, HOST};
 
-fn render(site: &cadence_site::load::Site, today: &str) -> BTreeMap<String, String> {
+fn render(site: &cadence_site::model::load::Site, today: &str) -> BTreeMap<String, String> {
     let catalog = Catalog::new(site, fixture::day(today));
     fixture::by_path(calendar::render(&catalog))
 }
@@ -180,7 +180,7 @@ fn a_missed_slot_says_missed() {
     // it (and granite's planned 2.1.0 is past): errors, but the calendar of
     // such a site still says what happened.
     let (_dir, site) = fixture::site_with(|t| t);
-    let findings = cadence_site::rules::check(&site, fixture::day("2025-10-01"));
+    let findings = cadence_site::model::rules::check(&site, fixture::day("2025-10-01"));
     assert!(findings.iter().any(|f| f.code == "slot-missed"));
     let files = render(&site, "2025-10-01");
     let events = by_uid(&events(&files["phi-lab/calendar.ics"]));

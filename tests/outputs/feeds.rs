@@ -9,7 +9,7 @@ use cadence_site::site::feeds;
 use crate::fixture::{self, BASE_URL, id};
 
 /// The feeds of a site by path, as text.
-fn render(site: &cadence_site::load::Site) -> BTreeMap<String, String> {
+fn render(site: &cadence_site::model::load::Site) -> BTreeMap<String, String> {
     let catalog = Catalog::new(site, fixture::today());
     fixture::by_path(feeds::render(&catalog))
 }
@@ -374,7 +374,7 @@ fn feeds_link_themselves_and_their_pages() {
 #[test]
 fn ids_survive_a_move_of_the_site_under_the_same_host() {
     let (_dir, site) = fixture::site();
-    let ids = |site: &cadence_site::load::Site| -> Vec<(String, Vec<String>)> {
+    let ids = |site: &cadence_site::model::load::Site| -> Vec<(String, Vec<String>)> {
         let files = render(site);
         files
             .iter()
@@ -462,7 +462,7 @@ fn cdata_terminators_in_notes_do_not_break_rss() {
         ),
     )
     .unwrap();
-    let site = cadence_site::load::load(dir.path()).unwrap();
+    let site = cadence_site::model::load::load(dir.path()).unwrap();
     let files = render(&site);
     let channel = rss(&files, "granite-7b-lab/versioned/1.x/rss.xml");
     let item = channel.items.last().unwrap();
@@ -499,7 +499,7 @@ stream = "org/m"
 "#,
     )
     .unwrap();
-    let site = cadence_site::load::load(dir.path()).unwrap();
+    let site = cadence_site::model::load::load(dir.path()).unwrap();
     let (_dir, site) = fixture::checked((dir, site), fixture::today());
     let files = render(&site);
     assert_eq!(

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use cadence_site::load::{self, Site};
+use cadence_site::model::load::{self, Site};
 use cadence_site::site::OutputFile;
 use chrono::NaiveDate;
 use tempfile::TempDir;
@@ -44,9 +44,9 @@ pub fn site() -> (TempDir, Site) {
 
 /// Assert that `rules::check` finds no error on `today`.
 pub fn checked((dir, site): (TempDir, Site), today: NaiveDate) -> (TempDir, Site) {
-    let errors: Vec<_> = cadence_site::rules::check(&site, today)
+    let errors: Vec<_> = cadence_site::model::rules::check(&site, today)
         .into_iter()
-        .filter(|f| f.severity == cadence_site::diagnostics::Severity::Error)
+        .filter(|f| f.severity == cadence_site::model::diagnostics::Severity::Error)
         .collect();
     assert!(errors.is_empty(), "the fixture has errors: {errors:#?}");
     (dir, site)

@@ -1,10 +1,12 @@
 //! The major lines in `cadence schedule`'s text output (SPEC 10): after
 //! the slots, one table per model's semver channel with a line, each line
 //! with its state, end of support, LTS, first and latest release.
+//!
+//! Part of the commands layer.
 
 use std::fmt::Write as _;
 
-use crate::lifecycle::LineState;
+use crate::model::lifecycle::LineState;
 use crate::site::catalog::Catalog;
 
 fn paint(color: bool, state: LineState, text: &str) -> String {

@@ -3,6 +3,8 @@
 //! `releases.json` is written straight from them, one release at a time,
 //! without building the tree of the whole file; pages and announcements
 //! take them as [`Value`]s.
+//!
+//! Part of the site layer.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Catalog;
-use crate::manifest::{Artifact, Format};
+use crate::model::manifest::{Artifact, Format};
 
 /// An artifact as the JSON API shows it, derived fields included.
 #[derive(Serialize)]
@@ -200,7 +202,7 @@ impl Catalog<'_> {
 
     /// One slot as `schedule.json` shows it: `{"model", "channel", "date",
     /// "window_start", "window_end", "state", "version"}`.
-    pub fn slot_json(&self, s: &crate::schedule::Slot) -> Value {
+    pub fn slot_json(&self, s: &crate::model::schedule::Slot) -> Value {
         json!({
             "model": s.model,
             "channel": s.channel,

@@ -2,13 +2,16 @@
 //! `lines.json` item (SPEC 10, modelled on endoflife.date's cycles), which
 //! the API, the line page, `cadence schedule --format json` and the
 //! announcement all start from, and the lookups they share.
+//!
+//! Part of the site layer.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Catalog, Entry};
-use crate::lifecycle::MajorLine;
+use super::Catalog;
+use super::feed::Entry;
+use crate::model::lifecycle::MajorLine;
 
 /// One line as `lines.json` shows it. Every key is always present, `null`
 /// where unknown; dates are `YYYY-MM-DD`; `url` is the line page.

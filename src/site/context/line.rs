@@ -2,10 +2,11 @@
 //! and of the lines as other pages list them: each existing major line of
 //! a semver channel with its state, end of support and long-term support,
 //! read from [`Catalog::lines`](crate::site::catalog::Catalog::lines).
+//!
+//! Part of the site layer.
 
 use serde::Serialize;
 
-use super::listing::{FinalView, LineView};
 use super::release::{ModelRef, ReleaseView};
 use super::{Brief, FeedView, Pages};
 use crate::site::catalog::Stream;
@@ -40,6 +41,24 @@ pub struct MajorGroup {
     pub start: usize,
     pub end: usize,
     pub line: Option<LineBrief>,
+}
+
+/// A `major.minor` line of a semver channel, newest first on the pages.
+#[derive(Serialize)]
+pub struct LineView<'p> {
+    pub name: String,
+    pub id: String,
+    pub finals: Vec<FinalView<'p>>,
+    /// Candidates whose final is not released yet.
+    pub pending: Vec<&'p Brief<'p>>,
+}
+
+/// A final's brief with its candidates' briefs under `candidates`.
+#[derive(Serialize)]
+pub struct FinalView<'p> {
+    #[serde(flatten)]
+    pub brief: &'p Brief<'p>,
+    pub candidates: Vec<&'p Brief<'p>>,
 }
 
 /// The line page's `line`: the `lines.json` item and what the page shows

@@ -1,14 +1,16 @@
 //! The data of the pages that list releases: home, model (with its
 //! charts), model-channel, channel and schedule.
+//!
+//! Part of the site layer.
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::line::{LineBrief, MajorGroup};
+use super::line::{LineBrief, LineView, MajorGroup};
 use super::release::ModelRef;
 use super::{Brief, FeedView, Pages, SkipBrief, SlotView, gate_label, webcal};
-use crate::config::Versioning;
-use crate::manifest::Status;
+use crate::model::manifest::Status;
+use crate::model::version::Versioning;
 use crate::site::chart::{self, Point, Series, Style, Threshold};
 
 /// How many finals of each model a channel page lists, newest first: a
@@ -69,23 +71,6 @@ pub struct StreamView<'p> {
     pub skips: Vec<SkipBrief<'p>>,
     pub next_slots: Vec<SlotView<'p>>,
     pub retention: Option<usize>,
-}
-
-#[derive(Serialize)]
-pub struct LineView<'p> {
-    pub name: String,
-    pub id: String,
-    pub finals: Vec<FinalView<'p>>,
-    /// Candidates whose final is not released yet.
-    pub pending: Vec<&'p Brief<'p>>,
-}
-
-/// A final's brief with its candidates' briefs under `candidates`.
-#[derive(Serialize)]
-pub struct FinalView<'p> {
-    #[serde(flatten)]
-    pub brief: &'p Brief<'p>,
-    pub candidates: Vec<&'p Brief<'p>>,
 }
 
 /// A calendar's `url` and `webcal` link.
@@ -348,10 +333,10 @@ impl Pages<'_, '_> {
                 if total > points.len() {
                     cut.push(format!(
                         "<p class=\"muted\">{}: the newest {} of {total} are charted; the <a href=\"{}\">{} page</a> lists them all.</p>\n",
-                        crate::site::theme::escape(&name),
+                        crate::site::escape::escape(&name),
                         points.len(),
-                        crate::site::theme::escape(&self.href(&format!("{}/{}/", st.model, st.channel))),
-                        crate::site::theme::escape(&ch.title),
+                        crate::site::escape::escape(&self.href(&format!("{}/{}/", st.model, st.channel))),
+                        crate::site::escape::escape(&ch.title),
                     ));
                 }
                 if !points.is_empty() {
@@ -378,7 +363,7 @@ impl Pages<'_, '_> {
                 "<section class=\"metric\" aria-labelledby=\"chart-{}-heading\">\n<h3 id=\"chart-{}-heading\">{}</h3>\n",
                 n + 1,
                 n + 1,
-                crate::site::theme::escape(title)
+                crate::site::escape::escape(title)
             ));
             html.push_str(&chart::render(
                 &format!("chart-{}", n + 1),
