@@ -1,5 +1,10 @@
+//! `cadence`: parse the command line, run a command, and end with the exit
+//! status it returns or its error carries (SPEC 5). Above every layer.
+
 use std::process::ExitCode;
 
+use cadence_site::commands::cli::{Cli, Command};
+use cadence_site::commands::{self, status, terminal};
 use clap::Parser;
 
 /// mimalloc instead of the system allocator: a build allocates and frees
@@ -10,17 +15,29 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = match cadence_site::cli::Cli::try_parse() {
-        Ok(cli) => cli,
+    match run() {
+        Ok(code) => code,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            let (status, print) = status::status_of(&e);
+            if print {
+                terminal::stopped(&e);
+            }
+            status.into()
         }
+    }
+}
+
+/// Parse the command line and run the command (ripgrep's shape): every
+/// error comes back here, with the exit status it carries ([`status`]).
+fn run() -> anyhow::Result<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return Ok(terminal::usage(e)),
     };
-    if !matches!(cli.command, cadence_site::cli::Command::Serve(_)) {
+    if !matches!(cli.command, Command::Serve(_)) {
         keep_freed_memory();
     }
-    ExitCode::from(cadence_site::commands::run(cli))
+    commands::run(cli)
 }
 
 /// Keep memory that was freed for the rest of the run instead of giving

@@ -6,39 +6,34 @@
 //! otherwise). The token is never printed, nor credentials in the endpoint:
 //! an endpoint with any is refused before a request (exit 2), shown
 //! redacted.
+//!
+//! Part of the commands layer.
 
 use std::collections::BTreeSet;
+use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
-use super::hub::{self, Progress};
-use super::{Context, FAILURE, SUCCESS, USAGE};
-use crate::cli::HfSyncArgs;
-use crate::hf;
-use crate::hf::sync::{self, Event, Options};
+use super::hub;
+use crate::commands::cli::HfSyncArgs;
+use crate::commands::context::Context;
+use crate::commands::hf;
+use crate::commands::hf::sync::{self, Event, Options};
+use crate::commands::status::Status;
+use crate::commands::terminal::{self, Progress};
 
-pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<u8> {
-    let (site, _) = match ctx.load_checked() {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<ExitCode> {
+    let (site, _) = ctx.load_checked()?;
     let config = &site.config;
-    if let Err(code) = hub::check_selection(config, args.model.as_deref(), args.channel.as_deref())
-    {
-        return Ok(code);
-    }
-    let endpoint = match hub::endpoint(args.endpoint.as_deref()) {
-        Ok(e) => e,
-        Err(code) => return Ok(code),
-    };
+    hub::check_selection(config, args.model.as_deref(), args.channel.as_deref())?;
+    let endpoint = hub::endpoint(args.endpoint.as_deref())?;
     let token = hf::resolve_token();
     if args.apply && token.is_none() {
-        eprintln!(
-            "error: `hf-sync --apply` needs a Hugging Face token with write access to the repos, and none was found\n\
+        bail!(
+            "`hf-sync --apply` needs a Hugging Face token with write access to the repos, and none was found\n\
              help: set HF_TOKEN (in CI, from a secret), or log in with `hf auth login`; \
              cadence also reads HUGGING_FACE_HUB_TOKEN, HF_TOKEN_PATH and $HF_HOME/token"
         );
-        return Ok(USAGE);
     }
 
     // The channel repos of the selected models and channels, never artifact repos.
@@ -64,22 +59,18 @@ pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<u8> {
             (Some(m), Some(c)) => format!("model `{m}` does not publish on channel `{c}`"),
             _ => "no model publishes on a channel repo".to_string(),
         };
-        eprintln!("error: nothing to sync: {what} (see [models.*.repos] in cadence.toml)");
-        return Ok(USAGE);
+        bail!("nothing to sync: {what} (see [models.*.repos] in cadence.toml)");
     }
     let wanted = hf::wanted_tags(config, &site.releases);
 
-    let progress = Progress::new(ctx);
-    let client = match hub::client(
+    let progress = Progress::new(ctx.quiet, ctx.color_for(true));
+    let client = hub::client(
         ctx,
         &endpoint,
         token,
         &progress,
         &format!("hf-sync: {} repo(s)", repos.len()),
-    ) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
+    )?;
 
     let opts = Options {
         apply: args.apply,
@@ -97,7 +88,7 @@ pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<u8> {
     );
     progress.finish();
     if !ctx.quiet {
-        print!("{}", sync::render_table(&plans, opts));
+        terminal::out(&sync::render_table(&plans, opts));
     }
     let counts = if opts.apply {
         sync::apply(&client, &plans, opts, &on)
@@ -106,8 +97,13 @@ pub fn run(ctx: &Context, args: &HfSyncArgs) -> Result<u8> {
     };
     progress.finish();
     if !opts.apply && counts.changes() > 0 && !ctx.quiet {
-        eprintln!("dry run: nothing was changed; run with --apply to make these changes");
+        terminal::line("dry run: nothing was changed; run with --apply to make these changes");
     }
-    println!("{counts}");
-    Ok(if counts.clean() { SUCCESS } else { FAILURE })
+    terminal::out_line(&counts.to_string());
+    Ok(if counts.clean() {
+        Status::Success
+    } else {
+        Status::Failure
+    }
+    .into())
 }

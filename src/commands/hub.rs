@@ -1,36 +1,36 @@
 //! What the Hub commands (`hf-sync`, `verify`) share: the check of
 //! `--model` and `--channel`, the endpoint and the client with its notices
-//! (requests and redirects with `-v`, retries as warnings), and progress on
-//! stderr.
+//! (requests and redirects with `-v`, retries as warnings) going to the
+//! terminal's progress.
+//!
+//! Part of the commands layer.
 
-use std::io::IsTerminal;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use anyhow::{Result, anyhow, bail};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use crate::commands::context::Context;
+use crate::commands::hf::error::seconds;
+use crate::commands::hf::{self, Client, Endpoint, Notice};
+use crate::commands::status::failed;
+use crate::commands::terminal::Progress;
+use crate::model::config::Config;
+use crate::model::diagnostics::suggest;
 
-use super::{Context, FAILURE, USAGE};
-use crate::config::Config;
-use crate::diagnostics::suggest;
-use crate::hf::error::seconds;
-use crate::hf::sync::Event;
-use crate::hf::{self, Client, Endpoint, Notice};
-
-/// `Err(2)`, said on stderr, when `--model` or `--channel` is not in the
-/// config.
+/// An error (exit 2) when `--model` or `--channel` is not in the config.
 pub(super) fn check_selection(
     config: &Config,
     model: Option<&str>,
     channel: Option<&str>,
-) -> Result<(), u8> {
+) -> Result<()> {
     if let Some(m) = model
         && !config.models.contains_key(m)
     {
         let hint = suggest(m, config.models.keys().map(String::as_str))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        eprintln!("error: `{m}` is not a model in cadence.toml{hint}");
-        return Err(USAGE);
+        bail!(
+            "`{m}` is not a model in cadence.toml{hint}; models: {}",
+            names(config.models.keys())
+        );
     }
     if let Some(c) = channel
         && !config.channels.contains_key(c)
@@ -38,20 +38,24 @@ pub(super) fn check_selection(
         let hint = suggest(c, config.channels.keys().map(String::as_str))
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
-        eprintln!("error: `{c}` is not a channel in cadence.toml{hint}");
-        return Err(USAGE);
+        bail!(
+            "`{c}` is not a channel in cadence.toml{hint}; channels: {}",
+            names(config.channels.keys())
+        );
     }
     Ok(())
+}
+
+/// `a, b, c`.
+fn names<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    names.map(String::as_str).collect::<Vec<_>>().join(", ")
 }
 
 /// The endpoint from `--endpoint`, `HF_ENDPOINT` or the default, checked
 /// before any request: http(s), no credentials, no query; a refused one is
 /// shown redacted (exit 2).
-pub(super) fn endpoint(flag: Option<&str>) -> Result<Endpoint, u8> {
-    Endpoint::parse(&hf::resolve_endpoint(flag)).map_err(|e| {
-        eprintln!("error: {e}");
-        USAGE
-    })
+pub(super) fn endpoint(flag: Option<&str>) -> Result<Endpoint> {
+    Endpoint::parse(&hf::resolve_endpoint(flag)).map_err(|e| anyhow!("{e}"))
 }
 
 /// The one Hub client, its notices going to `progress`; with `-v`, a line
@@ -62,7 +66,7 @@ pub(super) fn client(
     token: Option<String>,
     progress: &Progress,
     what: &str,
-) -> Result<Client, u8> {
+) -> Result<Client> {
     if ctx.verbose {
         let who = if token.as_deref().is_some_and(|t| !t.is_empty()) {
             "with a token"
@@ -75,14 +79,8 @@ pub(super) fn client(
     let verbose = ctx.verbose;
     let client = match Client::new(endpoint.as_str(), token) {
         Ok(c) => c,
-        Err(e @ hf::HubError::BadEndpoint(_)) => {
-            eprintln!("error: {e}");
-            return Err(USAGE);
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Err(FAILURE);
-        }
+        Err(e @ hf::HubError::BadEndpoint(_)) => return Err(e.into()),
+        Err(e) => return Err(failed(e)),
     };
     Ok(client.on_notice(move |n| match n {
         Notice::Request { method, url } if verbose => notices.line(&format!("{method} {url}")),
@@ -116,99 +114,4 @@ pub(super) fn client(
             attempt + 1
         )),
     }))
-}
-
-/// Progress and messages on stderr: a bar on a terminal, plain lines
-/// otherwise; nothing but errors with `--quiet`. Cloned into the client's
-/// notice callback, so the bar is shared.
-#[derive(Clone)]
-pub(super) struct Progress {
-    bar: Arc<Mutex<Option<ProgressBar>>>,
-    terminal: bool,
-    quiet: bool,
-    color: bool,
-}
-
-impl Progress {
-    pub(super) fn new(ctx: &Context) -> Progress {
-        Progress {
-            bar: Arc::new(Mutex::new(None)),
-            terminal: !ctx.quiet && std::io::stderr().is_terminal(),
-            quiet: ctx.quiet,
-            color: ctx.color_for(true),
-        }
-    }
-
-    fn with_bar(&self, f: impl FnOnce(&ProgressBar)) {
-        if let Some(bar) = self.bar.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
-            f(bar);
-        }
-    }
-
-    /// Print a line on stderr without tearing the bar.
-    pub(super) fn line(&self, text: &str) {
-        let guard = self.bar.lock().unwrap_or_else(|e| e.into_inner());
-        match guard.as_ref() {
-            Some(bar) => bar.suspend(|| eprintln!("{text}")),
-            None => eprintln!("{text}"),
-        }
-    }
-
-    pub(super) fn error(&self, text: &str) {
-        let label = if self.color {
-            "\x1b[1;31merror\x1b[0m"
-        } else {
-            "error"
-        };
-        self.line(&format!("{label}: {text}"));
-    }
-
-    pub(super) fn warn(&self, text: &str) {
-        if !self.quiet {
-            let label = if self.color {
-                "\x1b[1;33mwarning\x1b[0m"
-            } else {
-                "warning"
-            };
-            self.line(&format!("{label}: {text}"));
-        }
-    }
-
-    pub(super) fn event(&self, event: Event) {
-        match event {
-            Event::Phase { name, steps } => {
-                self.finish();
-                if self.terminal && steps > 0 {
-                    let bar = ProgressBar::new(steps as u64);
-                    if let Ok(style) = ProgressStyle::with_template(
-                        "{spinner} {prefix} [{bar:25}] {pos}/{len} {wide_msg}",
-                    ) {
-                        bar.set_style(style.progress_chars("=> "));
-                    }
-                    bar.set_prefix(name);
-                    bar.enable_steady_tick(Duration::from_millis(120));
-                    *self.bar.lock().unwrap_or_else(|e| e.into_inner()) = Some(bar);
-                }
-            }
-            Event::Step(text) => self.with_bar(|bar| {
-                bar.inc(1);
-                bar.set_message(text);
-            }),
-            Event::Detail(text) => self.with_bar(|bar| bar.set_message(text)),
-            Event::Done(text) => {
-                if !self.quiet {
-                    self.line(&text);
-                }
-            }
-            Event::Error(text) => self.error(&text),
-            Event::Warning(text) => self.warn(&text),
-        }
-    }
-
-    /// Clear the bar, so that stdout can be written cleanly.
-    pub(super) fn finish(&self) {
-        if let Some(bar) = self.bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -1,12 +1,16 @@
 //! `cadence init [DIR]`: a new site with a config, one model, a stream and a
 //! versioned release and a content page, dated today, that passes `check`.
+//!
+//! Part of the commands layer.
 
 use std::path::Path;
+use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 
-use super::{Context, SUCCESS, USAGE};
-use crate::cli::InitArgs;
+use crate::commands::cli::InitArgs;
+use crate::commands::context::Context;
+use crate::commands::terminal;
 
 const CONFIG: &str = r#"# cadence site configuration: https://github.com/ (see SPEC section 3)
 title = "My Model Releases"
@@ -174,18 +178,19 @@ fn has_visible_files(dir: &Path) -> Result<bool> {
     Ok(false)
 }
 
-pub fn run(ctx: &Context, args: &InitArgs) -> Result<u8> {
+pub fn run(ctx: &Context, args: &InitArgs) -> Result<ExitCode> {
     let dir = args.dir.clone().unwrap_or_else(|| ctx.root.clone());
     if dir.exists() && !dir.is_dir() {
-        eprintln!("error: {} exists and is not a folder", dir.display());
-        return Ok(USAGE);
-    }
-    if has_visible_files(&dir)? {
-        eprintln!(
-            "error: {} is not empty; `cadence init` starts a site in a new or empty folder",
+        bail!(
+            "{} exists and is not a folder: give `cadence init` a new or empty folder",
             dir.display()
         );
-        return Ok(USAGE);
+    }
+    if has_visible_files(&dir)? {
+        bail!(
+            "{} is not empty; `cadence init` starts a site in a new or empty folder",
+            dir.display()
+        );
     }
     let today = ctx.today.to_string();
     let files = [
@@ -211,14 +216,14 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<u8> {
         std::fs::write(&full, text).with_context(|| format!("writing {}", full.display()))?;
     }
     if !ctx.quiet {
-        println!("created a cadence site in {}:", dir.display());
+        terminal::out_line(&format!("created a cadence site in {}:", dir.display()));
         for (path, _) in &files {
-            println!("  {path}");
+            terminal::out_line(&format!("  {path}"));
         }
-        println!(
+        terminal::out_line(&format!(
             "next: edit cadence.toml, then run `cadence check` and `cadence build` in {}",
             dir.display()
-        );
+        ));
     }
-    Ok(SUCCESS)
+    Ok(ExitCode::SUCCESS)
 }

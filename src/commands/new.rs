@@ -1,4 +1,5 @@
-//! `cadence new release` and `cadence new skip`: write the next manifest.
+//! `cadence new release`, `cadence new skip` and `cadence new line`: write
+//! the next manifest, or a major line's line file (SPEC 10).
 //!
 //! stdout gets one line, the path of the new file, so a script can open it
 //! (`$EDITOR "$(cadence new release m c)"`); what is left to fill in and
@@ -10,24 +11,25 @@
 //! come from the manifests that could be read plus the file names under the
 //! channel's folder; a note on stderr says the site has errors. The exit
 //! status says whether the file was written: 0, or 2 with a message.
+//!
+//! Part of the commands layer.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, anyhow, bail};
 
-use super::{Context, SUCCESS, USAGE};
-use crate::cli::NewCommand;
-use crate::diagnostics::{self, Format};
+use crate::commands::cli::NewCommand;
+use crate::commands::context::Context;
+use crate::commands::terminal;
+use crate::commands::workflow::scaffold::{self, Scaffold};
+use crate::commands::workflow::suggest;
+use crate::model::diagnostics::{self, Format};
 use crate::site::catalog::Catalog;
-use crate::workflow::scaffold::{self, Scaffold};
-use crate::workflow::suggest;
 
-pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
-    let site = match ctx.load(Format::Human) {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
-    let findings = crate::rules::check(&site, ctx.today);
+pub fn run(ctx: &Context, command: &NewCommand) -> Result<ExitCode> {
+    let site = ctx.load(Format::Human)?;
+    let findings = crate::model::rules::check(&site, ctx.today);
     let catalog = Catalog::new(&site, ctx.today);
 
     let (rel, scaffold, hints, next_steps) = match command {
@@ -37,14 +39,10 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
             version,
             date,
         } => {
-            let (m, c) = match suggest::model_channel(&catalog, model, channel) {
-                Ok(mc) => mc,
-                Err(e) => return Ok(refuse(&e)),
-            };
-            let plan = match suggest::plan_release(&catalog, model, c, version.as_deref(), *date) {
-                Ok(p) => p,
-                Err(e) => return Ok(refuse(&e)),
-            };
+            let (m, c) =
+                suggest::model_channel(&catalog, model, channel).map_err(|e| anyhow!(e))?;
+            let plan = suggest::plan_release(&catalog, model, c, version.as_deref(), *date)
+                .map_err(|e| anyhow!(e))?;
             let rel = format!("releases/{model}/{channel}/{}.yaml", plan.version);
             let scaffold = scaffold::release(&catalog, m, c, &plan);
             let mut next = vec![format!(
@@ -67,10 +65,8 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
             slot,
             channel,
         } => {
-            let plan = match suggest::plan_skip(&catalog, model, channel.as_deref(), *slot) {
-                Ok(p) => p,
-                Err(e) => return Ok(refuse(&e)),
-            };
+            let plan = suggest::skip::plan_skip(&catalog, model, channel.as_deref(), *slot)
+                .map_err(|e| anyhow!(e))?;
             let m = &site.config.models[model];
             let c = &site.config.channels[&plan.channel];
             let rel = format!(
@@ -84,28 +80,47 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
             )];
             (rel, scaffold, plan.hints, next)
         }
+        NewCommand::Line {
+            model,
+            channel,
+            major,
+        } => {
+            let n = line_of(&catalog, model, channel, major).map_err(|e| anyhow!(e))?;
+            let major = catalog.lines[n].major;
+            let rel = format!("releases/{model}/{channel}/line-{major}.yaml");
+            let next = vec![format!(
+                "then `cadence check` and open a pull request; announce the end of support with `cadence announce {model} {channel} line-{major}`"
+            )];
+            (
+                rel,
+                scaffold::line(&catalog, n, ctx.today),
+                Vec::new(),
+                next,
+            )
+        }
     };
 
     let path = ctx.root.join(&rel);
     if path.exists() {
-        return Ok(refuse(&format!(
+        bail!(
             "{} already exists; `cadence new` never overwrites a manifest: edit it, or pick another version or slot",
             shown(&ctx.root, &rel).display()
-        )));
+        );
     }
     write_new(&path, &scaffold)?;
 
-    println!("{}", shown(&ctx.root, &rel).display());
+    terminal::out_line(&shown(&ctx.root, &rel).display().to_string());
     if !ctx.quiet {
         let (errors, _) = diagnostics::counts(&findings);
         if errors > 0 {
-            eprintln!(
+            terminal::line(&format!(
                 "note: the site had {errors} error{} before this file; `cadence check` lists them",
                 if errors == 1 { "" } else { "s" }
-            );
+            ));
         }
+        // Hints quote the manifests' values: the terminal module escapes them.
         for h in &hints {
-            eprintln!("{}", prefixed(h));
+            terminal::line(&prefixed(h));
         }
         if !scaffold.blanks.is_empty() {
             let list: Vec<String> = scaffold
@@ -113,13 +128,47 @@ pub fn run(ctx: &Context, command: &NewCommand) -> Result<u8> {
                 .iter()
                 .map(|(field, line)| format!("{field} (line {line})"))
                 .collect();
-            eprintln!("fill in: {}", list.join(", "));
+            terminal::line(&format!("fill in: {}", list.join(", ")));
         }
         for n in next_steps {
-            eprintln!("{n}");
+            terminal::line(&n);
         }
     }
-    Ok(SUCCESS)
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The line `cadence new line` is for: an existing line (a released
+/// final) of a semver channel the model publishes on.
+fn line_of(catalog: &Catalog, model: &str, channel: &str, major: &str) -> Result<usize, String> {
+    let (_, c) = suggest::model_channel(catalog, model, channel)?;
+    if c.versioning != crate::model::version::Versioning::Semver {
+        return Err(format!(
+            "`{channel}` has date versions, which fall into no major line; line files are for semver channels"
+        ));
+    }
+    let digits = major.strip_suffix(".x").unwrap_or(major);
+    let Some(number) = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse::<u64>().ok())
+        .flatten()
+    else {
+        return Err(format!(
+            "`{major}` is not a major version; give a number such as 1"
+        ));
+    };
+    catalog.major_line(model, channel, number).ok_or_else(|| {
+        let known: Vec<String> = catalog
+            .lines_of(model, channel)
+            .map(|(_, l)| l.name())
+            .collect();
+        format!(
+            "{model} has no released {number}.x final on `{channel}`, so the line does not exist yet; write its line file once {number}.0.0 is released ({})",
+            if known.is_empty() {
+                "the channel has no line yet".to_string()
+            } else {
+                format!("lines: {}", known.join(", "))
+            }
+        )
+    })
 }
 
 /// Hints that are warnings already say so; others are notes.
@@ -129,11 +178,6 @@ fn prefixed(hint: &str) -> String {
     } else {
         format!("hint: {hint}")
     }
-}
-
-fn refuse(message: &str) -> u8 {
-    eprintln!("error: {message}");
-    USAGE
 }
 
 /// The path as the user can open it from the current folder.

@@ -1,32 +1,38 @@
 //! `cadence schedule`: every slot of every scheduled channel with its state
-//! (SPEC 5), the next slots, and what the next slot needs.
+//! (SPEC 5), the next slots, and what the next slot needs; then the major
+//! lines of the semver channels with their support state (SPEC 10).
+//! `--format json` prints `schedule.json`'s shape with `"lines"`.
 //!
 //! It works on a site with errors too, since a missed slot is an error and
 //! the schedule is where a maintainer looks to fix it: the schedule is
 //! printed from the manifests that could be read, a note on stderr counts the
 //! errors, and the exit status is 1 (SPEC 5: the site has errors).
+//!
+//! Part of the commands layer.
 
 use std::fmt::Write as _;
+use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
-use super::{Context, FAILURE, SUCCESS, USAGE};
-use crate::cli::{ScheduleArgs, ScheduleFormat};
-use crate::diagnostics::{self, Finding, Format};
-use crate::schedule::{Slot, SlotState, Timeline, timelines};
+use crate::commands::cli::{ScheduleArgs, ScheduleFormat};
+use crate::commands::context::Context;
+use crate::commands::status::Status;
+use crate::commands::terminal;
+use crate::model::diagnostics::{self, Finding, Format};
+use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
 use crate::site::catalog::Catalog;
 
-pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
-    let site = match ctx.load(Format::Human) {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+mod lines;
+
+pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<ExitCode> {
+    let site = ctx.load(Format::Human)?;
     if let Some(m) = &args.model
         && !site.config.models.contains_key(m)
     {
-        eprintln!(
-            "error: `{m}` is not a model in cadence.toml; models: {}",
+        bail!(
+            "`{m}` is not a model in cadence.toml; models: {}",
             site.config
                 .models
                 .keys()
@@ -34,9 +40,8 @@ pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return Ok(USAGE);
     }
-    let findings = crate::rules::check(&site, ctx.today);
+    let findings = crate::model::rules::check(&site, ctx.today);
     let mut catalog = Catalog::new(&site, ctx.today);
     // `--upcoming N`: at least N slots dated today or later (more where a
     // planned release or a skip already sits on a later slot); with the
@@ -52,26 +57,25 @@ pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<u8> {
     match args.format {
         ScheduleFormat::Json => {
             let json = catalog.schedule_json(args.model.as_deref());
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).expect("serialisable")
-            );
+            terminal::out_line(&serde_json::to_string_pretty(&json).expect("serialisable"));
         }
         ScheduleFormat::Human => {
-            print!(
-                "{}",
-                human(&catalog, args.model.as_deref(), ctx.color_for(false))
-            );
+            let color = ctx.color_for(false);
+            terminal::out(&human(&catalog, args.model.as_deref(), color));
+            let lines = lines::human(&catalog, args.model.as_deref(), color);
+            if !lines.is_empty() {
+                terminal::out(&format!("\n{lines}"));
+            }
         }
     }
-    Ok(note_errors(&findings))
+    Ok(note_errors(&findings).into())
 }
 
 /// A note on stderr when the site has errors; the exit status.
-fn note_errors(findings: &[Finding]) -> u8 {
+fn note_errors(findings: &[Finding]) -> Status {
     let (errors, _) = diagnostics::counts(findings);
     if errors == 0 {
-        return SUCCESS;
+        return Status::Success;
     }
     let mut codes: Vec<&str> = findings
         .iter()
@@ -80,12 +84,12 @@ fn note_errors(findings: &[Finding]) -> u8 {
         .collect();
     codes.sort_unstable();
     codes.dedup();
-    eprintln!(
+    terminal::line(&format!(
         "note: the site has {errors} error{} ({}); `cadence check` lists them",
         if errors == 1 { "" } else { "s" },
         codes.join(", ")
-    );
-    FAILURE
+    ));
+    Status::Failure
 }
 
 fn paint(color: bool, state: SlotState, text: &str) -> String {

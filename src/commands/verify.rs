@@ -7,80 +7,76 @@
 //! holds errors, retries and progress, as for `hf-sync`, whose client,
 //! token, endpoint and rules this uses. The paths of the manifests `--fill`
 //! changed go to stdout before the counts line (to stderr with JSON).
+//!
+//! Part of the commands layer.
 
 use std::collections::BTreeMap;
+use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
-use super::hub::{self, Progress};
-use super::{Context, FAILURE, SUCCESS, USAGE};
-use crate::cli::{ScheduleFormat, VerifyArgs};
-use crate::hf;
-use crate::hf::verify::{self, Report, State};
+use super::hub;
+use crate::commands::cli::{ScheduleFormat, VerifyArgs};
+use crate::commands::context::Context;
+use crate::commands::hf;
+use crate::commands::hf::verify::{self, Report, State};
+use crate::commands::status::Status;
+use crate::commands::terminal::{self, Progress};
+use crate::commands::workflow::fill::{self, ArtifactFill, Filled};
+use crate::model::diagnostics::for_terminal;
 use crate::site::catalog::Catalog;
-use crate::workflow::fill::{self, ArtifactFill, Filled};
 
-pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<u8> {
-    let (site, _) = match ctx.load_checked() {
-        Ok(s) => s,
-        Err(code) => return Ok(code),
-    };
+pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
+    let (site, _) = ctx.load_checked()?;
     let config = &site.config;
     let (model, channel) = (args.model.as_deref(), args.channel.as_deref());
-    if let Err(code) = hub::check_selection(config, model, channel) {
-        return Ok(code);
-    }
+    hub::check_selection(config, model, channel)?;
     if let (Some(m), Some(c)) = (model, channel)
         && !config.models[m].repos.contains_key(c)
     {
-        eprintln!(
-            "error: nothing to verify: model `{m}` does not publish on channel `{c}` \
+        bail!(
+            "nothing to verify: model `{m}` does not publish on channel `{c}` \
              (see [models.*.repos] in cadence.toml)"
         );
-        return Ok(USAGE);
     }
-    let endpoint = match hub::endpoint(args.endpoint.as_deref()) {
-        Ok(e) => e,
-        Err(code) => return Ok(code),
-    };
+    let endpoint = hub::endpoint(args.endpoint.as_deref())?;
     let catalog = Catalog::new(&site, ctx.today);
     let selected =
         |m: &str, c: &str| model.is_none_or(|x| x == m) && channel.is_none_or(|x| x == c);
     let checks = verify::plan(&catalog, selected);
 
-    let progress = Progress::new(ctx);
-    let client = match hub::client(
+    let progress = Progress::new(ctx.quiet, ctx.color_for(true));
+    let client = hub::client(
         ctx,
         &endpoint,
         hf::resolve_token(),
         &progress,
         &format!("verify: {} release(s)", checks.len()),
-    ) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
+    )?;
     let report = verify::run(&client, &checks, &|e| progress.event(e));
     progress.finish();
 
     let json = args.format == ScheduleFormat::Json;
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report.to_json()).expect("serialisable")
-        );
+        terminal::out_line(&serde_json::to_string_pretty(&report.to_json()).expect("serialisable"));
     } else if !ctx.quiet {
+        // Values from the Hub: shown escaped.
         for line in report.items.iter().filter_map(verify::line) {
-            println!("{line}");
+            terminal::out_line(&for_terminal(&line));
         }
     }
-    let mut code = if report.clean() { SUCCESS } else { FAILURE };
+    let mut status = if report.clean() {
+        Status::Success
+    } else {
+        Status::Failure
+    };
     if args.fill {
-        code = code.max(fill_manifests(ctx, &report, json));
+        status = status.max(fill_manifests(ctx, &report, json));
     }
     if !json {
-        println!("{}", report.summary());
+        terminal::out_line(&report.summary().to_string());
     }
-    Ok(code)
+    Ok(status.into())
 }
 
 /// What `--fill` writes into one artifact: only for an `ok` artifact, the
@@ -113,31 +109,31 @@ fn fill_of(item: &verify::Item) -> Option<ArtifactFill> {
 /// Fill each manifest with an `ok` artifact to fill; print each path
 /// changed. The exit status this adds: 1 for a manifest left alone because
 /// it cannot be edited safely, 2 for one that cannot be read or written.
-fn fill_manifests(ctx: &Context, report: &Report, json: bool) -> u8 {
+fn fill_manifests(ctx: &Context, report: &Report, json: bool) -> Status {
     let mut per_file: BTreeMap<&str, Vec<ArtifactFill>> = BTreeMap::new();
     for item in &report.items {
         if let Some(f) = fill_of(item) {
             per_file.entry(&item.manifest).or_default().push(f);
         }
     }
-    let mut code = SUCCESS;
+    let mut status = Status::Success;
     for (path, fills) in per_file {
         match fill::fill_file(&ctx.root, &ctx.root.join(path), &fills) {
-            Ok(Filled::Changed) if json => eprintln!("{path}"),
-            Ok(Filled::Changed) => println!("{path}"),
+            Ok(Filled::Changed) if json => terminal::line(path),
+            Ok(Filled::Changed) => terminal::out_line(path),
             Ok(Filled::Unchanged) => {}
             Ok(Filled::Refused(reason)) => {
-                eprintln!(
-                    "error: cannot fill {path} in place: {reason}; it is left as it was: \
+                terminal::error(&format!(
+                    "cannot fill {path} in place: {reason}; it is left as it was: \
                      write the values `cadence verify --format json` shows by hand"
-                );
-                code = code.max(FAILURE);
+                ));
+                status = status.max(Status::Failure);
             }
             Err(e) => {
-                eprintln!("error: {e:#}");
-                code = USAGE;
+                terminal::stopped(&e);
+                status = Status::Usage;
             }
         }
     }
-    code
+    status
 }

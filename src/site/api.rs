@@ -5,13 +5,19 @@
 //!   and every skip, newest first (see [`releases`] for the order);
 //! - `api/v1/<model>/<channel>/latest.json`: the newest released final of
 //!   each model's channel, or `null` when it has none yet;
-//! - `api/v1/schedule.json`: slots with state;
+//! - `api/v1/<model>/<channel>/lines.json`: the major lines of each
+//!   model's semver channel (SPEC 10), newest first;
+//! - `api/v1/<model>/<channel>/<major>.x/latest.json`: the newest released
+//!   final of each existing major line;
+//! - `api/v1/schedule.json`: slots with state, and the major lines;
 //! - `schema/manifest.schema.json`.
 //!
 //! Pretty-printed, with a trailing newline, keys in a fixed order.
 //! [`render`] makes them all in memory; a build writes `releases.json`
 //! with [`write_releases`] as it is made and the rest from
 //! [`render_rest`].
+//!
+//! Part of the site layer.
 
 use std::cmp::Reverse;
 
@@ -114,6 +120,23 @@ pub fn render_rest(catalog: &Catalog) -> Vec<OutputFile> {
             format!("api/v1/{}/{}/latest.json", stream.model, stream.channel),
             pretty(&latest),
         ));
+        let semver = catalog
+            .config
+            .channels
+            .get(&stream.channel)
+            .is_some_and(|c| c.versioning == crate::model::version::Versioning::Semver);
+        if semver {
+            out.push(OutputFile::new(
+                format!("api/v1/{}/{}/lines.json", stream.model, stream.channel),
+                pretty(&catalog.lines_json(&stream.model, &stream.channel)),
+            ));
+        }
+    }
+    for line in &catalog.lines {
+        out.push(OutputFile::new(
+            format!("api/v1/{}latest.json", line.path),
+            pretty(&catalog.release_json(line.latest)),
+        ));
     }
     out.push(OutputFile::new(
         "api/v1/schedule.json",
@@ -121,7 +144,7 @@ pub fn render_rest(catalog: &Catalog) -> Vec<OutputFile> {
     ));
     out.push(OutputFile::new(
         "schema/manifest.schema.json",
-        pretty(&crate::schema::manifest_schema(Some(
+        pretty(&crate::model::schema::manifest_schema(Some(
             &catalog.config.base_url,
         ))),
     ));
@@ -217,9 +240,9 @@ mod tests {
         out
     }
 
-    fn fixture() -> crate::load::Site {
+    fn fixture() -> crate::model::load::Site {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
-        crate::load::load(&root).unwrap()
+        crate::model::load::load(&root).unwrap()
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! itself.
 //!
 //! [`output`]: super::output
+//!
+//! Part of the site layer.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -93,7 +95,10 @@ impl Checked<'_> {
             .unwrap_or_else(|e| e.into_inner())
             .insert(path.to_string());
         if !fresh {
-            bail!("two outputs would be written to {path}");
+            bail!(
+                "two outputs would be written to {path}: a file under content/ or the theme's \
+                 static/ has the path of another output; rename one of them"
+            );
         }
         Ok(())
     }
@@ -195,8 +200,8 @@ pub fn content_assets(root: &Path) -> Result<Vec<OutputFile>> {
         {
             continue;
         }
-        let rel = crate::load::relative(&dir, entry.path());
-        let bytes = crate::read::read(root, entry.path(), crate::read::Kind::Asset)
+        let rel = crate::model::load::relative(&dir, entry.path());
+        let bytes = crate::model::read::read(root, entry.path(), crate::model::read::Kind::Asset)
             .with_context(|| format!("reading {}", entry.path().display()))?;
         out.push(OutputFile::new(rel, bytes));
     }

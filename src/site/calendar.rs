@@ -1,22 +1,31 @@
-//! iCalendar files (RFC 5545, SPEC 7): `calendar.ics` over every model and
-//! `<model>/calendar.ics` per model. Each slot of a scheduled channel (past
-//! ones and the next four) is an all-day event saying its state, and each
-//! shipped release (finals, candidates and stream builds) an all-day event
-//! on its date.
+//! iCalendar files (RFC 5545, SPEC 7 and 10): `calendar.ics` over every
+//! model and `<model>/calendar.ics` per model, all-day events of three
+//! kinds:
+//!
+//! - each shipped release (finals, candidates and stream builds), once, on
+//!   its date, titled with the model's title and the version; a release
+//!   that fulfils a slot names the slot, which has no event of its own;
+//! - each other slot of a scheduled channel (past ones and the next four:
+//!   skipped, missed, planned, open), saying its state;
+//! - each known end of support of a major line, "<model title> <major>.x
+//!   end of support".
 //!
 //! A small writer of our own: TEXT values are escaped (`\\`, `\;`, `\,`,
 //! `\n`), lines end in CRLF and are folded at 75 octets without splitting a
 //! UTF-8 character. UIDs are derived from data (`slot-<model>-<channel>-<date>@<host>`,
-//! `release-<model>-<channel>-<version>@<host>`) and so is DTSTAMP (the
-//! site's newest change, see [`stamp`]), never the clock: the same site and
+//! `release-<model>-<channel>-<version>@<host>`,
+//! `eol-<model>-<channel>-<major>@<host>`) and so is DTSTAMP (the site's
+//! newest change, see [`stamp`]), never the clock: the same site and
 //! `today` give the same bytes.
+//!
+//! Part of the site layer.
 
 use chrono::NaiveDate;
 
 use super::OutputFile;
 use super::catalog::Catalog;
-use crate::manifest::Status;
-use crate::schedule::{Slot, SlotState};
+use crate::model::manifest::Status;
+use crate::model::schedule::{Slot, SlotState};
 
 pub const PRODID: &str = "-//cadence//cadence-site//EN";
 
@@ -69,32 +78,24 @@ fn calendar(catalog: &Catalog, model: Option<&str>, name: &str) -> Vec<u8> {
         if model.is_some_and(|m| m != timeline.model) {
             continue;
         }
-        for slot in &timeline.slots {
+        // A released slot is the event of the release that fulfils it.
+        for slot in timeline
+            .slots
+            .iter()
+            .filter(|s| s.state != SlotState::Released)
+        {
             events.push(slot_event(catalog, slot, host));
         }
     }
     for (i, r) in catalog.site.releases.iter().enumerate() {
-        if !r.status.shipped() || model.is_some_and(|m| m != r.model) {
-            continue;
+        if r.status.shipped() && model.is_none_or(|m| m == r.model) {
+            events.push(release_event(catalog, i, host));
         }
-        let kind = if catalog.info[i].candidate {
-            "release candidate"
-        } else {
-            "released"
-        };
-        let mut summary = format!("{} {} {} {kind}", r.model, r.channel, r.version);
-        let mut description = format!("{}\n{}", catalog.title(r), r.summary.trim());
-        if let (Status::Yanked, Some(y)) = (r.status, &r.yanked) {
-            summary.push_str(&format!(" (yanked {})", y.date));
-            description.push_str(&format!("\nYanked on {}: {}", y.date, y.reason.trim()));
+    }
+    for (n, line) in catalog.lines.iter().enumerate() {
+        if line.eol.is_some() && model.is_none_or(|m| m == line.model) {
+            events.push(eol_event(catalog, n, host));
         }
-        events.push(Event {
-            uid: format!("release-{}-{}-{}@{host}", r.model, r.channel, r.version),
-            date: r.date,
-            summary,
-            description,
-            url: catalog.url(&catalog.info[i].path),
-        });
     }
     events.sort_by(|a, b| (a.date, &a.uid).cmp(&(b.date, &b.uid)));
 
@@ -126,6 +127,81 @@ fn calendar(catalog: &Catalog, model: Option<&str>, name: &str) -> Vec<u8> {
     ics.out.into_bytes()
 }
 
+/// A shipped release, on its date, naming the slot it fulfils.
+fn release_event(catalog: &Catalog, i: usize, host: &str) -> Event {
+    let r = catalog.release(i);
+    let config = catalog.config;
+    let model = config.models.get(&r.model).map_or(&r.model, |m| &m.title);
+    let channel = config
+        .channels
+        .get(&r.channel)
+        .map_or(&r.channel, |c| &c.title);
+    let kind = if catalog.info[i].candidate {
+        "release candidate"
+    } else {
+        "release"
+    };
+    let mut description = format!(
+        "{}: {kind} on the {channel} channel.\n{}",
+        catalog.title(r),
+        r.summary.trim()
+    );
+    let mut summary = format!("{model} {}", r.version);
+    if let Some(slot) = catalog
+        .slot_of_release(i)
+        .filter(|s| s.state == SlotState::Released)
+    {
+        summary.push_str(&format!(" (slot {})", slot.date));
+        description.push_str(&format!(
+            "\nFulfils the {channel} slot of {} (window {} to {}).",
+            slot.date, slot.window_start, slot.window_end
+        ));
+    }
+    if let (Status::Yanked, Some(y)) = (r.status, &r.yanked) {
+        summary.push_str(" (yanked)");
+        description.push_str(&format!("\nYanked on {}: {}", y.date, y.reason.trim()));
+    }
+    Event {
+        uid: format!("release-{}-{}-{}@{host}", r.model, r.channel, r.version),
+        date: r.date,
+        summary,
+        description,
+        url: catalog.url(&catalog.info[i].path),
+    }
+}
+
+/// A line's known end of support (SPEC 10).
+fn eol_event(catalog: &Catalog, n: usize, host: &str) -> Event {
+    let line = &catalog.lines[n];
+    let title = catalog.line_title(n);
+    let eol = catalog.eol_date(n);
+    let latest = catalog.release(line.latest);
+    let channel = catalog
+        .config
+        .channels
+        .get(&line.channel)
+        .map_or(&line.channel, |c| &c.title);
+    let mut description = format!(
+        "{title} on the {channel} channel is supported until {eol}; after that it gets no fixes. Its latest release is {} ({}).",
+        latest.version, latest.date
+    );
+    if line.lts {
+        description.push_str(" It is a long-term support line.");
+    }
+    if let Some(note) = &line.note {
+        description.push('\n');
+        description.push_str(&super::markdown::plain_text(note));
+    }
+    Event {
+        uid: format!("eol-{}-{}-{}@{host}", line.model, line.channel, line.major),
+        date: eol,
+        summary: format!("{title} end of support"),
+        description,
+        url: catalog.url(&line.path),
+    }
+}
+
+/// A slot that no shipped release fulfils, with its state.
 fn slot_event(catalog: &Catalog, slot: &Slot, host: &str) -> Event {
     let release = slot.release.map(|i| (i, catalog.release(i)));
     let state = match (slot.state, release) {
@@ -175,10 +251,19 @@ fn slot_event(catalog: &Catalog, slot: &Slot, host: &str) -> Event {
         }
         SlotState::Open => description.push_str("Open: no release is planned for this slot yet."),
     }
+    let config = catalog.config;
+    let model = config
+        .models
+        .get(&slot.model)
+        .map_or(&slot.model, |m| &m.title);
+    let channel = config
+        .channels
+        .get(&slot.channel)
+        .map_or(&slot.channel, |c| &c.title);
     Event {
         uid: format!("slot-{}-{}-{}@{host}", slot.model, slot.channel, slot.date),
         date: slot.date,
-        summary: format!("{} {} slot: {state}", slot.model, slot.channel),
+        summary: format!("{model} ({channel}) slot: {state}"),
         description: description.trim_end().to_string(),
         url: catalog.url(&path),
     }

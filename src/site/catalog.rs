@@ -1,29 +1,33 @@
 //! The derived model of a checked site: per model and channel, releases
 //! newest first, `major.minor` lines with candidates under their finals, the
 //! latest released final, the previous release of each kind (for evaluation
-//! deltas), retention, slot states, and every derived field of a release
-//! (URL, tag, repo, download URLs, Ollama commands).
+//! deltas), retention, slot states, major lines and their support ([`lines`]),
+//! and every derived field of a release (URL, tag, repo, download URLs,
+//! Ollama commands).
 //!
 //! Everything a page, feed, calendar, API file, announcement or sync needs
 //! is computed here once; renderers only read it.
+//!
+//! Part of the site layer.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use crate::config::{Config, Versioning};
-use crate::load::Site;
-use crate::manifest::{Artifact, Release, Skip, Status, Version};
-use crate::schedule::{Slot, Timeline, timelines};
-
-/// Where artifacts are downloaded from.
-pub const HF_ENDPOINT: &str = "https://huggingface.co";
+use crate::model::config::Config;
+use crate::model::lifecycle::MajorLine;
+use crate::model::load::Site;
+use crate::model::manifest::{Artifact, Release, Skip, Status};
+use crate::model::schedule::{Slot, Timeline, timelines};
+use crate::model::version::{Version, Versioning};
 
 /// How many slots dated today or later a timeline holds (SPEC 7: "the next four").
 pub const UPCOMING_SLOTS: usize = 4;
 
+pub mod feed;
 pub mod json;
+pub mod lines;
 
 /// Derived facts about one release.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +74,7 @@ pub struct Stream {
     pub skips: Vec<usize>,
     /// The newest released final.
     pub latest: Option<usize>,
-    /// Distinct majors of finals, highest first (semver channels).
+    /// The majors of its existing lines (SPEC 10), highest first.
     pub majors: Vec<u64>,
 }
 
@@ -83,6 +87,8 @@ pub struct Catalog<'a> {
     /// Keyed by (model, channel), for every channel each model publishes on.
     pub streams: BTreeMap<(String, String), Stream>,
     pub timelines: Vec<Timeline>,
+    /// Every existing major line ([`crate::model::lifecycle::lines`], SPEC 10).
+    pub lines: Vec<MajorLine>,
     by_version: HashMap<(&'a str, &'a str, &'a str), usize>,
     /// The slot (timeline, slot) each release fulfils or is planned for,
     /// parallel to `site.releases`; and each skip's, parallel to
@@ -103,39 +109,120 @@ fn newest_first(releases: &[Release], idx: &mut [usize]) {
     });
 }
 
+/// A stream for each model and channel it publishes on, with the indices
+/// of its releases and skips (not yet in order).
+fn streams_of(site: &Site) -> BTreeMap<(String, String), Stream> {
+    let config = &site.config;
+    let releases = &site.releases;
+    let mut streams = BTreeMap::new();
+    for model in config.models.values() {
+        for (channel, repo) in &model.repos {
+            streams.insert(
+                (model.id.clone(), channel.clone()),
+                Stream {
+                    model: model.id.clone(),
+                    channel: channel.clone(),
+                    repo: repo.clone(),
+                    releases: Vec::new(),
+                    lines: Vec::new(),
+                    skips: Vec::new(),
+                    latest: None,
+                    majors: Vec::new(),
+                },
+            );
+        }
+    }
+    for (i, r) in releases.iter().enumerate() {
+        if let Some(s) = streams.get_mut(&(r.model.clone(), r.channel.clone())) {
+            s.releases.push(i);
+        }
+    }
+    for (k, s) in site.skips.iter().enumerate() {
+        if let Some(st) = streams.get_mut(&(s.model.clone(), s.channel.clone())) {
+            st.skips.push(k);
+        }
+    }
+    streams
+}
+
+/// Each shipped release's previous one of its kind (final, or candidate of
+/// the same final), walking the stream oldest to newest.
+fn link_previous(releases: &[Release], stream: &Stream, info: &mut [ReleaseInfo]) {
+    let mut last_final: Option<usize> = None;
+    let mut last_candidate: HashMap<Version, usize> = HashMap::new();
+    for &i in stream.releases.iter().rev() {
+        let r = &releases[i];
+        if !r.status.shipped() {
+            continue;
+        }
+        if r.is_candidate() {
+            let Some(fv) = r.parsed.as_ref().map(Version::final_version) else {
+                continue;
+            };
+            info[i].previous = last_candidate.get(&fv).copied();
+            last_candidate.insert(fv, i);
+        } else {
+            info[i].previous = last_final;
+            last_final = Some(i);
+        }
+    }
+}
+
+/// A semver stream's `major.minor` lines and its candidates linked to their
+/// finals (newest candidate first).
+fn semver_lines(releases: &[Release], stream: &mut Stream, info: &mut [ReleaseInfo]) {
+    let mut finals_by_version: HashMap<Version, usize> = HashMap::new();
+    for &i in &stream.releases {
+        if let Some(v) = &releases[i].parsed
+            && releases[i].is_final()
+        {
+            finals_by_version.insert(v.clone(), i);
+        }
+    }
+    let mut lines: BTreeMap<Reverse<(u64, u64)>, Line> = BTreeMap::new();
+    for &i in &stream.releases {
+        let Some(v) = &releases[i].parsed else {
+            continue;
+        };
+        let Some((major, minor)) = v.line() else {
+            continue;
+        };
+        let line = lines
+            .entry(Reverse((major, minor)))
+            .or_insert_with(|| Line {
+                major,
+                minor,
+                finals: Vec::new(),
+                pending: Vec::new(),
+            });
+        if v.is_candidate() {
+            match finals_by_version.get(&v.final_version()) {
+                Some(&f) => info[i].final_release = Some(f),
+                None => line.pending.push(i),
+            }
+        } else {
+            line.finals.push(i);
+        }
+    }
+    for &i in &stream.releases {
+        if let Some(f) = info[i].final_release {
+            info[f].candidates.push(i);
+        }
+    }
+    for &i in &stream.releases {
+        let mut c = std::mem::take(&mut info[i].candidates);
+        c.sort_by_key(|&c| Reverse(releases[c].parsed.as_ref().and_then(Version::rc)));
+        info[i].candidates = c;
+    }
+    stream.lines = lines.into_values().collect();
+}
+
 impl<'a> Catalog<'a> {
     /// Derive the catalog of a site that passed `check`.
     pub fn new(site: &'a Site, today: NaiveDate) -> Catalog<'a> {
         let config = &site.config;
         let releases = &site.releases;
-        let mut streams = BTreeMap::new();
-        for model in config.models.values() {
-            for (channel, repo) in &model.repos {
-                streams.insert(
-                    (model.id.clone(), channel.clone()),
-                    Stream {
-                        model: model.id.clone(),
-                        channel: channel.clone(),
-                        repo: repo.clone(),
-                        releases: Vec::new(),
-                        lines: Vec::new(),
-                        skips: Vec::new(),
-                        latest: None,
-                        majors: Vec::new(),
-                    },
-                );
-            }
-        }
-        for (i, r) in releases.iter().enumerate() {
-            if let Some(s) = streams.get_mut(&(r.model.clone(), r.channel.clone())) {
-                s.releases.push(i);
-            }
-        }
-        for (k, s) in site.skips.iter().enumerate() {
-            if let Some(st) = streams.get_mut(&(s.model.clone(), s.channel.clone())) {
-                st.skips.push(k);
-            }
-        }
+        let mut streams = streams_of(site);
 
         let mut info: Vec<ReleaseInfo> = releases
             .iter()
@@ -174,25 +261,7 @@ impl<'a> Catalog<'a> {
                 .copied()
                 .find(|&i| releases[i].is_final() && releases[i].status == Status::Released);
 
-            // Previous of each kind, walking oldest to newest.
-            let mut last_final: Option<usize> = None;
-            let mut last_candidate: HashMap<Version, usize> = HashMap::new();
-            for &i in stream.releases.iter().rev() {
-                let r = &releases[i];
-                if !r.status.shipped() {
-                    continue;
-                }
-                if r.is_candidate() {
-                    let Some(fv) = r.parsed.as_ref().map(Version::final_version) else {
-                        continue;
-                    };
-                    info[i].previous = last_candidate.get(&fv).copied();
-                    last_candidate.insert(fv, i);
-                } else {
-                    info[i].previous = last_final;
-                    last_final = Some(i);
-                }
-            }
+            link_previous(releases, stream, &mut info);
 
             if let Some(keep) = channel.retention {
                 for (n, &i) in stream
@@ -206,67 +275,13 @@ impl<'a> Catalog<'a> {
             }
 
             if channel.versioning == Versioning::Semver {
-                let mut finals_by_version: HashMap<Version, usize> = HashMap::new();
-                for &i in &stream.releases {
-                    if let Some(v) = &releases[i].parsed
-                        && releases[i].is_final()
-                    {
-                        finals_by_version.insert(v.clone(), i);
-                    }
-                }
-                let mut lines: BTreeMap<Reverse<(u64, u64)>, Line> = BTreeMap::new();
-                for &i in &stream.releases {
-                    let Some(v) = &releases[i].parsed else {
-                        continue;
-                    };
-                    let Some((major, minor)) = v.line() else {
-                        continue;
-                    };
-                    let line = lines
-                        .entry(Reverse((major, minor)))
-                        .or_insert_with(|| Line {
-                            major,
-                            minor,
-                            finals: Vec::new(),
-                            pending: Vec::new(),
-                        });
-                    if v.is_candidate() {
-                        match finals_by_version.get(&v.final_version()) {
-                            Some(&f) => info[i].final_release = Some(f),
-                            None => line.pending.push(i),
-                        }
-                    } else {
-                        line.finals.push(i);
-                    }
-                }
-                for &i in &stream.releases {
-                    if let Some(f) = info[i].final_release {
-                        info[f].candidates.push(i);
-                    }
-                }
-                for &i in &stream.releases {
-                    let mut c = std::mem::take(&mut info[i].candidates);
-                    c.sort_by_key(|&c| Reverse(releases[c].parsed.as_ref().and_then(Version::rc)));
-                    info[i].candidates = c;
-                }
-                stream.lines = lines.into_values().collect();
-                let mut majors: Vec<u64> = stream
-                    .releases
-                    .iter()
-                    .filter(|&&i| releases[i].is_final())
-                    .filter_map(|&i| {
-                        releases[i]
-                            .parsed
-                            .as_ref()
-                            .and_then(Version::semver)
-                            .map(|v| v.major)
-                    })
-                    .collect();
-                majors.sort_unstable_by(|a, b| b.cmp(a));
-                majors.dedup();
-                stream.majors = majors;
+                semver_lines(releases, stream, &mut info);
             }
         }
+        let lines = crate::model::lifecycle::lines(config, releases, &site.lines, today);
+        streams
+            .values_mut()
+            .for_each(|s| s.majors = lines::majors(&lines, s));
 
         let by_version = releases
             .iter()
@@ -300,6 +315,7 @@ impl<'a> Catalog<'a> {
             info,
             streams,
             timelines,
+            lines,
             by_version,
             release_slots,
             skip_slots,
@@ -378,215 +394,5 @@ impl<'a> Catalog<'a> {
             }
         });
         (repo, revision)
-    }
-}
-
-/// One entry of a feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Entry {
-    Release(usize),
-    Skip(usize),
-}
-
-/// One feed of the site (SPEC 7), with its entries newest first, at most
-/// `feed_limit` of them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Feed {
-    /// Folder of `atom.xml` and `rss.xml`: `""` for the site feed,
-    /// `stream/`, `granite-7b-lab/versioned/`, `granite-7b-lab/versioned/1.x/`,
-    /// `granite-7b-lab/candidates/`.
-    pub dir: String,
-    pub title: String,
-    pub description: String,
-    /// The page the feed belongs to (its `<link rel="alternate">`).
-    pub page: String,
-    pub entries: Vec<Entry>,
-}
-
-impl Catalog<'_> {
-    /// The date an entry first appeared: a release's `date`, a skip's `announced`.
-    pub fn first_date(&self, e: Entry) -> NaiveDate {
-        match e {
-            Entry::Release(i) => self.release(i).date,
-            Entry::Skip(k) => self.skip(k).announced,
-        }
-    }
-
-    /// When an entry last changed: a yanked release's yank date.
-    pub fn updated(&self, e: Entry) -> NaiveDate {
-        match e {
-            Entry::Release(i) => {
-                let r = self.release(i);
-                r.yanked.as_ref().map_or(r.date, |y| y.date.max(r.date))
-            }
-            Entry::Skip(k) => self.skip(k).announced,
-        }
-    }
-
-    /// `tag:<host>,<year>:<model>/<channel>/<version>` (or `.../skip-<slot>`).
-    pub fn entry_id(&self, e: Entry) -> String {
-        let year = chrono::Datelike::year(&self.first_date(e));
-        let host = self.config.host();
-        match e {
-            Entry::Release(i) => {
-                let r = self.release(i);
-                format!("tag:{host},{year}:{}/{}/{}", r.model, r.channel, r.version)
-            }
-            Entry::Skip(k) => {
-                let s = self.skip(k);
-                format!(
-                    "tag:{host},{year}:{}/{}/skip-{}",
-                    s.model, s.channel, s.slot
-                )
-            }
-        }
-    }
-
-    /// The site path of an entry's page.
-    pub fn entry_path(&self, e: Entry) -> String {
-        match e {
-            Entry::Release(i) => self.info[i].path.clone(),
-            Entry::Skip(k) => self.skip_path(self.skip(k)),
-        }
-    }
-
-    /// The file of an entry's manifest, a tie-break that allocates nothing.
-    fn entry_file(&self, e: Entry) -> &str {
-        match e {
-            Entry::Release(i) => &self.release(i).file,
-            Entry::Skip(k) => &self.skip(k).file,
-        }
-    }
-
-    /// The newest `feed_limit` entries, newest first: selected in linear
-    /// time, then only those sorted, so a feed's cost does not grow with the
-    /// history.
-    fn newest(&self, mut entries: Vec<Entry>) -> Vec<Entry> {
-        let key = |e: Entry| {
-            (
-                Reverse(self.updated(e)),
-                Reverse(self.first_date(e)),
-                self.entry_file(e),
-            )
-        };
-        let order = |a: &Entry, b: &Entry| key(*a).cmp(&key(*b));
-        let limit = self.config.feed_limit;
-        if entries.len() > limit {
-            entries.select_nth_unstable_by(limit, order);
-            entries.truncate(limit);
-        }
-        entries.sort_by(order);
-        entries
-    }
-
-    /// Every feed of the site, in a stable order.
-    pub fn feeds(&self) -> Vec<Feed> {
-        let releases = &self.site.releases;
-        let in_feed = |i: usize| releases[i].status.shipped() && releases[i].is_final();
-        let all_skips = || (0..self.site.skips.len()).map(Entry::Skip);
-        let mut feeds = Vec::new();
-
-        let everything: Vec<Entry> = (0..releases.len())
-            .filter(|&i| in_feed(i))
-            .map(Entry::Release)
-            .chain(all_skips())
-            .collect();
-        feeds.push(Feed {
-            dir: String::new(),
-            title: self.config.title.clone(),
-            description: self.config.description.clone(),
-            page: String::new(),
-            entries: self.newest(everything),
-        });
-
-        for (name, channel) in &self.config.channels {
-            let entries: Vec<Entry> = (0..releases.len())
-                .filter(|&i| in_feed(i) && &releases[i].channel == name)
-                .map(Entry::Release)
-                .chain(
-                    all_skips()
-                        .filter(|&e| matches!(e, Entry::Skip(k) if &self.skip(k).channel == name)),
-                )
-                .collect();
-            feeds.push(Feed {
-                dir: format!("{name}/"),
-                title: format!("{}: {}", self.config.title, channel.title),
-                description: channel.description.clone(),
-                page: format!("{name}/"),
-                entries: self.newest(entries),
-            });
-        }
-
-        for model in self.config.models.values() {
-            for stream in self.streams.values().filter(|s| s.model == model.id) {
-                let channel = &self.config.channels[&stream.channel];
-                let entries: Vec<Entry> = stream
-                    .releases
-                    .iter()
-                    .copied()
-                    .filter(|&i| in_feed(i))
-                    .map(Entry::Release)
-                    .chain(stream.skips.iter().copied().map(Entry::Skip))
-                    .collect();
-                let page = format!("{}/{}/", model.id, stream.channel);
-                feeds.push(Feed {
-                    dir: page.clone(),
-                    title: format!("{} ({})", model.title, channel.title),
-                    description: channel.description.clone(),
-                    page: page.clone(),
-                    entries: self.newest(entries),
-                });
-                for &major in &stream.majors {
-                    let entries: Vec<Entry> = stream
-                        .releases
-                        .iter()
-                        .copied()
-                        .filter(|&i| {
-                            in_feed(i)
-                                && releases[i]
-                                    .parsed
-                                    .as_ref()
-                                    .and_then(Version::semver)
-                                    .is_some_and(|v| v.major == major)
-                        })
-                        .map(Entry::Release)
-                        .collect();
-                    feeds.push(Feed {
-                        dir: format!("{page}{major}.x/"),
-                        title: format!("{} ({}, {major}.x only)", model.title, channel.title),
-                        description: format!(
-                            "Final {major}.x releases of {} on the {} channel.",
-                            model.title, channel.title
-                        ),
-                        page: page.clone(),
-                        entries: self.newest(entries),
-                    });
-                }
-            }
-            let has_semver = model.repos.keys().any(|c| {
-                self.config
-                    .channels
-                    .get(c)
-                    .is_some_and(|c| c.versioning == Versioning::Semver)
-            });
-            if has_semver {
-                let entries: Vec<Entry> = (0..releases.len())
-                    .filter(|&i| {
-                        releases[i].model == model.id
-                            && releases[i].is_candidate()
-                            && releases[i].status.shipped()
-                    })
-                    .map(Entry::Release)
-                    .collect();
-                feeds.push(Feed {
-                    dir: format!("{}/candidates/", model.id),
-                    title: format!("{}: release candidates", model.title),
-                    description: format!("Release candidates of {}, for testers.", model.title),
-                    page: format!("{}/", model.id),
-                    entries: self.newest(entries),
-                });
-            }
-        }
-        feeds
     }
 }

@@ -6,6 +6,8 @@
 //! hover. Colours come from the page's stylesheet (`.chart .s0` ...), so
 //! they follow light and dark mode. Numbers are formatted with fixed
 //! precision, so the output is byte-identical for the same input.
+//!
+//! Part of the site layer.
 
 use std::fmt::Write as _;
 
@@ -55,7 +57,7 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 14.0;
 const BOTTOM: f64 = 36.0;
 
-use super::theme::escape;
+use super::escape::escape;
 
 mod scale;
 use scale::Scale;
@@ -113,18 +115,7 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         "<svg class=\"chart-svg\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-title\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{id}-title\">{}</title>\n",
         escape(&format!("{title} over time"))
     );
-    // Y axis: grid lines and labels.
-    for k in 0..=scale.steps {
-        let yy = coord(TOP + plot_h * (1.0 - k as f64 / scale.steps as f64));
-        let _ = writeln!(
-            svg,
-            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"tick\" x=\"{}\" y=\"{yy}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
-            coord(LEFT),
-            coord(W - RIGHT),
-            coord(LEFT - 6.0),
-            scale.label(k),
-        );
-    }
+    y_axis(&mut svg, &scale, plot_h);
     // X axis: the first and last date, and two between when there is room.
     let _ = writeln!(
         svg,
@@ -134,15 +125,7 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         coord(H - BOTTOM),
         coord(H - BOTTOM)
     );
-    let mut ticks = vec![d0];
-    if span >= 90.0 {
-        for f in [1, 2] {
-            ticks.push(d0 + chrono::Duration::days((span as i64) * f / 3));
-        }
-    }
-    if d1 != d0 {
-        ticks.push(d1);
-    }
+    let ticks = date_ticks(d0, d1, span);
     for (n, d) in ticks.iter().enumerate() {
         let anchor = if span == 0.0 {
             "middle"
@@ -208,6 +191,45 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
 
     let mut html = String::new();
     let _ = write!(html, "<figure class=\"chart\">\n{svg}<figcaption>");
+    legend(&mut html, series, thresholds);
+    html.push_str("</figcaption>\n</figure>\n");
+
+    values_table(&mut html, title, series);
+    html
+}
+
+/// The y axis: a grid line and a label at each step of the scale.
+fn y_axis(svg: &mut String, scale: &Scale, plot_h: f64) {
+    for k in 0..=scale.steps {
+        let yy = coord(TOP + plot_h * (1.0 - k as f64 / scale.steps as f64));
+        let _ = writeln!(
+            svg,
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"tick\" x=\"{}\" y=\"{yy}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
+            coord(LEFT),
+            coord(W - RIGHT),
+            coord(LEFT - 6.0),
+            scale.label(k),
+        );
+    }
+}
+
+/// The dates on the x axis: the first and last, and two between when the
+/// span is 90 days or more.
+fn date_ticks(d0: NaiveDate, d1: NaiveDate, span: f64) -> Vec<NaiveDate> {
+    let mut ticks = vec![d0];
+    if span >= 90.0 {
+        for f in [1, 2] {
+            ticks.push(d0 + chrono::Duration::days((span as i64) * f / 3));
+        }
+    }
+    if d1 != d0 {
+        ticks.push(d1);
+    }
+    ticks
+}
+
+/// The legend: a swatch and a name for each series and threshold.
+fn legend(html: &mut String, series: &[Series], thresholds: &[Threshold]) {
     for s in series {
         let what = match s.style {
             Style::Line => "line",
@@ -227,9 +249,10 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
             escape(&t.label)
         );
     }
-    html.push_str("</figcaption>\n</figure>\n");
+}
 
-    // The same values as a table, oldest first.
+/// The chart's values as a table, oldest first.
+fn values_table(html: &mut String, title: &str, series: &[Series]) {
     let mut rows: Vec<(NaiveDate, &str, &Point)> = series
         .iter()
         .flat_map(|s| s.points.iter().map(move |p| (p.date, s.name.as_str(), p)))
@@ -252,7 +275,6 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         );
     }
     html.push_str("</tbody>\n</table>\n</details>\n");
-    html
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //! feed. Nothing here reads the clock: a feed's `updated` is its newest
 //! entry's, entry ids are the tag URIs of [`Catalog::entry_id`], and the
 //! output is byte-identical for the same site and `today`.
+//!
+//! Part of the site layer.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,10 +16,12 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Ut
 use rayon::prelude::*;
 
 use super::OutputFile;
-use super::catalog::{Catalog, Entry, Feed};
-use crate::manifest::Status;
+use super::catalog::Catalog;
+use super::catalog::feed::{Entry, Feed};
+use crate::model::lifecycle::LineState;
+use crate::model::manifest::Status;
 
-use super::theme::escape;
+use super::escape::escape;
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
@@ -156,6 +160,7 @@ impl Item {
                 );
                 (title, said, html)
             }
+            Entry::Eol(n) => eol_text(catalog, n),
         };
         Item {
             id: xml(&catalog.entry_id(e)),
@@ -167,6 +172,35 @@ impl Item {
             content: xml(&content),
         }
     }
+}
+
+/// A line's end-of-support entry: its title, plain summary and HTML.
+fn eol_text(catalog: &Catalog, n: usize) -> (String, String, String) {
+    let line = &catalog.lines[n];
+    let title = format!("{} reached end of support", catalog.line_title(n));
+    let latest = catalog.release(line.latest);
+    let newer: Vec<String> = catalog
+        .lines_of(&line.model, &line.channel)
+        .filter(|(_, l)| {
+            l.major > line.major && matches!(l.state, LineState::Current | LineState::Supported)
+        })
+        .map(|(_, l)| l.name())
+        .collect();
+    let mut said = format!(
+        "{} reached its end of support on {}: it gets no more fixes. Its last release is {} ({}).",
+        catalog.line_title(n),
+        catalog.eol_date(n),
+        latest.version,
+        latest.date
+    );
+    if !newer.is_empty() {
+        said.push_str(&format!(" Supported now: {}.", newer.join(", ")));
+    }
+    let mut html = format!("<p>{}</p>\n", escape(&said));
+    if let Some(note) = &line.note {
+        html.push_str(&notes_html(note, catalog.config.base_path()));
+    }
+    (title, said, html)
 }
 
 /// A short list of a release's downloads with their checksums.

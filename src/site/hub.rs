@@ -4,10 +4,13 @@
 //! `/` kept). Only `A-Z a-z 0-9 - . _ ~` are left as they are, so a space,
 //! `#`, `?`, `%` or non-ASCII in a value can neither end the path nor
 //! change what it names.
+//!
+//! Part of the site layer.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use super::catalog::HF_ENDPOINT;
+/// Where artifacts are downloaded from.
+pub const HF_ENDPOINT: &str = "https://huggingface.co";
 
 /// Every byte but the unreserved characters of RFC 3986.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC

@@ -1,4 +1,8 @@
-//! The site: the derived [`catalog::Catalog`] and everything rendered from it.
+//! The site layer: the derived [`catalog::Catalog`] and everything rendered
+//! from it (pages through the theme's templates, feeds, calendars, the JSON
+//! API, charts), and the atomic write of the output ([`output`]). It
+//! imports only the model layer below it; the commands layer above it
+//! decides what to render and where, and does the printing.
 
 pub mod api;
 pub mod build;
@@ -6,6 +10,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod chart;
 pub mod context;
+pub mod escape;
 pub mod feeds;
 pub mod hub;
 pub mod markdown;

@@ -9,11 +9,14 @@
 //! | `stream.html` | `<model>/<channel>/index.html` |
 //! | `release.html` | `<model>/<channel>/<version>/index.html` |
 //! | `skip.html` | `<model>/<channel>/skip-<slot>/index.html` |
+//! | `line.html` | `<model>/<channel>/<major>.x/index.html` |
 //! | `channel.html` | `<channel>/index.html` |
 //! | `schedule.html` | `schedule/index.html` |
 //! | `page.html` | `<slug>/index.html` |
 //! | `404.html` | `404.html` |
 //! | `sitemap.xml`, `robots.txt` | the same |
+//!
+//! Part of the site layer.
 
 use std::collections::HashMap;
 
@@ -36,6 +39,8 @@ pub enum Job {
     Stream(String, String),
     Release(usize),
     Skip(usize),
+    /// A major line's page (an index into the catalog's lines).
+    Line(usize),
     Channel(String),
     Schedule,
     Content(usize),
@@ -51,6 +56,7 @@ fn path_of(pages: &Pages, job: &Job) -> String {
         Job::Stream(m, ch) => format!("{m}/{ch}/"),
         Job::Release(i) => c.info[*i].path.clone(),
         Job::Skip(k) => c.skip_path(c.skip(*k)),
+        Job::Line(n) => c.lines[*n].path.clone(),
         Job::Channel(ch) => format!("{ch}/"),
         Job::Schedule => "schedule/".into(),
         Job::Content(n) => format!("{}/", pages.pages[*n].slug),
@@ -70,6 +76,7 @@ pub fn jobs(pages: &Pages) -> Vec<Job> {
     );
     jobs.extend((0..c.site.releases.len()).map(Job::Release));
     jobs.extend((0..c.site.skips.len()).map(Job::Skip));
+    jobs.extend((0..c.lines.len()).map(Job::Line));
     jobs.extend(c.config.channels.keys().cloned().map(Job::Channel));
     jobs.extend((0..pages.pages.len()).map(Job::Content));
     jobs
@@ -99,6 +106,27 @@ fn stream_page<'p>(
     let base = pages.base(path, &title, &description, pages.feeds_for(&dirs));
     let main = Main::Stream(Box::new(pages.stream(model, channel)));
     ("stream.html", base, main)
+}
+
+/// A major line's page: its template, base and data.
+fn line_page<'p>(pages: &'p Pages, path: &str, n: usize) -> (&'static str, Base<'p>, Main<'p>) {
+    let c = pages.catalog;
+    let l = &c.lines[n];
+    let channel = &c.config.channels[&l.channel];
+    let title = format!("{} ({})", c.line_title(n), channel.title);
+    let eol = l.eol.map_or("unknown".to_string(), |d| d.to_string());
+    let description = format!(
+        "{}: {}, end of support {eol}; its releases, downloads and feeds.",
+        c.line_title(n),
+        l.state.as_str()
+    );
+    let dirs = [
+        path.to_string(),
+        format!("{}/{}/", l.model, l.channel),
+        format!("{}/", l.channel),
+    ];
+    let base = pages.base(path, &title, &description, pages.feeds_for(&dirs));
+    ("line.html", base, Main::Line(Box::new(pages.line_page(n))))
 }
 
 /// The template and the context of one page.
@@ -156,6 +184,7 @@ fn context<'p>(pages: &'p Pages, job: &'p Job) -> (&'static str, PageContext<'p>
             let base = pages.base(&path, &title, &description, pages.feeds_for(&dirs));
             ("skip.html", base, Main::Skip(Box::new(pages.skip(*k))))
         }
+        Job::Line(n) => line_page(pages, &path, *n),
         Job::Channel(name) => {
             let ch = &config.channels[name];
             let base = pages.base(
@@ -320,7 +349,7 @@ fn sitemap(pages: &Pages, theme: &Theme, jobs: &[Job]) -> Result<OutputFile> {
             lastmod: match job {
                 Job::Release(i) => Some(
                     catalog
-                        .updated(super::catalog::Entry::Release(*i))
+                        .updated(super::catalog::feed::Entry::Release(*i))
                         .to_string(),
                 ),
                 Job::Skip(k) => Some(catalog.skip(*k).announced.to_string()),
@@ -450,7 +479,11 @@ pub fn finish(mut files: Vec<OutputFile>) -> Result<Vec<OutputFile>> {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for w in files.windows(2) {
         if w[0].path == w[1].path {
-            bail!("two outputs would be written to {}", w[0].path);
+            bail!(
+                "two outputs would be written to {}: a file under content/ or the theme's \
+                 static/ has the path of another output; rename one of them",
+                w[0].path
+            );
         }
     }
     Ok(files)

@@ -10,6 +10,8 @@
 //! feeds, calendars), so that nothing that slips past a rule makes a file
 //! its reader refuses. JSON needs none of this: serde_json escapes every
 //! control, and a JSON string may hold a noncharacter.
+//!
+//! Part of the site layer.
 
 use std::borrow::Cow;
 

@@ -7,6 +7,8 @@
 //!
 //! Quoting is `shlex`'s (single quotes, double quotes for a `'`; it also
 //! guards against `!`, `^` and brace expansion in interactive shells).
+//!
+//! Part of the site layer.
 
 use std::borrow::Cow;
 

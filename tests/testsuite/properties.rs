@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
+use cadence_site::model::{config, load, manifest, rules};
 use cadence_site::site::catalog::Catalog;
-use cadence_site::{config, load, manifest, rules};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 

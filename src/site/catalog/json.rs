@@ -3,6 +3,8 @@
 //! `releases.json` is written straight from them, one release at a time,
 //! without building the tree of the whole file; pages and announcements
 //! take them as [`Value`]s.
+//!
+//! Part of the site layer.
 
 use std::collections::BTreeMap;
 
@@ -10,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Catalog;
-use crate::manifest::{Artifact, Format};
+use crate::model::manifest::{Artifact, Format};
 
 /// An artifact as the JSON API shows it, derived fields included.
 #[derive(Serialize)]
@@ -200,7 +202,7 @@ impl Catalog<'_> {
 
     /// One slot as `schedule.json` shows it: `{"model", "channel", "date",
     /// "window_start", "window_end", "state", "version"}`.
-    pub fn slot_json(&self, s: &crate::schedule::Slot) -> Value {
+    pub fn slot_json(&self, s: &crate::model::schedule::Slot) -> Value {
         json!({
             "model": s.model,
             "channel": s.channel,
@@ -213,7 +215,8 @@ impl Catalog<'_> {
     }
 
     /// Slots with state, as `schedule.json` and `cadence schedule --format
-    /// json` show them: `{"slots": [...]}` of [`Catalog::slot_json`].
+    /// json` show them: `{"slots": [...]}` of [`Catalog::slot_json`], and
+    /// `"lines"`, the major lines as `lines.json` shows them (SPEC 10).
     pub fn schedule_json(&self, model: Option<&str>) -> Value {
         let slots: Vec<Value> = self
             .timelines
@@ -222,6 +225,6 @@ impl Catalog<'_> {
             .flat_map(|t| t.slots.iter())
             .map(|s| self.slot_json(s))
             .collect();
-        json!({ "slots": slots })
+        json!({ "slots": slots, "lines": self.lines_list(model) })
     }
 }

@@ -1,6 +1,8 @@
 //! The value axis of the evaluation chart: a range that holds every value
 //! and ticks at a round step (1, 2 or 5 times a power of ten), robust for
 //! any finite values.
+//!
+//! Part of the site layer.
 
 /// A tick step of 1, 2 or 5 times a power of ten, about `range / 4`.
 fn nice_step(range: f64) -> f64 {

@@ -1,13 +1,16 @@
 //! The data of the pages that list releases: home, model (with its
 //! charts), model-channel, channel and schedule.
+//!
+//! Part of the site layer.
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::line::{LineBrief, LineView, MajorGroup};
 use super::release::ModelRef;
 use super::{Brief, FeedView, Pages, SkipBrief, SlotView, gate_label, webcal};
-use crate::config::Versioning;
-use crate::manifest::Status;
+use crate::model::manifest::Status;
+use crate::model::version::Versioning;
 use crate::site::chart::{self, Point, Series, Style, Threshold};
 
 /// How many finals of each model a channel page lists, newest first: a
@@ -40,6 +43,8 @@ pub struct StreamSummary<'p, M = &'p str> {
     pub count: usize,
     pub feed: Option<&'p FeedView>,
     pub major_feeds: Vec<MajorFeed<'p>>,
+    /// The existing major lines with their support state, newest first.
+    pub support: Vec<LineBrief>,
 }
 
 /// A major line's feed, with its `major`.
@@ -58,28 +63,14 @@ pub struct StreamView<'p> {
     pub head: StreamSummary<'p, ModelRef<'p>>,
     /// Semver channels: `major.minor` lines, newest first.
     pub lines: Vec<LineView<'p>>,
+    /// Semver channels: the `lines` grouped by major, each with its
+    /// support state (SPEC 10) when the major line exists.
+    pub majors: Vec<MajorGroup>,
     /// Every release, newest first.
     pub releases: Vec<&'p Brief<'p>>,
     pub skips: Vec<SkipBrief<'p>>,
     pub next_slots: Vec<SlotView<'p>>,
     pub retention: Option<usize>,
-}
-
-#[derive(Serialize)]
-pub struct LineView<'p> {
-    pub name: String,
-    pub id: String,
-    pub finals: Vec<FinalView<'p>>,
-    /// Candidates whose final is not released yet.
-    pub pending: Vec<&'p Brief<'p>>,
-}
-
-/// A final's brief with its candidates' briefs under `candidates`.
-#[derive(Serialize)]
-pub struct FinalView<'p> {
-    #[serde(flatten)]
-    pub brief: &'p Brief<'p>,
-    pub candidates: Vec<&'p Brief<'p>>,
 }
 
 /// A calendar's `url` and `webcal` link.
@@ -134,6 +125,8 @@ pub struct ChannelView<'p> {
     pub semver: bool,
     pub tag: &'p str,
     pub retention: Option<usize>,
+    /// `[support] months` (SPEC 10).
+    pub support_months: Option<u32>,
     pub schedule: Option<ScheduleView>,
     pub candidates: Option<CandidatesView>,
     pub gates: Vec<GateView<'p>>,
@@ -236,6 +229,10 @@ impl Pages<'_, '_> {
             count: st.releases.len(),
             feed: self.feed(&format!("{model}/{channel}/")),
             major_feeds,
+            support: c
+                .lines_of(model, channel)
+                .map(|(n, _)| self.line_brief(n))
+                .collect(),
         })
     }
 
@@ -253,27 +250,7 @@ impl Pages<'_, '_> {
             .expect("a stream of the catalog");
         // Listings of thousands of releases: built in parallel, sharing
         // the cached briefs.
-        let lines = st
-            .lines
-            .par_iter()
-            .map(|l| LineView {
-                name: format!("{}.{}", l.major, l.minor),
-                id: format!("line-{}-{}", l.major, l.minor),
-                finals: l
-                    .finals
-                    .iter()
-                    .map(|&f| FinalView {
-                        brief: self.brief(f),
-                        candidates: c.info[f]
-                            .candidates
-                            .iter()
-                            .map(|&k| self.brief(k))
-                            .collect(),
-                    })
-                    .collect(),
-                pending: l.pending.iter().map(|&k| self.brief(k)).collect(),
-            })
-            .collect();
+        let lines = st.lines.par_iter().map(|l| self.minor_line(l)).collect();
         let next_slots = c
             .timeline(model, channel)
             .map(|t| {
@@ -286,6 +263,7 @@ impl Pages<'_, '_> {
             .unwrap_or_default();
         StreamView {
             head,
+            majors: self.major_groups(st),
             lines,
             releases: st.releases.par_iter().map(|&i| self.brief(i)).collect(),
             skips: st.skips.iter().map(|&k| self.skip_brief(k)).collect(),
@@ -355,10 +333,10 @@ impl Pages<'_, '_> {
                 if total > points.len() {
                     cut.push(format!(
                         "<p class=\"muted\">{}: the newest {} of {total} are charted; the <a href=\"{}\">{} page</a> lists them all.</p>\n",
-                        crate::site::theme::escape(&name),
+                        crate::site::escape::escape(&name),
                         points.len(),
-                        crate::site::theme::escape(&self.href(&format!("{}/{}/", st.model, st.channel))),
-                        crate::site::theme::escape(&ch.title),
+                        crate::site::escape::escape(&self.href(&format!("{}/{}/", st.model, st.channel))),
+                        crate::site::escape::escape(&ch.title),
                     ));
                 }
                 if !points.is_empty() {
@@ -385,7 +363,7 @@ impl Pages<'_, '_> {
                 "<section class=\"metric\" aria-labelledby=\"chart-{}-heading\">\n<h3 id=\"chart-{}-heading\">{}</h3>\n",
                 n + 1,
                 n + 1,
-                crate::site::theme::escape(title)
+                crate::site::escape::escape(title)
             ));
             html.push_str(&chart::render(
                 &format!("chart-{}", n + 1),
@@ -467,6 +445,7 @@ impl Pages<'_, '_> {
             semver: ch.versioning == Versioning::Semver,
             tag: &ch.tag,
             retention: ch.retention,
+            support_months: ch.support.map(|s| s.months),
             schedule: ch.schedule.as_ref().map(|s| ScheduleView {
                 every: s.every.to_string(),
                 start: s.start.to_string(),

@@ -6,31 +6,35 @@
 //! every page: put once into each rendering thread's context, see
 //! [`Pages::shared`]), `feeds`, `title`, `description`, `path`, `url` and
 //! `href` (see [`Base`]); then its own variables ([`Main`]): `release`,
-//! `skip`, `model`, `stream`, `channel`, `timelines`, `models` (home),
+//! `skip`, `line`, `model`, `stream`, `channel`, `timelines`, `models` (home),
 //! `page` (content). Links inside pages (`href`) carry the path of
 //! `base_url`, so the site works under a sub-path; `url` is absolute.
+//!
+//! Part of the site layer.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::Serialize;
 
+mod line;
 mod listing;
 mod release;
 
+pub use line::{FinalView, LineBrief, LinePage, LineView, MajorGroup};
 pub use listing::{
-    Calendars, ChannelView, FinalView, HomeModel, LineView, ModelView, StreamSummary, StreamView,
-    TimelineView,
+    Calendars, ChannelView, HomeModel, ModelView, StreamSummary, StreamView, TimelineView,
 };
 pub use release::{ArtifactView, ReleaseView, ScoreView, SkipView};
 
+use super::catalog::Catalog;
+use super::catalog::feed::Feed;
 use super::catalog::json::YankJson;
-use super::catalog::{Catalog, Feed};
 use super::chart;
 use super::markdown;
-use crate::config::Gate;
-use crate::content::Page;
-use crate::schedule::Slot;
+use crate::model::config::Gate;
+use crate::model::content::Page;
+use crate::model::schedule::Slot;
 
 /// What every page shares while the site renders.
 pub struct Pages<'c, 'a> {
@@ -258,6 +262,7 @@ pub enum Main<'p> {
     Stream(Box<StreamView<'p>>),
     Release(Box<ReleaseView<'p>>),
     Skip(Box<SkipView<'p>>),
+    Line(Box<LinePage<'p>>),
     Channel(Box<ChannelView<'p>>),
     Schedule {
         timelines: Vec<TimelineView<'p>>,
@@ -314,6 +319,7 @@ impl PageContext<'_> {
             Main::Stream(s) => put(ctx, &mut keys, "stream", s)?,
             Main::Release(r) => put(ctx, &mut keys, "release", r)?,
             Main::Skip(s) => put(ctx, &mut keys, "skip", s)?,
+            Main::Line(l) => put(ctx, &mut keys, "line", l)?,
             Main::Channel(c) => put(ctx, &mut keys, "channel", c)?,
             Main::Schedule {
                 timelines,
@@ -571,29 +577,4 @@ impl<'c, 'a> Pages<'c, 'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_read_like_the_hub() {
-        assert_eq!(human_size(900), "900 B");
-        assert_eq!(human_size(4_080_218_931), "4.08 GB");
-        assert_eq!(human_size(14_483_498_016), "14.5 GB");
-        assert_eq!(human_size(512_000_000), "512 MB");
-    }
-
-    #[test]
-    fn deltas_keep_the_written_precision() {
-        assert_eq!(delta(7.4, 7.23), ("+0.17".to_string(), "up"));
-        assert_eq!(delta(0.52, 0.525), ("−0.005".to_string(), "down"));
-        assert_eq!(delta(7.0, 7.0), ("±0".to_string(), "same"));
-    }
-
-    #[test]
-    fn webcal_links() {
-        assert_eq!(
-            webcal("https://x.org/lab/calendar.ics"),
-            "webcal://x.org/lab/calendar.ics"
-        );
-    }
-}
+mod tests;

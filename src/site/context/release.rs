@@ -1,10 +1,12 @@
 //! The release and skip pages' data.
+//!
+//! Part of the site layer.
 
 use serde::Serialize;
 
 use super::{Brief, FeedView, Pages, SlotView, delta, gate_label, human_size};
-use crate::config::Versioning;
-use crate::manifest::{Format, Status};
+use crate::model::manifest::{Format, Status};
+use crate::model::version::Versioning;
 use crate::site::catalog::json::{ArtifactJson, ReleaseJson};
 use crate::site::{chart, hub, markdown, shell};
 

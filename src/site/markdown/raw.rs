@@ -17,6 +17,8 @@
 //! the marker does not come out as a tag, or a `<template>` is left open,
 //! the stretch is not self-contained, and its raw HTML becomes text, shown
 //! as written rather than lost.
+//!
+//! Part of the site layer.
 
 use std::cell::Cell;
 

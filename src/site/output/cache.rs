@@ -5,6 +5,8 @@
 //! The cache is used only where cadence made it (its `CACHEDIR.TAG`), where
 //! none of its folders is a symbolic link, and where it is on the output's
 //! file system: a kept build is moved, never copied.
+//!
+//! Part of the site layer.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

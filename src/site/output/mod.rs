@@ -31,6 +31,8 @@
 //! when `.cadence/` and the output are on different file systems (a rename
 //! between them fails with `EXDEV`), builds go without it. Without a kept
 //! build, files unchanged since the previous build are hard-linked from it.
+//!
+//! Part of the site layer.
 
 mod cache;
 mod owner;
@@ -69,6 +71,8 @@ impl std::fmt::Display for WriteError {
         }
     }
 }
+
+impl std::error::Error for WriteError {}
 
 impl From<anyhow::Error> for WriteError {
     fn from(e: anyhow::Error) -> Self {

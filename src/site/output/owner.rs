@@ -17,6 +17,8 @@
 //! previous output stays, or waits until it is whole. A second signal
 //! while the clean-up runs ends the process at once (exit 1); what it
 //! leaves is removed by the next build.
+//!
+//! Part of the site layer.
 
 use std::fs::File;
 use std::io::Write as _;
@@ -43,7 +45,10 @@ fn active() -> MutexGuard<'static, Vec<PathBuf>> {
 /// An error when the build was told to stop.
 pub(super) fn go_on() -> Result<()> {
     if STOP.load(Ordering::Relaxed) {
-        bail!("the build was stopped");
+        bail!(
+            "the build was stopped (Ctrl-C or SIGTERM) and the output folder left as it was: \
+             run the build again"
+        );
     }
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! from any thread, either a new folder (where files unchanged since the
 //! previous build are hard-linked from it) or the kept build before the
 //! last (where files that already hold the right bytes are left alone).
+//!
+//! Part of the site layer.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -19,7 +21,10 @@ use super::owner;
 fn safe_relative(path: &str) -> Result<PathBuf> {
     let p = Path::new(path);
     if path.is_empty() || !p.components().all(|c| matches!(c, Component::Normal(_))) {
-        bail!("refusing to write an output file at `{path}`");
+        bail!(
+            "refusing to write an output file at `{path}`: it leads out of the output folder; \
+             rename the file under content/ or the theme it comes from"
+        );
     }
     Ok(p.to_path_buf())
 }

@@ -4,6 +4,8 @@
 //! its cache (`.cadence/`) or its repository (`.git/`), whatever marker
 //! files are there (SPEC 7); and a folder that is there must be empty or
 //! cadence's own.
+//!
+//! Part of the site layer.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -47,7 +49,8 @@ impl Target {
         }
         let (Some(name), Some(parent)) = (resolved.file_name(), resolved.parent()) else {
             return Err(WriteError::Refused(format!(
-                "refusing to build into {} (--out {}): it is not a folder name",
+                "refusing to build into {} (--out {}): it is not a folder name; give a folder \
+                 of its own, such as public/",
                 resolved.display(),
                 out.display()
             )));

@@ -14,14 +14,16 @@
 //! theme's template names. The tree has no positions, so the line is that
 //! of the first tag in the source that uses the name ([`locate`]); a
 //! template that does not parse gets the line tera's parser reports.
+//!
+//! Part of the site layer.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tera::ast::{Expr, ExprVal, FunctionCall, Node};
 
-use super::locate::locate;
-use crate::diagnostics::Finding;
-use crate::yaml::Pos;
+use super::locate::{Use, locate};
+use crate::model::diagnostics::Finding;
+use crate::model::yaml::Pos;
 
 /// A template of the theme in use: its name as tera knows it
 /// (`release.html`, `announce/skip.txt`), the file a finding names
@@ -31,19 +33,6 @@ pub struct Source {
     pub name: String,
     pub file: String,
     pub text: String,
-}
-
-/// A name a template uses that must resolve.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) enum Use {
-    Filter(String),
-    Test(String),
-    Function(String),
-    Macro(String, String),
-    /// `include "a"` or `include ["a", "b"]`: the first that exists.
-    Include(Vec<String>),
-    Import(String),
-    Extends(String),
 }
 
 /// Every `template` finding of these sources, and the templates that

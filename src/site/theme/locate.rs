@@ -2,9 +2,23 @@
 //! has no positions, so the `template` rule ([`super::check`]) finds the
 //! first tag that uses the name, scanning the template's tags (comments,
 //! `raw` blocks and quoted strings left out).
+//!
+//! Part of the site layer.
 
-use super::check::Use;
-use crate::yaml::Pos;
+use crate::model::yaml::Pos;
+
+/// A name a template uses that must resolve.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Use {
+    Filter(String),
+    Test(String),
+    Function(String),
+    Macro(String, String),
+    /// `include "a"` or `include ["a", "b"]`: the first that exists.
+    Include(Vec<String>),
+    Import(String),
+    Extends(String),
+}
 
 /// One tag of a template: `{{ ... }}` or `{% ... %}`, its inside and the
 /// byte offset of the inside.

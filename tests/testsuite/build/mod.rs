@@ -244,9 +244,12 @@ fn history_groups_lines_with_candidates_under_their_final() {
     let site = site();
     let out = site.build(&[]);
     let html = read(&out, "granite-7b-lab/versioned/index.html");
-    let l12 = html.find("<h3 id=\"line-1-2\">1.2</h3>").unwrap();
-    let l11 = html.find("<h3 id=\"line-1-1\">1.1</h3>").unwrap();
-    let l10 = html.find("<h3 id=\"line-1-0\">1.0</h3>").unwrap();
+    // `major.minor` lines under their major line (SPEC 10).
+    let major = html.find("<h3 id=\"major-1\">").unwrap();
+    let l12 = html.find("<h4 id=\"line-1-2\">1.2</h4>").unwrap();
+    let l11 = html.find("<h4 id=\"line-1-1\">1.1</h4>").unwrap();
+    let l10 = html.find("<h4 id=\"line-1-0\">1.0</h4>").unwrap();
+    assert!(major < l12);
     assert!(l12 < l11 && l11 < l10, "lines newest first");
     let final_110 = html.find("versioned/1.1.0/\">1.1.0</a>").unwrap();
     let candidates = html[final_110..]

@@ -278,3 +278,25 @@ fn a_broken_config_is_exit_2_not_a_panic() {
         .check();
     assert_eq!(report.status, 2);
 }
+
+#[test]
+fn an_error_shows_the_control_characters_of_its_input_escaped() {
+    // A command-line value (or a manifest's, a template's, a Hub answer's)
+    // quoted in an error reaches the terminal escaped: it cannot retitle or
+    // clear the maintainer's terminal.
+    let hostile = "m\u{1b}]0;pwned\u{7}";
+    for args in [
+        vec!["schedule", "--model", hostile],
+        vec!["new", "release", hostile, "stream"],
+        vec!["hf-sync", "--model", hostile],
+    ] {
+        let run = SiteTest::good().run(&args);
+        assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("m\\u{1b}]0;pwned\\u{7}"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains(['\u{1b}', '\u{7}']), "{args:?}");
+    }
+}

@@ -52,7 +52,7 @@ const SLOT_KEYS: &[&str] = &[
     "version",
 ];
 
-fn render(site: &cadence_site::load::Site) -> BTreeMap<String, String> {
+fn render(site: &cadence_site::model::load::Site) -> BTreeMap<String, String> {
     let catalog = Catalog::new(site, fixture::today());
     fixture::by_path(api::render(&catalog))
 }
@@ -92,9 +92,13 @@ fn the_files_of_the_api() {
         files.keys().collect::<Vec<_>>(),
         [
             "api/v1/granite-7b-lab/stream/latest.json",
+            "api/v1/granite-7b-lab/versioned/1.x/latest.json",
+            "api/v1/granite-7b-lab/versioned/2.x/latest.json",
             "api/v1/granite-7b-lab/versioned/latest.json",
+            "api/v1/granite-7b-lab/versioned/lines.json",
             "api/v1/merlinite-7b-lab/stream/latest.json",
             "api/v1/phi-lab/versioned/latest.json",
+            "api/v1/phi-lab/versioned/lines.json",
             "api/v1/releases.json",
             "api/v1/schedule.json",
             "schema/manifest.schema.json",
@@ -320,7 +324,7 @@ fn the_schema_is_served_under_the_base_url() {
     let schema = json(&files, "schema/manifest.schema.json");
     assert_eq!(
         schema,
-        cadence_site::schema::manifest_schema(Some(BASE_URL))
+        cadence_site::model::schema::manifest_schema(Some(BASE_URL))
     );
 }
 

@@ -1,5 +1,6 @@
-//! iCalendar files: slots with their states and releases as all-day
-//! events, stable UIDs, RFC 5545 escaping, folding and line endings.
+//! iCalendar files: each release once and the slots no release fulfils as
+//! all-day events (SPEC 7), stable UIDs, RFC 5545 escaping, folding and
+//! line endings.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use cadence_site::site::catalog::Catalog;
 
 use super::fixture::{self, BASE_URL, HOST};
 
-fn render(site: &cadence_site::load::Site, today: &str) -> BTreeMap<String, String> {
+fn render(site: &cadence_site::model::load::Site, today: &str) -> BTreeMap<String, String> {
     let catalog = Catalog::new(site, fixture::day(today));
     fixture::by_path(calendar::render(&catalog))
 }
@@ -105,7 +106,7 @@ fn one_calendar_for_the_site_and_one_per_model() {
     );
     // phi-lab's schedule begins 2025-07-01: the next four slots, all open.
     let phi_slots: Vec<_> = phi.values().map(|e| e["SUMMARY"].clone()).collect();
-    assert_eq!(phi_slots, vec!["phi-lab versioned slot: open"; 4]);
+    assert_eq!(phi_slots, vec!["Phi Lab (Versioned) slot: open"; 4]);
     assert!(
         files["granite-7b-lab/calendar.ics"]
             .contains("X-WR-CALNAME:Lab Releases & <Friends>: Granite 7B Lab\r\n")
@@ -118,26 +119,28 @@ fn slots_say_their_state_and_link_their_page() {
     let files = render(&site, "2025-06-20");
     let events = by_uid(&events(&files["granite-7b-lab/calendar.ics"]));
     let g = "granite-7b-lab";
+    // A released slot is the event of its release (below), not one of its own.
+    for (date, version) in [
+        ("2024-09-02", "1.0.0"),
+        ("2024-12-02", "1.1.0"),
+        ("2025-06-02", "2.0.0"),
+    ] {
+        assert!(!events.contains_key(&slot(g, "versioned", date)), "{date}");
+        let e = &events[&release(g, "versioned", version)];
+        assert_eq!(
+            e["SUMMARY"],
+            format!("Granite 7B Lab {version} (slot {date})")
+        );
+        assert!(
+            e["DESCRIPTION"].contains(&format!("Fulfils the Versioned slot of {date} (window ")),
+            "{e:?}"
+        );
+    }
     let cases = [
-        (
-            "2024-09-02",
-            "released 1.0.0",
-            "granite-7b-lab/versioned/1.0.0/",
-        ),
-        (
-            "2024-12-02",
-            "released 1.1.0",
-            "granite-7b-lab/versioned/1.1.0/",
-        ),
         (
             "2025-03-02",
             "skipped",
             "granite-7b-lab/versioned/skip-2025-03-02/",
-        ),
-        (
-            "2025-06-02",
-            "released 2.0.0",
-            "granite-7b-lab/versioned/2.0.0/",
         ),
         (
             "2025-09-02",
@@ -152,15 +155,18 @@ fn slots_say_their_state_and_link_their_page() {
     assert_eq!(slots.len(), cases.len(), "{slots:?}");
     for (date, state, page) in cases {
         let e = &events[&slot(g, "versioned", date)];
-        assert_eq!(e["SUMMARY"], format!("{g} versioned slot: {state}"));
+        assert_eq!(
+            e["SUMMARY"],
+            format!("Granite 7B Lab (Versioned) slot: {state}")
+        );
         let compact = date.replace('-', "");
         assert_eq!(e["DTSTART;VALUE=DATE"], compact);
         assert_eq!(e["URL"], format!("{BASE_URL}{page}"));
         assert!(e["DESCRIPTION"].starts_with("Release window "), "{e:?}");
     }
-    let e = &events[&slot(g, "versioned", "2024-09-02")];
-    assert_eq!(e["DTEND;VALUE=DATE"], "20240903");
-    assert!(e["DESCRIPTION"].starts_with("Release window 2024-08-19 to 2024-09-16.\\n"));
+    let e = &events[&slot(g, "versioned", "2025-03-02")];
+    assert_eq!(e["DTEND;VALUE=DATE"], "20250303");
+    assert!(e["DESCRIPTION"].starts_with("Release window 2025-02-16 to 2025-03-16.\\n"));
     let skipped = &events[&slot(g, "versioned", "2025-03-02")];
     assert!(
         skipped["DESCRIPTION"].contains("Skipped (announced 2025-02-20). Nothing merged"),
@@ -174,12 +180,12 @@ fn a_missed_slot_says_missed() {
     // it (and granite's planned 2.1.0 is past): errors, but the calendar of
     // such a site still says what happened.
     let (_dir, site) = fixture::site_with("");
-    let findings = cadence_site::rules::check(&site, fixture::day("2025-10-01"));
+    let findings = cadence_site::model::rules::check(&site, fixture::day("2025-10-01"));
     assert!(findings.iter().any(|f| f.code == "slot-missed"));
     let files = render(&site, "2025-10-01");
     let events = by_uid(&events(&files["phi-lab/calendar.ics"]));
     let e = &events[&slot("phi-lab", "versioned", "2025-09-02")];
-    assert_eq!(e["SUMMARY"], "phi-lab versioned slot: missed");
+    assert_eq!(e["SUMMARY"], "Phi Lab (Versioned) slot: missed");
     assert!(e["DESCRIPTION"].contains("Missed"));
 }
 
@@ -196,7 +202,8 @@ fn every_shipped_release_is_an_event_on_its_date() {
     assert_eq!(releases.len(), site.releases.len() - 1, "{releases:?}");
     assert!(!events.contains_key(&release("granite-7b-lab", "versioned", "2.1.0")));
     let e = &events[&release("granite-7b-lab", "versioned", "1.1.0")];
-    assert_eq!(e["SUMMARY"], "granite-7b-lab versioned 1.1.0 released");
+    // Titled with the model's title and the version, naming its slot.
+    assert_eq!(e["SUMMARY"], "Granite 7B Lab 1.1.0 (slot 2024-12-02)");
     assert_eq!(e["DTSTART;VALUE=DATE"], "20241205");
     assert_eq!(e["DTEND;VALUE=DATE"], "20241206");
     assert_eq!(
@@ -206,18 +213,13 @@ fn every_shipped_release_is_an_event_on_its_date() {
     // TEXT escaping: `;` and `,` get a backslash, a line break is `\n`.
     assert_eq!(
         e["DESCRIPTION"],
-        r#"Granite 7B Lab 1.1.0 "Autumn" <R&D>\nSecond scheduled release\; built from cmb-run-2024-11-01\, with R&D fixes."#
+        r#"Granite 7B Lab 1.1.0 "Autumn" <R&D>: release on the Versioned channel.\nSecond scheduled release\; built from cmb-run-2024-11-01\, with R&D fixes.\nFulfils the Versioned slot of 2024-12-02 (window 2024-11-18 to 2024-12-16)."#
     );
     let rc = &events[&release("granite-7b-lab", "versioned", "1.1.0-rc.2")];
-    assert_eq!(
-        rc["SUMMARY"],
-        "granite-7b-lab versioned 1.1.0-rc.2 release candidate"
-    );
+    assert_eq!(rc["SUMMARY"], "Granite 7B Lab 1.1.0-rc.2");
+    assert!(rc["DESCRIPTION"].contains("release candidate"), "{rc:?}");
     let yanked = &events[&release("granite-7b-lab", "versioned", "1.0.1")];
-    assert_eq!(
-        yanked["SUMMARY"],
-        "granite-7b-lab versioned 1.0.1 released (yanked 2024-10-05)"
-    );
+    assert_eq!(yanked["SUMMARY"], "Granite 7B Lab 1.0.1 (yanked)");
     assert!(
         yanked["DESCRIPTION"].ends_with(
             r"\nYanked on 2024-10-05: Tokenizer config was wrong & <broken>\; use 1.1.0."

@@ -6,11 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use cadence_site::load::Site;
+use cadence_site::commands::workflow::announcement::{self, Target};
+use cadence_site::model::load::Site;
 use cadence_site::site::build::render_site;
 use cadence_site::site::catalog::Catalog;
 use cadence_site::site::theme::Theme;
-use cadence_site::workflow::announcement::{self, Target};
 
 use super::fixture;
 use crate::support::SiteTest;

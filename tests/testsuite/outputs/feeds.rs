@@ -9,7 +9,7 @@ use cadence_site::site::feeds;
 use super::fixture::{self, BASE_URL, id};
 
 /// The feeds of a site by path, as text.
-fn render(site: &cadence_site::load::Site) -> BTreeMap<String, String> {
+fn render(site: &cadence_site::model::load::Site) -> BTreeMap<String, String> {
     let catalog = Catalog::new(site, fixture::today());
     fixture::by_path(feeds::render(&catalog))
 }
@@ -309,9 +309,12 @@ fn feeds_link_themselves_and_their_pages() {
         ("", ""),
         ("stream/", "stream/"),
         ("granite-7b-lab/versioned/", "granite-7b-lab/versioned/"),
-        // A major line belongs to its model's channel page, the
+        // A major line belongs to its line page (SPEC 10), the
         // candidates feed to the model's page (SPEC 7).
-        ("granite-7b-lab/versioned/1.x/", "granite-7b-lab/versioned/"),
+        (
+            "granite-7b-lab/versioned/1.x/",
+            "granite-7b-lab/versioned/1.x/",
+        ),
         ("granite-7b-lab/candidates/", "granite-7b-lab/"),
     ];
     for (dir, page) in pages {
@@ -368,7 +371,7 @@ fn feeds_link_themselves_and_their_pages() {
 #[test]
 fn ids_survive_a_move_of_the_site_under_the_same_host() {
     let (_dir, site) = fixture::site();
-    let ids = |site: &cadence_site::load::Site| -> Vec<(String, Vec<String>)> {
+    let ids = |site: &cadence_site::model::load::Site| -> Vec<(String, Vec<String>)> {
         let files = render(site);
         files
             .iter()
@@ -448,7 +451,7 @@ fn cdata_terminators_in_notes_do_not_break_rss() {
         "The first release of the versioned channel.",
         "Ends a CDATA section: ]]> and <![CDATA[ starts one.",
     );
-    let site = cadence_site::load::load(dir.root()).unwrap();
+    let site = cadence_site::model::load::load(dir.root()).unwrap();
     let files = render(&site);
     let channel = rss(&files, "granite-7b-lab/versioned/1.x/rss.xml");
     let item = channel.items.last().unwrap();
@@ -484,7 +487,7 @@ title = "M"
 stream = "org/m"
 "#,
     );
-    let site = cadence_site::load::load(dir.root()).unwrap();
+    let site = cadence_site::model::load::load(dir.root()).unwrap();
     let (_dir, site) = fixture::checked((dir, site), fixture::today());
     let files = render(&site);
     assert_eq!(

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use cadence_site::load::{self, Site};
+use cadence_site::model::load::{self, Site};
 use cadence_site::site::OutputFile;
 use chrono::NaiveDate;
 
@@ -39,9 +39,9 @@ pub fn site() -> (SiteTest, Site) {
 
 /// Assert that `rules::check` finds no error on `today`.
 pub fn checked((dir, site): (SiteTest, Site), today: NaiveDate) -> (SiteTest, Site) {
-    let errors: Vec<_> = cadence_site::rules::check(&site, today)
+    let errors: Vec<_> = cadence_site::model::rules::check(&site, today)
         .into_iter()
-        .filter(|f| f.severity == cadence_site::diagnostics::Severity::Error)
+        .filter(|f| f.severity == cadence_site::model::diagnostics::Severity::Error)
         .collect();
     assert!(errors.is_empty(), "the fixture has errors: {errors:#?}");
     (dir, site)

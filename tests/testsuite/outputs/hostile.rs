@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use cadence_site::load::Site;
+use cadence_site::model::load::Site;
 use cadence_site::site::build::render_site;
 use cadence_site::site::catalog::Catalog;
 use cadence_site::site::theme::Theme;

@@ -1,0 +1,170 @@
+//! Rules of the schedule: `off-schedule`, `slot-missed`, `slot-conflict`,
+//! `skip-unknown-slot`, `skip-late`, `slot-unplanned`.
+//!
+//! Part of the model layer.
+
+use chrono::NaiveDate;
+
+use crate::model::config::ScheduleRule;
+use crate::model::diagnostics::Finding;
+use crate::model::load::Site;
+use crate::model::schedule::{SlotState, Timeline, timelines};
+
+pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for t in timelines(&site.config, &site.releases, &site.skips, today, 1) {
+        let Some(rule) = site
+            .config
+            .channels
+            .get(&t.channel)
+            .and_then(|c| c.schedule.as_ref())
+        else {
+            continue;
+        };
+        let folder = format!("releases/{}/{}/", t.model, t.channel);
+        off_schedule(site, &t, rule, &mut out);
+        for slot in &t.slots {
+            if slot.state == SlotState::Missed {
+                out.push(
+                    Finding::error(
+                        "slot-missed",
+                        &folder,
+                        format!(
+                            "slot {} of {} (window {} to {}) closed with neither a release nor a skip",
+                            slot.date, t.model, slot.window_start, slot.window_end
+                        ),
+                    )
+                    .help(format!("announce a skip: `cadence new skip {} --slot {}`", t.model, slot.date)),
+                );
+            }
+        }
+        for &(s, k) in &t.conflicts {
+            let skip = &site.skips[k];
+            let release = t.slots[s].release.map(|i| &site.releases[i]);
+            out.push(
+                Finding::error(
+                    "slot-conflict",
+                    &skip.file,
+                    format!(
+                        "slot {} is skipped but {} is in its window",
+                        skip.slot,
+                        release.map_or("a release", |r| r.version.as_str())
+                    ),
+                )
+                .at(skip.at("slot"))
+                .help("delete the skip, or move the release out of the window"),
+            );
+        }
+        unknown_skips(site, &t, rule, &mut out);
+        for skip in site
+            .skips
+            .iter()
+            .filter(|s| s.model == t.model && s.channel == t.channel)
+        {
+            let notice = (skip.slot - skip.announced).num_days();
+            if notice < rule.skip_notice_days {
+                out.push(
+                    Finding::error(
+                        "skip-late",
+                        &skip.file,
+                        format!(
+                            "the skip of {} was announced {notice} days before it; the channel needs {} days' notice",
+                            skip.slot, rule.skip_notice_days
+                        ),
+                    )
+                    .at(skip.at("announced")),
+                );
+            }
+        }
+        if let Some(next) = t.next(today) {
+            let due = (next.date - today).num_days() <= rule.skip_notice_days
+                || next.window_start <= today;
+            if due && next.state == SlotState::Open {
+                out.push(
+                    Finding::warning(
+                        "slot-unplanned",
+                        &folder,
+                        format!(
+                            "the next slot {} of {} (window {} to {}) has no release planned and no skip",
+                            next.date, t.model, next.window_start, next.window_end
+                        ),
+                    )
+                    .help(format!(
+                        "plan a release in the window, or announce a skip by {}: `cadence new skip {} --slot {}`",
+                        next.date - chrono::Duration::days(rule.skip_notice_days),
+                        t.model,
+                        next.date
+                    )),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// `off-schedule`: a scheduled final outside every slot window.
+fn off_schedule(site: &Site, t: &Timeline, rule: &ScheduleRule, out: &mut Vec<Finding>) {
+    for &i in &t.off_schedule {
+        let r = &site.releases[i];
+        let (before, after) = nearest(&t.slots.iter().map(|s| s.date).collect::<Vec<_>>(), r.date);
+        let near = match (before, after) {
+            (Some(b), Some(a)) => format!("; the nearest slots are {b} and {a}"),
+            (Some(s), None) | (None, Some(s)) => format!("; the nearest slot is {s}"),
+            _ => String::new(),
+        };
+        out.push(
+            Finding::error(
+                "off-schedule",
+                &r.file,
+                format!(
+                    "{} raises the version line but is dated {}, outside every slot window (±{} days){near}",
+                    r.version, r.date, rule.window_days
+                ),
+            )
+            .at(r.at("date"))
+            .help("move the date into a slot's window, or make it a patch release"),
+        );
+    }
+}
+
+/// `skip-unknown-slot`: a skip whose slot is not a date of the schedule.
+fn unknown_skips(site: &Site, t: &Timeline, rule: &ScheduleRule, out: &mut Vec<Finding>) {
+    for &k in &t.unknown_skips {
+        let skip = &site.skips[k];
+        let since = site.config.models.get(&t.model).and_then(|m| m.since);
+        let msg = match since {
+            Some(d) if skip.slot < d && rule.is_slot(skip.slot) => {
+                format!(
+                    "slot {} is before {}'s `since` ({d}), so it does not apply",
+                    skip.slot, t.model
+                )
+            }
+            _ => format!(
+                "{} is not a slot of the `{}` schedule (every {} from {})",
+                skip.slot, t.channel, rule.every, rule.start
+            ),
+        };
+        let (before, after) = nearest(
+            &rule
+                .slots_until(skip.slot + chrono::Duration::days(400))
+                .collect::<Vec<_>>(),
+            skip.slot,
+        );
+        let mut f = Finding::error("skip-unknown-slot", &skip.file, msg).at(skip.at("slot"));
+        if let Some(s) = before.or(after) {
+            f = f.help(format!(
+                "the nearest slot is {}",
+                after
+                    .filter(|a| before.is_none_or(|b| (*a - skip.slot) < (skip.slot - b)))
+                    .unwrap_or(s)
+            ));
+        }
+        out.push(f);
+    }
+}
+
+/// The dates in `sorted` just before and just after `date`.
+fn nearest(sorted: &[NaiveDate], date: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let i = sorted.partition_point(|d| *d <= date);
+    (i.checked_sub(1).map(|j| sorted[j]), sorted.get(i).copied())
+}
