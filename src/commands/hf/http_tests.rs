@@ -179,11 +179,23 @@ fn backoffs_stop_at_the_retry_budget() {
         ..fast()
     };
     let http = http(&server.url, settings);
-    let answer = http.send(&get(&format!("{}/x", server.url))).unwrap();
-    assert_eq!(answer.status, 503);
-    // 200 ms fits in the budget, 400 ms after it does not.
-    assert!(answer.attempts <= 2, "{} attempts", answer.attempts);
-    assert_eq!(server.got().len() as u32, answer.attempts);
+    // 200 ms fits in the budget, 400 ms after it does not. The second try
+    // has only the 100 ms left of the budget: on a busy machine it may run
+    // out, and then the request ends as a timeout after two tries.
+    let attempts = match http.send(&get(&format!("{}/x", server.url))) {
+        Ok(answer) => {
+            assert_eq!(answer.status, 503);
+            answer.attempts
+        }
+        Err(HubError::Timeout { attempts: 2, .. }) => 2,
+        Err(other) => panic!("{other:?}"),
+    };
+    assert!(attempts <= 2, "{attempts} attempts");
+    let got = server.got().len() as u32;
+    assert!(
+        (1..=attempts).contains(&got),
+        "{got} requests for {attempts} tries"
+    );
 }
 
 #[test]
