@@ -132,8 +132,9 @@ pub struct ScheduleArgs {
     /// Only this model
     #[arg(long)]
     pub model: Option<String>,
-    /// How many upcoming slots to show
-    #[arg(long, default_value_t = 4, value_name = "N")]
+    /// How many upcoming slots to show (1 to 1000)
+    #[arg(long, default_value_t = 4, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1000))]
     pub upcoming: usize,
     /// Output format
     #[arg(long, value_enum, default_value_t = ScheduleFormat::Human)]

@@ -90,6 +90,9 @@ pub struct ScheduleRule {
     pub start: NaiveDate,
     pub window_days: i64,
     pub skip_notice_days: i64,
+    /// Where the `[channels.<name>.schedule]` table is, for findings
+    /// about the schedule itself.
+    pub at: Option<Pos>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

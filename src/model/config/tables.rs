@@ -307,6 +307,7 @@ fn schedule(
             start,
             window_days: rs.window_days.clamp(0, MAX_SCHEDULE_DAYS),
             skip_notice_days: rs.skip_notice_days.clamp(0, MAX_SCHEDULE_DAYS),
+            at: spos,
         }),
         _ => None,
     }

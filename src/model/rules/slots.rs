@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::model::config::ScheduleRule;
 use crate::model::diagnostics::Finding;
 use crate::model::load::Site;
-use crate::model::schedule::{SlotState, Timeline, timelines};
+use crate::model::schedule::{MAX_PAST_SLOTS, SlotState, Timeline, timelines};
 
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -22,6 +22,23 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
             continue;
         };
         let folder = format!("releases/{}/{}/", t.model, t.channel);
+        if t.dropped > 0 {
+            out.push(
+                Finding::error(
+                    "config",
+                    crate::model::config::FILE,
+                    format!(
+                        "cadence.toml: the `{}` schedule (every {} from {}) gives {} more than {MAX_PAST_SLOTS} slots up to {today}; only the latest {MAX_PAST_SLOTS} are checked",
+                        t.channel, rule.every, rule.start, t.model
+                    ),
+                )
+                .at(rule.at)
+                .help(format!(
+                    "move `start` of [channels.{}.schedule] later, or set `since` on [models.{}]",
+                    t.channel, t.model
+                )),
+            );
+        }
         off_schedule(site, &t, rule, &mut out);
         for slot in &t.slots {
             if slot.state == SlotState::Missed {
@@ -144,12 +161,7 @@ fn unknown_skips(site: &Site, t: &Timeline, rule: &ScheduleRule, out: &mut Vec<F
                 skip.slot, t.channel, rule.every, rule.start
             ),
         };
-        let (before, after) = nearest(
-            &rule
-                .slots_until(skip.slot + chrono::Duration::days(400))
-                .collect::<Vec<_>>(),
-            skip.slot,
-        );
+        let (before, after) = rule.nearest(skip.slot, NaiveDate::MIN);
         let mut f = Finding::error("skip-unknown-slot", &skip.file, msg).at(skip.at("slot"));
         if let Some(s) = before.or(after) {
             f = f.help(format!(

@@ -4,6 +4,7 @@
 //! ten faults in ten files; `boundaries` tests the rules' edges.
 
 mod boundaries;
+mod bounds;
 mod each_rule;
 
 use crate::prelude::*;

@@ -169,13 +169,7 @@ fn given_slot(
 ) -> Result<Slot, Refusal> {
     let applies = m.since.is_none_or(|s| date >= s);
     if !rule.is_slot(date) || !applies {
-        let next = rule
-            .slots_until(date + Duration::days(800))
-            .find(|d| *d > date && m.since.is_none_or(|s| *d >= s));
-        let prev = rule
-            .slots_until(date)
-            .filter(|d| m.since.is_none_or(|s| *d >= s))
-            .last();
+        let (prev, next) = rule.nearest(date, m.since.unwrap_or(NaiveDate::MIN));
         let near: Vec<String> = prev
             .into_iter()
             .chain(next)
@@ -191,19 +185,27 @@ fn given_slot(
             near.join(" and ")
         ));
     }
-    let mut upcoming = 4;
-    loop {
-        let t = timeline_with(catalog, model, channel, upcoming);
-        if let Some(s) = t.slots.iter().find(|s| s.date == date) {
-            return Ok(s.clone());
-        }
-        if t.slots.last().is_none_or(|s| s.date > date) || upcoming > 1 << 20 {
-            return Err(format!(
-                "slot {date} is not in the timeline of `{channel}` for {model}: pick another slot with --slot"
-            ));
-        }
-        upcoming *= 4;
+    let t = timeline_with(catalog, model, channel, 4);
+    if let Some(s) = t.slots.iter().find(|s| s.date == date) {
+        return Ok(s.clone());
     }
+    // A slot of the schedule the timeline leaves out holds no release and
+    // no skip: one far ahead, or one before the past slots it keeps.
+    let (window_start, window_end) = rule.window(date);
+    Ok(Slot {
+        model: model.to_string(),
+        channel: channel.to_string(),
+        date,
+        window_start,
+        window_end,
+        state: if window_end < catalog.today {
+            SlotState::Missed
+        } else {
+            SlotState::Open
+        },
+        release: None,
+        skip: None,
+    })
 }
 
 /// The first open slot whose window has not closed; a hint when the next
