@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::commands::cli::Color;
 use crate::commands::stages::Stages;
-use crate::commands::status::{Status, reported};
+use crate::commands::status::{Status, of_findings, reported};
 use crate::commands::terminal::{self, Stream};
 use crate::model::diagnostics::{self, Finding, Format};
 use crate::model::load::{self, LoadError, Site};
@@ -61,10 +61,10 @@ impl Context {
         stages.mark("load");
         let findings = crate::model::rules::check(&site, self.today);
         stages.mark("rules");
-        let (errors, _) = diagnostics::counts(&findings);
-        if errors > 0 {
+        let status = of_findings(&findings, false);
+        if status != Status::Success {
             self.report(&findings, Format::Human, true);
-            return Err(reported(Status::Failure));
+            return Err(reported(status));
         }
         Ok((site, findings))
     }

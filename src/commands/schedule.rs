@@ -18,7 +18,7 @@ use chrono::{Duration, NaiveDate};
 
 use crate::commands::cli::{ScheduleArgs, ScheduleFormat};
 use crate::commands::context::Context;
-use crate::commands::status::Status;
+use crate::commands::status::{Status, of_findings};
 use crate::commands::terminal;
 use crate::model::diagnostics::{self, Finding, Format};
 use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
@@ -74,8 +74,9 @@ pub fn run(ctx: &Context, args: &ScheduleArgs) -> Result<ExitCode> {
 /// A note on stderr when the site has errors; the exit status.
 fn note_errors(findings: &[Finding]) -> Status {
     let (errors, _) = diagnostics::counts(findings);
-    if errors == 0 {
-        return Status::Success;
+    let status = of_findings(findings, false);
+    if status == Status::Success {
+        return status;
     }
     let mut codes: Vec<&str> = findings
         .iter()
@@ -89,7 +90,7 @@ fn note_errors(findings: &[Finding]) -> Status {
         if errors == 1 { "" } else { "s" },
         codes.join(", ")
     ));
-    Status::Failure
+    status
 }
 
 fn paint(color: bool, state: SlotState, text: &str) -> String {

@@ -13,6 +13,8 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use crate::model::diagnostics::{self, Finding, Severity};
+
 /// The exit statuses of SPEC 5, in order of gravity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -66,6 +68,23 @@ impl std::error::Error for Reported {}
 /// The error of a command that printed why it stopped, ending with `status`.
 pub fn reported(status: Status) -> anyhow::Error {
     anyhow::Error::new(Reported(status))
+}
+
+/// The status of a site's findings (SPEC 5): 2 when one is a `config`
+/// error (a schedule found unworkable once `today` is known is one), 1 for
+/// any other error or, with `deny_warnings`, a warning; else 0.
+pub fn of_findings(findings: &[Finding], deny_warnings: bool) -> Status {
+    let (errors, warnings) = diagnostics::counts(findings);
+    if findings
+        .iter()
+        .any(|f| f.code == "config" && f.severity == Severity::Error)
+    {
+        Status::Usage
+    } else if errors > 0 || (deny_warnings && warnings > 0) {
+        Status::Failure
+    } else {
+        Status::Success
+    }
 }
 
 /// The status an error ends a command with, and whether it is still to be

@@ -4,7 +4,7 @@
 //! matter (the past ones, up to a bound; the next few; the ones a manifest
 //! names), so check, build and `schedule` stay small and quick, and a
 //! schedule with too many past slots is a `config` error naming
-//! `cadence.toml`.
+//! `cadence.toml` (exit 2).
 
 use super::E;
 use crate::prelude::*;
@@ -94,8 +94,9 @@ fn a_planned_release_in_year_9999_fulfils_its_own_slot() {
 fn a_schedule_from_year_one_is_a_config_error_and_stays_bounded() {
     let mut site = SiteTest::good();
     site.config("[channels.versioned.schedule]\nevery = \"1 day\"\nstart = 0001-01-01");
+    // A `config` error: exit 2 (SPEC 5), with every finding listed.
     let report = site.check();
-    assert_eq!(report.status, 1);
+    assert_eq!(report.status, 2);
     let config = report.with_code("config");
     assert_eq!(config.len(), 1, "{report}");
     assert_eq!(config[0]["severity"], E);
@@ -117,7 +118,7 @@ fn a_schedule_from_year_one_is_a_config_error_and_stays_bounded() {
     assert!((1..=10_000).contains(&missed), "{missed} missed slots");
     // `build` refuses the site with the same finding, writing nothing.
     let run = site.run(["build"]);
-    assert_eq!(run.status, 1);
+    assert_eq!(run.status, 2, "{}", run.show());
     assert!(!site.path("public").exists());
 }
 
