@@ -34,7 +34,10 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
                             slot.date, t.model, slot.window_start, slot.window_end
                         ),
                     )
-                    .help(format!("announce a skip: `cadence new skip {} --slot {}`", t.model, slot.date)),
+                    .help(format!(
+                        "announce a skip: `cadence new skip {} --slot {}`; if the schedule did not apply to {} yet, set `since` in [models.{}] to a day after {} instead",
+                        t.model, slot.date, t.model, t.model, slot.date
+                    )),
                 );
             }
         }
@@ -67,12 +70,13 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
                     Finding::error(
                         "skip-late",
                         &skip.file,
-                        format!(
-                            "the skip of {} was announced {notice} days before it; the channel needs {} days' notice",
-                            skip.slot, rule.skip_notice_days
-                        ),
+                        late_skip(skip.slot, skip.announced, rule.skip_notice_days),
                     )
-                    .at(skip.at("announced")),
+                    .at(skip.at("announced"))
+                    .help(format!(
+                        "if the skip was announced earlier, set `announced` to that day; if the schedule did not apply to {} yet, set `since` in [models.{}] to a day after {} instead",
+                        t.model, t.model, skip.slot
+                    )),
                 );
             }
         }
@@ -167,4 +171,35 @@ fn unknown_skips(site: &Site, t: &Timeline, rule: &ScheduleRule, out: &mut Vec<F
 fn nearest(sorted: &[NaiveDate], date: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let i = sorted.partition_point(|d| *d <= date);
     (i.checked_sub(1).map(|j| sorted[j]), sorted.get(i).copied())
+}
+
+/// "1 day", "7 days".
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Why a skip is late, in words: how long before (or after) its slot it was
+/// announced, and by when it had to be.
+fn late_skip(slot: NaiveDate, announced: NaiveDate, notice_days: i64) -> String {
+    let notice = (slot - announced).num_days();
+    let when = match notice {
+        0 => "on the day of the slot".to_string(),
+        n if n > 0 => format!("only {} before it", days(n)),
+        n => format!("{} after it", days(-n)),
+    };
+    let needs = if notice_days == 1 {
+        "1 day's".to_string()
+    } else {
+        format!("{notice_days} days'")
+    };
+    let due = slot
+        .checked_sub_signed(chrono::Duration::days(notice_days))
+        .map_or(String::new(), |d| format!(", so it was due by {d}"));
+    format!(
+        "the skip of {slot} was announced on {announced}, {when}; the channel needs {needs} notice{due}"
+    )
 }
