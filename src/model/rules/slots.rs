@@ -6,9 +6,9 @@
 use chrono::NaiveDate;
 
 use crate::model::config::ScheduleRule;
-use crate::model::diagnostics::Finding;
+use crate::model::diagnostics::{Finding, Severity};
 use crate::model::load::Site;
-use crate::model::schedule::{SlotState, Timeline, timelines};
+use crate::model::schedule::{Slot, SlotState, Timeline, timelines};
 
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -23,23 +23,9 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
         };
         let folder = format!("releases/{}/{}/", t.model, t.channel);
         off_schedule(site, &t, rule, &mut out);
-        for slot in &t.slots {
-            if slot.state == SlotState::Missed {
-                out.push(
-                    Finding::error(
-                        "slot-missed",
-                        &folder,
-                        format!(
-                            "slot {} of {} (window {} to {}) closed with neither a release nor a skip",
-                            slot.date, t.model, slot.window_start, slot.window_end
-                        ),
-                    )
-                    .help(format!(
-                        "announce a skip: `cadence new skip {} --slot {}`; if the schedule did not apply to {} yet, set `since` in [models.{}] to a day after {} instead",
-                        t.model, slot.date, t.model, t.model, slot.date
-                    )),
-                );
-            }
+        let unloaded = unloaded(site, &folder);
+        for slot in t.slots.iter().filter(|s| s.state == SlotState::Missed) {
+            out.push(missed(&t.model, &folder, slot, &unloaded));
         }
         for &(s, k) in &t.conflicts {
             let skip = &site.skips[k];
@@ -104,6 +90,50 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The manifests of `folder` that an error kept from loading (a YAML
+/// syntax error, a missing key): one may be the release a slot lacks.
+fn unloaded<'a>(site: &'a Site, folder: &str) -> Vec<&'a str> {
+    let mut files: Vec<&str> = site
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && matches!(f.code, "yaml-syntax" | "schema"))
+        .map(|f| f.file.as_str())
+        .filter(|file| {
+            file.strip_prefix(folder)
+                .is_some_and(|name| !name.contains('/'))
+                && !site.releases.iter().any(|r| r.file == *file)
+                && !site.skips.iter().any(|k| k.file == *file)
+        })
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
+}
+
+/// `slot-missed` for `slot`; when a manifest of the channel did not load,
+/// the help says to fix it first, since it may be the slot's release.
+fn missed(model: &str, folder: &str, slot: &Slot, unloaded: &[&str]) -> Finding {
+    let mut help = format!(
+        "announce a skip: `cadence new skip {model} --slot {}`; if the schedule did not apply to {model} yet, set `since` in [models.{model}] to a day after {} instead",
+        slot.date, slot.date
+    );
+    if !unloaded.is_empty() {
+        help = format!(
+            "{} did not load (see its error) and may be this slot's release: fix it first; else {help}",
+            unloaded.join(", ")
+        );
+    }
+    Finding::error(
+        "slot-missed",
+        folder,
+        format!(
+            "slot {} of {model} (window {} to {}) closed with neither a release nor a skip",
+            slot.date, slot.window_start, slot.window_end
+        ),
+    )
+    .help(help)
 }
 
 /// `off-schedule`: a scheduled final outside every slot window.

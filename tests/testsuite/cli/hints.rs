@@ -1,7 +1,8 @@
 //! What a newcomer's first YAML mistakes print (issue 17): an unquoted `: `
-//! gets a hint to quote the value (and the hint works), a ` #` that cuts a
-//! summary short is a warning, a tab is shown in the echoed line with the
-//! caret on it, and a late skip says how late in words.
+//! gets a hint to quote the value (and the hint works; the slot its release
+//! fulfils, reported missed meanwhile, says to fix the file first), a ` #`
+//! that cuts a summary short is a warning, a tab is shown in the echoed line
+//! with the caret on it, and a late skip says how late in words.
 
 use crate::prelude::*;
 use crate::rules::{FINAL, SKIP};
@@ -29,6 +30,18 @@ fn an_unquoted_colon_in_a_summary_hints_to_quote_it_and_the_hint_works() {
     let help = line_with(out, "= help:");
     assert!(help.contains("quote the value of `summary`"), "{out}");
     assert!(help.contains("`: `"), "{out}");
+    // The slot the unread release fulfils is reported missed: its help
+    // says why, and what to fix first.
+    let missed = out
+        .split("\n\n")
+        .find(|f| f.starts_with("error[slot-missed]"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        missed.contains(&format!(
+            "help: {FINAL} did not load (see its error) and may be this slot's release: fix it first"
+        )),
+        "{missed}"
+    );
     // The suggested line, pasted in, passes.
     let suggested = help
         .rsplit_once("`summary: ")
