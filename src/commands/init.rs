@@ -314,9 +314,14 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<ExitCode> {
                 "base_url is a placeholder ({PLACEHOLDER_URL}): set it in cadence.toml before you publish"
             ));
         }
+        let cd = if args.dir.is_some() {
+            let shown = dir.display().to_string();
+            format!("`cd {}`, then ", crate::site::shell::quote(&shown))
+        } else {
+            String::new()
+        };
         terminal::out_line(&format!(
-            "next: in {}, run `cadence check`, then `cadence serve` to preview the site",
-            dir.display()
+            "next: {cd}`cadence check`, then `cadence serve` to preview the site"
         ));
     }
     Ok(ExitCode::SUCCESS)

@@ -33,6 +33,20 @@ fn a_new_site_passes_check_and_builds() {
     let check = site.run(["check", "--deny-warnings"]);
     check.success();
     assert!(check.output().contains("0 errors, 0 warnings"), "{check:?}");
+    // Run in the folder itself, it says what to run next, without a `cd`.
+    let here = SiteTest::empty();
+    std::fs::create_dir_all(here.root()).unwrap();
+    let mut cmd = here.command(["init"]);
+    cmd.current_dir(here.root()).arg("--today").arg(TODAY);
+    let run = Run::of(cmd);
+    run.success();
+    assert!(
+        run.stdout
+            .contains("next: `cadence check`, then `cadence serve` to preview the site"),
+        "{}",
+        run.show()
+    );
+    assert!(here.path("cadence.toml").is_file());
     // Git ignores the output and the build cache (SPEC 7, 8).
     let ignored = site.read(".gitignore");
     let lines: Vec<&str> = ignored.lines().map(str::trim).collect();
