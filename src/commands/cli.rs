@@ -230,6 +230,9 @@ pub struct VerifyArgs {
 pub struct InitArgs {
     /// Folder to create the site in
     pub dir: Option<PathBuf>,
+    /// The URL the site will be published at (default: a placeholder to edit)
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,8 @@
-//! `cadence init [DIR]`: a new site with a config, one model, a stream and a
-//! versioned release and a content page, dated today, that passes `check`.
+//! `cadence init [DIR] [--base-url URL]`: a new site with a config, one
+//! model, a stream build and a release candidate dated today, a final
+//! planned for the schedule's first slot (one to two months ahead) and a
+//! content page, that passes `check` as written and with each commented
+//! option of its config uncommented.
 //!
 //! Part of the commands layer.
 
@@ -7,17 +10,22 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
+use chrono::{Datelike as _, Days, NaiveDate};
 
 use crate::commands::cli::InitArgs;
 use crate::commands::context::Context;
 use crate::commands::terminal;
+use crate::model::config::normalise_base_url;
 
-const CONFIG: &str = r#"# cadence site configuration: https://github.com/ (see SPEC section 3)
+const CONFIG: &str = r#"# cadence site configuration: the README's "cadence.toml" section lists every key.
 title = "My Model Releases"
-base_url = "https://example.org/"
+@BASE_URL_COMMENT@
+base_url = @BASE_URL@
 description = "Release notes, feeds and the release schedule of my models"
 language = "en"
 feed_limit = 50
+# A banner shown on every page:
+# notice = "Demonstration data: these releases are examples."
 
 [author]
 name = "Release team"
@@ -40,22 +48,29 @@ description = "Scheduled, semver-tagged releases."
 versioning = "semver"
 tag = "v{version}"
 
-# A release every three months: once uncommented, every slot needs a
-# release or a skip (`cadence new skip`), and `cadence schedule` lists them.
-# [channels.versioned.schedule]
-# every = "3 months"
-# start = 2025-01-06
-# window_days = 14
-# skip_notice_days = 7
+# A release every three months from `start`, the first slot. Each slot needs
+# a final release within `window_days` of it, or a skip announced at least
+# `skip_notice_days` before it (`cadence new skip`). `cadence schedule`
+# lists the slots; the first one has 1.0.0 planned.
+[channels.versioned.schedule]
+every = "3 months"
+start = @START@
+window_days = 14
+skip_notice_days = 7
 
-# Finals promoted from release candidates (`1.1.0-rc.1`):
+# Finals promoted from release candidates (`1.0.0-rc.1`):
 # [channels.versioned.candidates]
 # required = true
 # soak_days = 7
 # promote_same_revision = true
 
+# Evaluation gates a final release must pass:
 # [channels.versioned.gates]
 # mt_bench = { min = 7.0 }
+
+# How long an older major line is supported after the next line's first final:
+# [channels.versioned.support]
+# months = 6
 
 [metrics.mt_bench]
 title = "MT-Bench"
@@ -69,6 +84,22 @@ license = "apache-2.0"
 stream = "my-org/my-model-stream"
 versioned = "my-org/my-model"
 "#;
+
+/// The placeholder `base_url` when `--base-url` is not given: a reserved
+/// example domain (RFC 2606), commented as a placeholder in the config.
+const PLACEHOLDER_URL: &str = "https://releases.example.org/";
+
+/// What the config says above a placeholder `base_url`.
+const PLACEHOLDER_COMMENT: &str = "\
+# PLACEHOLDER: put here the absolute http(s) URL the site will be published at
+# (for example https://my-org.github.io/releases/). Feeds, the sitemap and the
+# calendar link there. `cadence serve` previews under its own address, so only
+# `cadence build` needs it; `cadence init --base-url URL` writes it.";
+
+/// What the config says above a `base_url` given to `init`.
+const BASE_URL_COMMENT: &str = "\
+# The absolute http(s) URL the site is published at: feeds, the sitemap and the
+# calendar link there. `cadence serve` previews under its own address.";
 
 fn stream_release(today: &str) -> String {
     format!(
@@ -88,23 +119,51 @@ notes: |
     )
 }
 
-fn versioned_release(today: &str) -> String {
+fn candidate(today: &str) -> String {
     format!(
-        r#"version: 1.0.0
+        r#"version: 1.0.0-rc.1
 date: {today}
-summary: The first versioned release.
+summary: The first release candidate of 1.0.0.
 revision: 89abcdef0123456789abcdef0123456789abcdef
 artifacts:
   - format: safetensors
     file: model.safetensors
 evaluations:
-  mt_bench: 7.0
+  mt_bench: 7.2
+notes: |
+  A candidate for testers: the final 1.0.0 is planned for the first slot.
+"#
+    )
+}
+
+fn planned_final(slot: &str) -> String {
+    format!(
+        r#"version: 1.0.0
+# The first slot of the schedule (cadence.toml). When 1.0.0 ships, set
+# `status: released`, the real `date` and the `revision` of its last
+# candidate, and its evaluations.
+date: {slot}
+summary: The first versioned release.
+status: planned
 notes: |
   ## What's new
 
   - The first release on the versioned channel.
 "#
     )
+}
+
+/// The schedule's first slot: the first day of a month, 31 to 61 days
+/// after `today`, so that a new site has time to plan it (and no slot
+/// closes before the first release can be made).
+fn first_slot(today: NaiveDate) -> Option<NaiveDate> {
+    let later = today.checked_add_days(Days::new(30))?;
+    let (year, month) = if later.month() == 12 {
+        (later.year().checked_add(1)?, 1)
+    } else {
+        (later.year(), later.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(year, month, 1)
 }
 
 /// The output (`cadence build`'s default `--out`) and the cache that
@@ -192,16 +251,43 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<ExitCode> {
             dir.display()
         );
     }
+    let base_url = match &args.base_url {
+        Some(url) => normalise_base_url(url).map_err(|e| {
+            anyhow::anyhow!("--base-url: {e}; give the site's absolute http(s) URL")
+        })?,
+        None => PLACEHOLDER_URL.to_string(),
+    };
+    let Some(slot) = first_slot(ctx.today) else {
+        bail!(
+            "today ({}) is too far in the future to start a schedule: give `--today` a real date",
+            ctx.today
+        );
+    };
     let today = ctx.today.to_string();
+    let config = CONFIG
+        .replace(
+            "@BASE_URL_COMMENT@",
+            if args.base_url.is_some() {
+                BASE_URL_COMMENT
+            } else {
+                PLACEHOLDER_COMMENT
+            },
+        )
+        .replace("@BASE_URL@", &toml::Value::String(base_url).to_string())
+        .replace("@START@", &slot.to_string());
     let files = [
-        ("cadence.toml".to_string(), CONFIG.to_string()),
+        ("cadence.toml".to_string(), config),
         (
             format!("releases/my-model/stream/{today}.yaml"),
             stream_release(&today),
         ),
         (
+            "releases/my-model/versioned/1.0.0-rc.1.yaml".to_string(),
+            candidate(&today),
+        ),
+        (
             "releases/my-model/versioned/1.0.0.yaml".to_string(),
-            versioned_release(&today),
+            planned_final(&slot.to_string()),
         ),
         ("content/_index.md".to_string(), INDEX.to_string()),
         ("content/about.md".to_string(), ABOUT.to_string()),
@@ -221,8 +307,21 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<ExitCode> {
             terminal::out_line(&format!("  {path}"));
         }
         terminal::out_line(&format!(
-            "next: edit cadence.toml, then run `cadence check` and `cadence build` in {}",
-            dir.display()
+            "the versioned channel's first slot is {slot}, with 1.0.0 planned for it"
+        ));
+        if args.base_url.is_none() {
+            terminal::out_line(&format!(
+                "base_url is a placeholder ({PLACEHOLDER_URL}): set it in cadence.toml before you publish"
+            ));
+        }
+        let cd = if args.dir.is_some() {
+            let shown = dir.display().to_string();
+            format!("`cd {}`, then ", crate::site::shell::quote(&shown))
+        } else {
+            String::new()
+        };
+        terminal::out_line(&format!(
+            "next: {cd}`cadence check`, then `cadence serve` to preview the site"
         ));
     }
     Ok(ExitCode::SUCCESS)

@@ -174,11 +174,7 @@ fn timeline(out: &mut String, catalog: &Catalog, t: &Timeline, color: bool) {
             slot.date, slot.window_end, t.model, slot.date
         );
     }
-    match t
-        .slots
-        .iter()
-        .find(|s| !s.closed(today) && matches!(s.state, SlotState::Open | SlotState::Planned))
-    {
+    match t.next_due(today) {
         Some(slot) => {
             let _ = writeln!(
                 out,

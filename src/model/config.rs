@@ -237,7 +237,8 @@ pub fn valid_tag(tag: &str) -> bool {
         && tag != "HEAD"
 }
 
-fn normalise_base_url(url: &str) -> Result<String, String> {
+/// `url` as an absolute http(s) base URL ending in `/`, or why it is not one.
+pub fn normalise_base_url(url: &str) -> Result<String, String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
         return Err(format!("`{url}` is not an absolute http(s) URL"));

@@ -65,11 +65,13 @@ pub fn parse(file: &str, slug: &str, text: &str) -> Result<Page, Vec<Finding>> {
         Ok(r) => r,
         Err(e) => {
             // Front matter starts on line 2 of the file.
-            let pos = Pos::new(e.pos.line + 1, e.pos.column);
-            return Err(vec![content(
-                Some(pos),
-                format!("invalid front matter: {}", e.message),
-            )]);
+            let (pos, help) = yaml::hint::syntax_help(front, &e);
+            let pos = Pos::new(pos.line + 1, pos.column);
+            let mut f = content(Some(pos), format!("invalid front matter: {}", e.message));
+            if let Some(help) = help {
+                f = f.help(help);
+            }
+            return Err(vec![f]);
         }
     };
     let shift = |p: Pos| Some(Pos::new(p.line + 1, p.column));

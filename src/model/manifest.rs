@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use crate::model::diagnostics::Finding;
 use crate::model::version::Version;
-use crate::model::yaml::{self, Pos};
+use crate::model::yaml::{self, Node, Pos};
 
 mod line;
 mod reader;
@@ -225,10 +225,13 @@ pub fn parse(
             return (None, findings);
         }
         Err(e) => {
-            findings.push(
-                Finding::error("yaml-syntax", file, format!("invalid YAML: {}", e.message))
-                    .at(Some(e.pos)),
-            );
+            let (pos, help) = yaml::hint::syntax_help(text, &e);
+            let mut f = Finding::error("yaml-syntax", file, format!("invalid YAML: {}", e.message))
+                .at(Some(pos));
+            if let Some(help) = help {
+                f = f.help(help);
+            }
+            findings.push(f);
             return (None, findings);
         }
     };
@@ -250,6 +253,7 @@ pub fn parse(
     crate::model::text::check_yaml(&root, PROSE, &mut |pos, message| {
         findings.push(Finding::error("schema", file, message).at(Some(pos)));
     });
+    cut_by_comments(file, text, &root, &mut findings);
     let mut pos = Positions::default();
     pos.set(
         "",
@@ -289,6 +293,43 @@ pub fn parse(
     };
     (manifest, findings)
 }
+/// Text fields written as a sentence, where a ` #` is likelier part of the
+/// text ("Fixes #42") than a comment.
+const SENTENCES: &[&[&str]] = &[
+    &["summary"],
+    &["title"],
+    &["reason"],
+    &["note"],
+    &["yanked", "reason"],
+];
+
+/// A `schema` warning for each sentence field whose plain value a ` #`
+/// cuts short: YAML drops the rest of the line as a comment.
+pub fn cut_by_comments(file: &str, text: &str, root: &Node, findings: &mut Vec<Finding>) {
+    for path in SENTENCES {
+        let node = path.iter().try_fold(root, |n, key| n.get(key));
+        let Some(node) = node else { continue };
+        let Some(at) = yaml::hint::comment_after(text, node) else {
+            continue;
+        };
+        let field = path.join(".");
+        let mut f = Finding::warning(
+            "schema",
+            file,
+            format!("`{field}` ends before ` #`: text after ` #` is a comment; quote the value"),
+        )
+        .at(Some(at));
+        if let Some(value) = yaml::hint::written_value(text, node) {
+            let key = path.last().copied().unwrap_or_default();
+            f = f.help(format!(
+                "write `{key}: {}` to keep it, or put the comment on a line of its own",
+                yaml::hint::quoted(&value)
+            ));
+        }
+        findings.push(f);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

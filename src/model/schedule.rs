@@ -182,6 +182,16 @@ impl Timeline {
     pub fn next(&self, today: NaiveDate) -> Option<&Slot> {
         self.slots.iter().find(|s| !s.closed(today))
     }
+
+    /// The next slot still to ship: the first whose window has not closed
+    /// and that is neither released nor skipped (open, or planned). The
+    /// one definition of "the next slot" that `cadence schedule` prints and
+    /// announcements name, whatever is announced.
+    pub fn next_due(&self, today: NaiveDate) -> Option<&Slot> {
+        self.slots
+            .iter()
+            .find(|s| !s.closed(today) && matches!(s.state, SlotState::Open | SlotState::Planned))
+    }
 }
 
 /// Whether a final raises `major.minor` above every final dated before it.

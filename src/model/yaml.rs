@@ -19,6 +19,8 @@
 //!
 //! Part of the model layer.
 
+pub mod hint;
+
 use std::collections::HashSet;
 
 use yaml_rust2::parser::{Event, Parser};

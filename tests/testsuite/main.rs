@@ -11,6 +11,7 @@
 mod support;
 
 mod build;
+mod ci;
 mod cli;
 mod hf_sync;
 mod init;

@@ -27,7 +27,8 @@
 //!   fixes: `line`, `state`, `eol`, `lts`, `latest`, `url`)
 //! - `latest`: the channel's newest released final (`version`, `url`, `date`), or null
 //! - `feeds`: each feed that carries the entry: `title`, `atom`, `rss`
-//! - `next_slot`: the channel's next slot after this one: `date`,
+//! - `next_slot`: the channel's next slot still to ship as of today (open
+//!   or planned, the one `cadence schedule` names): `date`,
 //!   `window_start`, `window_end`, `state`, `version`, `skip_by`; or null
 //!
 //! Part of the commands layer.
@@ -213,7 +214,7 @@ pub fn context(catalog: &Catalog, target: Target) -> Value {
         .collect();
 
     let rule = channel.schedule.as_ref();
-    let next_slot = next_slot(catalog, target, model_id, channel_name, rule);
+    let next_slot = next_slot(catalog, model_id, channel_name, rule);
 
     let latest = catalog
         .stream(model_id, channel_name)
@@ -281,29 +282,18 @@ pub fn context(catalog: &Catalog, target: Target) -> Value {
     ctx
 }
 
-/// The next slot after the target's: after the slot the release fulfils or
-/// the skip skips, else after the release's date.
+/// The channel's next slot still to ship as of today
+/// ([`Timeline::next_due`](crate::model::schedule::Timeline::next_due)):
+/// the slot `cadence schedule` names as `next:`, whatever is announced.
 fn next_slot(
     catalog: &Catalog,
-    target: Target,
     model_id: &str,
     channel_name: &str,
     rule: Option<&ScheduleRule>,
 ) -> Option<Value> {
-    let timeline = catalog.timeline(model_id, channel_name);
-    let anchor = match target {
-        Target::Release(i) => timeline
-            .and_then(|t| t.slots.iter().find(|s| s.release == Some(i)))
-            .map_or(catalog.release(i).date, |s| s.date),
-        Target::Skip(k) => catalog.skip(k).slot,
-        Target::Line(_) => catalog.today,
-    };
-    timeline
-        .and_then(|t| {
-            t.slots
-                .iter()
-                .find(|s| s.date > anchor && !s.closed(catalog.today))
-        })
+    catalog
+        .timeline(model_id, channel_name)
+        .and_then(|t| t.next_due(catalog.today))
         .map(|s| {
             json!({
                 "date": s.date.to_string(),

@@ -339,22 +339,44 @@ fn next_semver(
             if let Some(i) = catalog.find(model, &channel.name, &text)
                 && releases[i].status == Status::Released
             {
-                let soak = channel.candidates.as_ref().map_or(0, |c| c.soak_days);
+                let soak = channel.candidates.as_ref().map(|c| c.soak_days);
                 let age = (date - releases[i].date).num_days();
-                let promote = format!(
-                    "`cadence new release {model} {} --version {}`",
-                    channel.name,
-                    version_text(&f)
-                );
-                if age >= i64::from(soak) {
-                    hints.push(format!(
-                        "{text} has soaked {age} days (the channel asks for {soak}): promote it with {promote}"
-                    ));
-                } else {
-                    hints.push(format!(
-                        "{text} soaks until {}; promote it then with {promote}",
+                // A planned final is released by editing its manifest:
+                // `new` never overwrites it.
+                let planned = catalog
+                    .find(model, &channel.name, &version_text(&f))
+                    .filter(|&j| releases[j].status == Status::Planned);
+                let promote = match planned {
+                    Some(j) => format!(
+                        "set `status: released`, its date and revision in {}",
+                        releases[j].file
+                    ),
+                    None => format!(
+                        "`cadence new release {model} {} --version {}`",
+                        channel.name,
+                        version_text(&f)
+                    ),
+                };
+                let days = |n: i64| {
+                    if n == 1 {
+                        "1 day".to_string()
+                    } else {
+                        format!("{n} days")
+                    }
+                };
+                match soak {
+                    None => hints.push(format!(
+                        "{text} is its last candidate, and the channel asks for no soak: to promote it, {promote}"
+                    )),
+                    Some(soak) if age >= i64::from(soak) => hints.push(format!(
+                        "{text} has soaked {} (the channel asks for {}): to promote it, {promote}",
+                        days(age),
+                        days(i64::from(soak))
+                    )),
+                    Some(soak) => hints.push(format!(
+                        "{text} soaks until {}; to promote it then, {promote}",
                         releases[i].date + Duration::days(i64::from(soak))
-                    ));
+                    )),
                 }
             }
         }

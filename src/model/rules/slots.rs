@@ -6,9 +6,9 @@
 use chrono::NaiveDate;
 
 use crate::model::config::ScheduleRule;
-use crate::model::diagnostics::Finding;
+use crate::model::diagnostics::{Finding, Severity};
 use crate::model::load::Site;
-use crate::model::schedule::{MAX_PAST_SLOTS, SlotState, Timeline, timelines};
+use crate::model::schedule::{MAX_PAST_SLOTS, Slot, SlotState, Timeline, timelines};
 
 pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -40,20 +40,9 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
             );
         }
         off_schedule(site, &t, rule, &mut out);
-        for slot in &t.slots {
-            if slot.state == SlotState::Missed {
-                out.push(
-                    Finding::error(
-                        "slot-missed",
-                        &folder,
-                        format!(
-                            "slot {} of {} (window {} to {}) closed with neither a release nor a skip",
-                            slot.date, t.model, slot.window_start, slot.window_end
-                        ),
-                    )
-                    .help(format!("announce a skip: `cadence new skip {} --slot {}`", t.model, slot.date)),
-                );
-            }
+        let unloaded = unloaded(site, &folder);
+        for slot in t.slots.iter().filter(|s| s.state == SlotState::Missed) {
+            out.push(missed(&t.model, &folder, slot, &unloaded));
         }
         for &(s, k) in &t.conflicts {
             let skip = &site.skips[k];
@@ -84,12 +73,13 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
                     Finding::error(
                         "skip-late",
                         &skip.file,
-                        format!(
-                            "the skip of {} was announced {notice} days before it; the channel needs {} days' notice",
-                            skip.slot, rule.skip_notice_days
-                        ),
+                        late_skip(skip.slot, skip.announced, rule.skip_notice_days),
                     )
-                    .at(skip.at("announced")),
+                    .at(skip.at("announced"))
+                    .help(format!(
+                        "if the skip was announced earlier, set `announced` to that day; if the schedule did not apply to {} yet, set `since` in [models.{}] to a day after {} instead",
+                        t.model, t.model, skip.slot
+                    )),
                 );
             }
         }
@@ -117,6 +107,50 @@ pub fn check(site: &Site, today: NaiveDate) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The manifests of `folder` that an error kept from loading (a YAML
+/// syntax error, a missing key): one may be the release a slot lacks.
+fn unloaded<'a>(site: &'a Site, folder: &str) -> Vec<&'a str> {
+    let mut files: Vec<&str> = site
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && matches!(f.code, "yaml-syntax" | "schema"))
+        .map(|f| f.file.as_str())
+        .filter(|file| {
+            file.strip_prefix(folder)
+                .is_some_and(|name| !name.contains('/'))
+                && !site.releases.iter().any(|r| r.file == *file)
+                && !site.skips.iter().any(|k| k.file == *file)
+        })
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
+}
+
+/// `slot-missed` for `slot`; when a manifest of the channel did not load,
+/// the help says to fix it first, since it may be the slot's release.
+fn missed(model: &str, folder: &str, slot: &Slot, unloaded: &[&str]) -> Finding {
+    let mut help = format!(
+        "announce a skip: `cadence new skip {model} --slot {}`; if the schedule did not apply to {model} yet, set `since` in [models.{model}] to a day after {} instead",
+        slot.date, slot.date
+    );
+    if !unloaded.is_empty() {
+        help = format!(
+            "{} did not load (see its error) and may be this slot's release: fix it first; else {help}",
+            unloaded.join(", ")
+        );
+    }
+    Finding::error(
+        "slot-missed",
+        folder,
+        format!(
+            "slot {} of {model} (window {} to {}) closed with neither a release nor a skip",
+            slot.date, slot.window_start, slot.window_end
+        ),
+    )
+    .help(help)
 }
 
 /// `off-schedule`: a scheduled final outside every slot window.
@@ -179,4 +213,35 @@ fn unknown_skips(site: &Site, t: &Timeline, rule: &ScheduleRule, out: &mut Vec<F
 fn nearest(sorted: &[NaiveDate], date: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>) {
     let i = sorted.partition_point(|d| *d <= date);
     (i.checked_sub(1).map(|j| sorted[j]), sorted.get(i).copied())
+}
+
+/// "1 day", "7 days".
+fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Why a skip is late, in words: how long before (or after) its slot it was
+/// announced, and by when it had to be.
+fn late_skip(slot: NaiveDate, announced: NaiveDate, notice_days: i64) -> String {
+    let notice = (slot - announced).num_days();
+    let when = match notice {
+        0 => "on the day of the slot".to_string(),
+        n if n > 0 => format!("only {} before it", days(n)),
+        n => format!("{} after it", days(-n)),
+    };
+    let needs = if notice_days == 1 {
+        "1 day's".to_string()
+    } else {
+        format!("{notice_days} days'")
+    };
+    let due = slot
+        .checked_sub_signed(chrono::Duration::days(notice_days))
+        .map_or(String::new(), |d| format!(", so it was due by {d}"));
+    format!(
+        "the skip of {slot} was announced on {announced}, {when}; the channel needs {needs} notice{due}"
+    )
 }

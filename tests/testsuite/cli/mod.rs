@@ -4,6 +4,7 @@
 //! never a panic.
 
 mod bad_input;
+mod hints;
 
 use crate::prelude::*;
 use crate::rules::{RULES, fault};

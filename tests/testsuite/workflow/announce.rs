@@ -327,3 +327,63 @@ fn announce_templates_are_overridden_from_the_site_theme() {
             .starts_with("Subject: [ANN] Granite 7B Lab 1.0.0 released")
     );
 }
+
+/// The date `schedule` names on its `next:` line.
+fn schedule_next(site: &SiteTest, today: &str) -> String {
+    let run = on(site, today, &["schedule"]);
+    assert_eq!(run.status, 0, "{run:?}");
+    let line = run
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("next: "))
+        .unwrap_or_else(|| panic!("no `next:` line in\n{}", run.stdout));
+    line[..10].to_string()
+}
+
+/// `announce` names the slot `schedule` names as next, whatever it
+/// announces: a skip of an earlier slot, the release that fulfilled the
+/// first slot, or the skip of the next slot itself. Here, on 2025-02-25,
+/// the slot 2025-03-02 is skipped (announced 2025-02-20) and its window
+/// is still open: the next slot still to ship is 2025-06-02, not it.
+#[test]
+fn announce_names_the_next_slot_that_schedule_names() {
+    let mut site = site();
+    // Dated after 2025-02-25: not yet written on that day.
+    site.remove(&format!("{STREAM}/2025-05-20.yaml"));
+    site.remove(&format!("{VERSIONED}/1.1.0-rc.1.yaml"));
+    let today = "2025-02-25";
+    assert_eq!(schedule_next(&site, today), "2025-06-02");
+    for target in ["skip-2024-12-02", "skip-2025-03-02", "1.0.0"] {
+        let run = on(
+            &site,
+            today,
+            &["announce", "granite-7b-lab", "versioned", target],
+        );
+        assert_eq!(run.status, 0, "{run:?}");
+        let next = run.stdout.split("\nNext\n----\n").nth(1).unwrap_or("");
+        let text = next.replace('\n', " ");
+        assert!(
+            text.contains("2025-06-02 (window 2025-05-19 to 2025-06-16)"),
+            "{target}: the mail's next slot is not schedule's:\n{}",
+            run.stdout
+        );
+        assert!(!text.contains("2025-03-02"), "{target}:\n{}", run.stdout);
+    }
+    // A planned final for the next slot is named with it, as schedule does.
+    site.write(
+        &format!("{VERSIONED}/1.1.0.yaml"),
+        "version: 1.1.0\ndate: 2025-06-03\nsummary: Planned.\nstatus: planned\n",
+    );
+    let run = on(
+        &site,
+        today,
+        &["announce", "granite-7b-lab", "versioned", "skip-2025-03-02"],
+    );
+    assert!(
+        run.stdout.replace('\n', " ").contains(
+            "The next slot is 2025-06-02 (window 2025-05-19 to 2025-06-16): 1.1.0 is planned."
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -14,7 +14,7 @@ fn new_release_suggests_the_next_candidate_and_says_when_to_promote() {
     assert!(
         stderr.contains("1.1.0-rc.1 has soaked 15 days")
             && stderr.contains(
-                "promote it with `cadence new release granite-7b-lab versioned --version 1.1.0`"
+                "to promote it, `cadence new release granite-7b-lab versioned --version 1.1.0`"
             ),
         "{stderr}"
     );
@@ -40,7 +40,7 @@ fn new_release_says_when_a_candidate_has_not_soaked_yet() {
     assert!(run.stdout.trim_end().ends_with("1.1.0-rc.2.yaml"));
     assert!(
         run.stderr
-            .contains("1.1.0-rc.1 soaks until 2025-05-17; promote it then"),
+            .contains("1.1.0-rc.1 soaks until 2025-05-17; to promote it then,"),
         "{}",
         run.stderr
     );
