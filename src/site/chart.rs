@@ -1,11 +1,18 @@
 //! The evaluation chart of a model page: an inline SVG line chart of one
-//! metric over time (versioned finals as a line, stream builds as points,
-//! the gate as a dashed line) and an accessible table of the same values.
+//! metric over time (one series per major line of a versioned channel,
+//! joined by a line; a stream channel's builds as one series of points; the
+//! gate as a dashed line) and an accessible table of the same values.
 //!
-//! No JavaScript: each point carries a `<title>` that browsers show on
-//! hover. Colours come from the page's stylesheet (`.chart .s0` ...), so
-//! they follow light and dark mode. Numbers are formatted with fixed
-//! precision, so the output is byte-identical for the same input.
+//! No JavaScript: each series is a `<g data-line="1.x">` and each point
+//! carries a `<title>` with its version and score as written, which
+//! browsers show on hover. Colours come from the page's stylesheet
+//! (`.chart .s0` ...), so they follow light and dark mode; the stylesheet
+//! also enlarges the text as the chart narrows, so labels stay readable on
+//! a phone, and the value labels sit inside the plot, so no margin needs to
+//! grow with them. The value axis always holds 0 (a score's natural
+//! baseline) and every gate, so a 0.01 change looks like one. Numbers are
+//! formatted with fixed precision, so the output is byte-identical for the
+//! same input.
 //!
 //! Part of the site layer.
 
@@ -16,7 +23,7 @@ use chrono::NaiveDate;
 /// How a series is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
-    /// Points joined by a line (versioned finals).
+    /// Points joined by a line (a major line's finals).
     Line,
     /// Points only (stream builds).
     Points,
@@ -26,6 +33,8 @@ pub enum Style {
 pub struct Point {
     pub date: NaiveDate,
     pub value: f64,
+    /// The score as the manifest wrote it (`7.0`).
+    pub text: String,
     /// The version the value belongs to.
     pub label: String,
     /// Link to the release page.
@@ -34,10 +43,16 @@ pub struct Point {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
+    /// `Versioned 1.x`, `Stream`.
     pub name: String,
+    /// What `data-line` says: the major line (`1.x`), or a stream channel's name.
+    pub line: String,
+    /// The channel's name, for `data-channel`.
+    pub channel: String,
     pub style: Style,
-    /// Which of the stylesheet's four series colours (`s0`..`s3`) to use,
-    /// so one channel keeps its colour across charts.
+    /// Which of the stylesheet's series colours to use (`s0`..`s3`, then
+    /// dashed for the next four), so one line keeps its colour across the
+    /// model's charts.
     pub color: usize,
     /// In date order.
     pub points: Vec<Point>,
@@ -51,41 +66,41 @@ pub struct Threshold {
 }
 
 const W: f64 = 640.0;
-const H: f64 = 240.0;
-const LEFT: f64 = 56.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 14.0;
-const BOTTOM: f64 = 36.0;
+const H: f64 = 260.0;
+const LEFT: f64 = 8.0;
+const RIGHT: f64 = 8.0;
+const TOP: f64 = 36.0;
+const BOTTOM: f64 = 44.0;
 
 use super::escape::escape;
 
 mod scale;
+pub mod series;
 use scale::Scale;
-
-/// A number as written in a manifest: the shortest form that reads back
-/// the same (`7.23`, `0.5`, `12`).
-pub fn number(v: f64) -> String {
-    let s = format!("{v}");
-    if s == "-0" { "0".into() } else { s }
-}
-
-/// Digits after the point in [`number`]'s form.
-pub fn decimals(v: f64) -> usize {
-    let s = number(v);
-    s.split_once('.').map_or(0, |(_, f)| f.len())
-}
 
 fn coord(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// The colour classes of the `n`th series: `s0` .. `s3`, then the same
+/// colours dashed (`s0 alt`).
+fn color_class(n: usize) -> String {
+    if n % 8 < 4 {
+        format!("s{}", n % 4)
+    } else {
+        format!("s{} alt", n % 4)
+    }
+}
+
 /// One chart, as an HTML fragment: a `<figure>` with the SVG and a legend,
 /// then the values in a table. `id` must be unique on the page.
 pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]) -> String {
+    // Zero, every value and every gate are on the axis.
     let values: Vec<f64> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.value))
         .chain(thresholds.iter().map(|t| t.value))
+        .chain([0.0])
         .filter(|v| v.is_finite())
         .collect();
     let dates: Vec<NaiveDate> = series
@@ -116,7 +131,99 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         escape(&format!("{title} over time"))
     );
     y_axis(&mut svg, &scale, plot_h);
-    // X axis: the first and last date, and two between when there is room.
+    x_axis(&mut svg, d0, d1, span, x);
+    // Thresholds, labelled above their line at the right.
+    for t in thresholds {
+        let yy = coord(y(t.value));
+        let _ = writeln!(
+            svg,
+            "<line class=\"gate\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"gate-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            coord(LEFT),
+            coord(W - RIGHT),
+            coord(W - RIGHT - 4.0),
+            coord(y(t.value) - 5.0),
+            escape(&t.label)
+        );
+    }
+    for s in series {
+        draw_series(&mut svg, s, &x, &y);
+    }
+    svg.push_str("</svg>\n");
+
+    let mut html = String::new();
+    let _ = write!(html, "<figure class=\"chart\">\n{svg}<figcaption>");
+    legend(&mut html, series, thresholds);
+    html.push_str("</figcaption>\n</figure>\n");
+
+    values_table(&mut html, title, series);
+    html
+}
+
+/// One series: a group marked with its line, its polyline when it joins
+/// two or more points, and a circle with a `<title>` for each point.
+fn draw_series(
+    svg: &mut String,
+    s: &Series,
+    x: &impl Fn(NaiveDate) -> f64,
+    y: &impl Fn(f64) -> f64,
+) {
+    let class = color_class(s.color);
+    let _ = writeln!(
+        svg,
+        "<g class=\"series {class}\" data-line=\"{}\" data-channel=\"{}\">",
+        escape(&s.line),
+        escape(&s.channel)
+    );
+    if s.style == Style::Line && s.points.len() > 1 {
+        let pts: Vec<String> = s
+            .points
+            .iter()
+            .map(|p| format!("{},{}", coord(x(p.date)), coord(y(p.value))))
+            .collect();
+        let _ = writeln!(
+            svg,
+            "<polyline class=\"line {class}\" points=\"{}\"/>",
+            pts.join(" ")
+        );
+    }
+    let (shape, r) = match s.style {
+        Style::Line => ("dot", "4"),
+        Style::Points => ("point", "3.5"),
+    };
+    for p in &s.points {
+        let _ = writeln!(
+            svg,
+            "<circle class=\"{shape} {class}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"><title>{}</title></circle>",
+            coord(x(p.date)),
+            coord(y(p.value)),
+            escape(&format!("{} {}: {}", s.name, p.label, p.text))
+        );
+    }
+    svg.push_str("</g>\n");
+}
+
+/// The y axis: a grid line at each step of the scale, its label just above
+/// the line at the plot's left edge.
+fn y_axis(svg: &mut String, scale: &Scale, plot_h: f64) {
+    for k in 0..=scale.steps {
+        let yy = TOP + plot_h * (1.0 - k as f64 / scale.steps as f64);
+        let _ = writeln!(
+            svg,
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\">{}</text>",
+            coord(LEFT),
+            coord(W - RIGHT),
+            coord(yy),
+            coord(yy),
+            coord(LEFT + 2.0),
+            coord(yy - 4.0),
+            scale.label(k),
+        );
+    }
+}
+
+/// The x axis: its line and the first and last date, and two between when
+/// the span is 90 days or more, hanging below the axis.
+fn x_axis(svg: &mut String, d0: NaiveDate, d1: NaiveDate, span: f64, x: impl Fn(NaiveDate) -> f64) {
     let _ = writeln!(
         svg,
         "<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>",
@@ -138,77 +245,9 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         };
         let _ = writeln!(
             svg,
-            "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{d}</text>",
+            "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" dominant-baseline=\"hanging\">{d}</text>",
             coord(x(*d)),
-            coord(H - BOTTOM + 18.0)
-        );
-    }
-    // Thresholds.
-    for t in thresholds {
-        let yy = coord(y(t.value));
-        let _ = writeln!(
-            svg,
-            "<line class=\"gate\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"gate-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            coord(LEFT),
-            coord(W - RIGHT),
-            coord(W - RIGHT - 4.0),
-            coord(y(t.value) - 5.0),
-            escape(&t.label)
-        );
-    }
-    // Series.
-    for s in series {
-        let class = format!("s{}", s.color % 4);
-        if s.style == Style::Line && s.points.len() > 1 {
-            let pts: Vec<String> = s
-                .points
-                .iter()
-                .map(|p| format!("{},{}", coord(x(p.date)), coord(y(p.value))))
-                .collect();
-            let _ = writeln!(
-                svg,
-                "<polyline class=\"line {class}\" points=\"{}\"/>",
-                pts.join(" ")
-            );
-        }
-        let shape = if s.style == Style::Line {
-            "dot"
-        } else {
-            "point"
-        };
-        for p in &s.points {
-            let _ = writeln!(
-                svg,
-                "<circle class=\"{shape} {class}\" cx=\"{}\" cy=\"{}\" r=\"{}\"><title>{}</title></circle>",
-                coord(x(p.date)),
-                coord(y(p.value)),
-                if s.style == Style::Line { "4" } else { "3.5" },
-                escape(&format!("{} {}: {}", s.name, p.label, number(p.value)))
-            );
-        }
-    }
-    svg.push_str("</svg>\n");
-
-    let mut html = String::new();
-    let _ = write!(html, "<figure class=\"chart\">\n{svg}<figcaption>");
-    legend(&mut html, series, thresholds);
-    html.push_str("</figcaption>\n</figure>\n");
-
-    values_table(&mut html, title, series);
-    html
-}
-
-/// The y axis: a grid line and a label at each step of the scale.
-fn y_axis(svg: &mut String, scale: &Scale, plot_h: f64) {
-    for k in 0..=scale.steps {
-        let yy = coord(TOP + plot_h * (1.0 - k as f64 / scale.steps as f64));
-        let _ = writeln!(
-            svg,
-            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"tick\" x=\"{}\" y=\"{yy}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
-            coord(LEFT),
-            coord(W - RIGHT),
-            coord(LEFT - 6.0),
-            scale.label(k),
+            coord(H - BOTTOM + 6.0)
         );
     }
 }
@@ -237,8 +276,9 @@ fn legend(html: &mut String, series: &[Series], thresholds: &[Threshold]) {
         };
         let _ = write!(
             html,
-            "<span class=\"key\"><span class=\"swatch {what} s{}\"></span>{}</span> ",
-            s.color % 4,
+            "<span class=\"key\" data-line=\"{}\"><span class=\"swatch {what} {}\"></span>{}</span> ",
+            escape(&s.line),
+            color_class(s.color),
             escape(&s.name)
         );
     }
@@ -260,7 +300,7 @@ fn values_table(html: &mut String, title: &str, series: &[Series]) {
     rows.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
     let _ = write!(
         html,
-        "<details class=\"chart-table\">\n<summary>{} values</summary>\n<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Release</th><th scope=\"col\">Channel</th><th scope=\"col\" class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+        "<details class=\"chart-table\">\n<summary>{} values</summary>\n<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Release</th><th scope=\"col\">Series</th><th scope=\"col\" class=\"num\">{}</th></tr></thead>\n<tbody>\n",
         escape(title),
         escape(title)
     );
@@ -271,7 +311,7 @@ fn values_table(html: &mut String, title: &str, series: &[Series]) {
             escape(&p.href),
             escape(&p.label),
             escape(name),
-            number(p.value)
+            escape(&p.text)
         );
     }
     html.push_str("</tbody>\n</table>\n</details>\n");
@@ -289,6 +329,7 @@ mod tests {
         Point {
             date: d(date),
             value,
+            text: format!("{value}"),
             label: label.into(),
             href: format!("/m/c/{label}/"),
         }
@@ -298,7 +339,9 @@ mod tests {
     fn draws_finals_as_a_line_builds_as_points_and_the_gate() {
         let series = vec![
             Series {
-                name: "Versioned".into(),
+                name: "Versioned 1.x".into(),
+                line: "1.x".into(),
+                channel: "versioned".into(),
                 style: Style::Line,
                 color: 0,
                 points: vec![
@@ -308,6 +351,8 @@ mod tests {
             },
             Series {
                 name: "Stream <dev>".into(),
+                line: "stream".into(),
+                channel: "stream".into(),
                 style: Style::Points,
                 color: 1,
                 points: vec![point("2024-10-01", 7.31, "2024-10-01")],
@@ -345,6 +390,8 @@ mod tests {
     fn one_point_and_equal_values_still_draw() {
         let series = vec![Series {
             name: "Versioned".into(),
+            line: "1.x".into(),
+            channel: "versioned".into(),
             style: Style::Line,
             color: 0,
             points: vec![point("2024-09-16", 0.0, "1.0.0")],
@@ -412,6 +459,8 @@ mod tests {
             .collect();
         let series = vec![Series {
             name: "Versioned".into(),
+            line: "1.x".into(),
+            channel: "versioned".into(),
             style: Style::Line,
             color: 0,
             points,
@@ -456,19 +505,36 @@ mod tests {
     }
 
     #[test]
-    fn ordinary_values_keep_ordinary_ticks() {
-        let html = chart_of(&[7.23, 7.4], Some(7.1));
+    fn the_value_axis_starts_at_zero_and_holds_the_gate() {
+        // MT-Bench scores near 7: the axis runs from 0, so 7.23 to 7.24
+        // is a hundredth of it, not a cliff.
+        let html = chart_of(&[7.23, 7.24], Some(7.1));
         drawn(&html);
-        for label in ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5"] {
+        for label in ["0", "2", "4", "6", "8"] {
             assert!(
                 html.contains(&format!(">{label}</text>")),
                 "{label}: {html}"
             );
         }
         let html = chart_of(&[0.5, 0.52], None);
-        assert!(html.contains(">0.50</text>"), "{html}");
+        assert!(
+            html.contains(">0.0</text>") && html.contains(">0.6</text>"),
+            "{html}"
+        );
         let html = chart_of(&[1200.0, 3400.0], None);
-        assert!(html.contains(">2000</text>"), "{html}");
+        assert!(
+            html.contains(">2000</text>") && html.contains(">0</text>"),
+            "{html}"
+        );
+        // Negative scores: zero is the top of the axis.
+        let html = chart_of(&[-3.0, -2.5], None);
+        assert!(
+            html.contains(">0</text>") && html.contains(">-3</text>"),
+            "{html}"
+        );
+        // A gate above every score is on the axis too.
+        let html = chart_of(&[0.5, 0.52], Some(0.9));
+        assert!(html.contains(">1.0</text>"), "{html}");
     }
 
     proptest::proptest! {
@@ -494,12 +560,5 @@ mod tests {
     fn finite() -> impl proptest::strategy::Strategy<Value = f64> {
         use proptest::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
         POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO
-    }
-
-    #[test]
-    fn numbers_are_written_shortest() {
-        assert_eq!(number(7.23), "7.23");
-        assert_eq!(number(12.0), "12");
-        assert_eq!(decimals(0.525), 3);
     }
 }

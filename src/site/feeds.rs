@@ -134,6 +134,7 @@ impl Item {
                     html.push_str(&notes_html(notes, base_path));
                 }
                 html.push_str(&artifacts_html(catalog, i));
+                html.push_str(&evaluations_html(catalog, i));
                 (title, summary, html)
             }
             Entry::Skip(k) => {
@@ -215,7 +216,7 @@ fn artifacts_html(catalog: &Catalog, i: usize) -> String {
         let url = json["url"].as_str().unwrap_or_default();
         let mut what = vec![a.format.as_str().to_string()];
         what.extend(a.quantization.clone());
-        what.extend(a.size.map(human_size));
+        what.extend(a.size.map(super::numbers::size));
         html.push_str(&format!(
             "<li><a href=\"{}\">{}</a> ({})",
             escape(url),
@@ -231,20 +232,22 @@ fn artifacts_html(catalog: &Catalog, i: usize) -> String {
     html
 }
 
-/// `4080218931` -> `3.80 GiB`.
-fn human_size(bytes: i64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
+/// A release's evaluations, each as its manifest wrote it.
+fn evaluations_html(catalog: &Catalog, i: usize) -> String {
+    let r = catalog.release(i);
+    if r.evaluations.is_empty() {
+        return String::new();
     }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{value:.2} {}", UNITS[unit])
+    let mut html = String::from("<h2>Evaluations</h2>\n<ul>\n");
+    for (metric, score) in &r.evaluations {
+        html.push_str(&format!(
+            "<li>{}: {}</li>\n",
+            escape(catalog.config.metric_title(metric)),
+            escape(score.text())
+        ));
     }
+    html.push_str("</ul>\n");
+    html
 }
 
 /// Markdown to sanitised HTML, site-relative links under the base path.
@@ -417,13 +420,6 @@ mod tests {
             escape(r#"a & <b> "c" 'd'"#),
             "a &amp; &lt;b&gt; &quot;c&quot; &#39;d&#39;"
         );
-    }
-
-    #[test]
-    fn sizes_read_as_people_write_them() {
-        assert_eq!(human_size(512), "512 bytes");
-        assert_eq!(human_size(4_080_218_931), "3.80 GiB");
-        assert_eq!(human_size(2048), "2.00 KiB");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod support;
 
 mod build;
 mod cli;
+mod figures;
 mod hf_sync;
 mod init;
 mod lifecycle;
