@@ -8,9 +8,10 @@
 //! browsers show on hover. Colours come from the page's stylesheet
 //! (`.chart .s0` ...), so they follow light and dark mode; the stylesheet
 //! also enlarges the text as the chart narrows, so labels stay readable on
-//! a phone, and the value labels sit inside the plot, so no margin needs to
-//! grow with them. The value axis always holds 0 (a score's natural
-//! baseline) and every gate, so a 0.01 change looks like one. Numbers are
+//! a phone, and the left margin is as wide as the value labels at that
+//! size. The value axis starts at 0 (a score's natural baseline)
+//! or, for a gated metric, at the gate, and spans at least a tenth of the
+//! scores' size, so a 0.01 change looks like one. Numbers are
 //! formatted with fixed precision, so the output is byte-identical for the
 //! same input.
 //!
@@ -63,13 +64,37 @@ pub struct Series {
 pub struct Threshold {
     pub value: f64,
     pub label: String,
+    /// A floor (a gate's `min`): the value axis may start here rather
+    /// than at 0.
+    pub floor: bool,
+}
+
+/// The least span of the value axis, relative to the largest magnitude it
+/// shows: scores near 7 get an axis at least 0.7 high, so a change of 0.01
+/// is never a cliff.
+const LEAST_SPAN: f64 = 0.1;
+
+/// What the value axis must hold besides the values and thresholds: 0, a
+/// score's natural baseline, unless a gate's floor is the baseline; then
+/// enough below the top for [`LEAST_SPAN`].
+fn baseline(values: &[f64], thresholds: &[Threshold]) -> Option<f64> {
+    if !thresholds.iter().any(|t| t.floor) {
+        return Some(0.0);
+    }
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let least = LEAST_SPAN * lo.abs().max(hi.abs());
+    (hi - lo < least).then(|| {
+        let bottom = hi - least;
+        // Never below 0 for scores that are all at least 0.
+        if lo >= 0.0 { bottom.max(0.0) } else { bottom }
+    })
 }
 
 const W: f64 = 640.0;
 const H: f64 = 260.0;
-const LEFT: f64 = 8.0;
 const RIGHT: f64 = 8.0;
-const TOP: f64 = 36.0;
+const TOP: f64 = 20.0;
 const BOTTOM: f64 = 44.0;
 
 use super::escape::escape;
@@ -95,14 +120,14 @@ fn color_class(n: usize) -> String {
 /// One chart, as an HTML fragment: a `<figure>` with the SVG and a legend,
 /// then the values in a table. `id` must be unique on the page.
 pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]) -> String {
-    // Zero, every value and every gate are on the axis.
-    let values: Vec<f64> = series
+    // Every value and every gate are on the axis, and its baseline.
+    let mut values: Vec<f64> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.value))
         .chain(thresholds.iter().map(|t| t.value))
-        .chain([0.0])
         .filter(|v| v.is_finite())
         .collect();
+    values.extend(baseline(&values, thresholds).filter(|v| v.is_finite()));
     let dates: Vec<NaiveDate> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.date))
@@ -111,15 +136,22 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         return String::new();
     };
     let scale = Scale::new(&values);
+    // Room at the left for the value labels at the size a phone shows them
+    // (about 20 units; see the stylesheet), each character about 0.6 em.
+    let widest = (0..=scale.steps)
+        .map(|k| scale.label(k).chars().count())
+        .max()
+        .unwrap_or(1);
+    let left = (14.0 + 12.0 * widest as f64).clamp(40.0, 220.0);
 
     let span = (d1 - d0).num_days() as f64;
-    let plot_w = W - LEFT - RIGHT;
+    let plot_w = W - left - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let x = |d: NaiveDate| {
         if span == 0.0 {
-            LEFT + plot_w / 2.0
+            left + plot_w / 2.0
         } else {
-            LEFT + plot_w * (d - d0).num_days() as f64 / span
+            left + plot_w * (d - d0).num_days() as f64 / span
         }
     };
     let y = |v: f64| TOP + plot_h * scale.fraction(v);
@@ -130,15 +162,15 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         "<svg class=\"chart-svg\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-title\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{id}-title\">{}</title>\n",
         escape(&format!("{title} over time"))
     );
-    y_axis(&mut svg, &scale, plot_h);
-    x_axis(&mut svg, d0, d1, span, x);
+    y_axis(&mut svg, &scale, left, plot_h);
+    x_axis(&mut svg, left, (d0, d1), span, x);
     // Thresholds, labelled above their line at the right.
     for t in thresholds {
         let yy = coord(y(t.value));
         let _ = writeln!(
             svg,
             "<line class=\"gate\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"gate-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            coord(LEFT),
+            coord(left),
             coord(W - RIGHT),
             coord(W - RIGHT - 4.0),
             coord(y(t.value) - 5.0),
@@ -202,20 +234,19 @@ fn draw_series(
     svg.push_str("</g>\n");
 }
 
-/// The y axis: a grid line at each step of the scale, its label just above
-/// the line at the plot's left edge.
-fn y_axis(svg: &mut String, scale: &Scale, plot_h: f64) {
+/// The y axis: a grid line and a label at each step of the scale.
+fn y_axis(svg: &mut String, scale: &Scale, left: f64, plot_h: f64) {
     for k in 0..=scale.steps {
         let yy = TOP + plot_h * (1.0 - k as f64 / scale.steps as f64);
         let _ = writeln!(
             svg,
-            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\">{}</text>",
-            coord(LEFT),
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
+            coord(left),
             coord(W - RIGHT),
             coord(yy),
             coord(yy),
-            coord(LEFT + 2.0),
-            coord(yy - 4.0),
+            coord(left - 6.0),
+            coord(yy),
             scale.label(k),
         );
     }
@@ -223,11 +254,17 @@ fn y_axis(svg: &mut String, scale: &Scale, plot_h: f64) {
 
 /// The x axis: its line and the first and last date, and two between when
 /// the span is 90 days or more, hanging below the axis.
-fn x_axis(svg: &mut String, d0: NaiveDate, d1: NaiveDate, span: f64, x: impl Fn(NaiveDate) -> f64) {
+fn x_axis(
+    svg: &mut String,
+    left: f64,
+    (d0, d1): (NaiveDate, NaiveDate),
+    span: f64,
+    x: impl Fn(NaiveDate) -> f64,
+) {
     let _ = writeln!(
         svg,
         "<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>",
-        coord(LEFT),
+        coord(left),
         coord(W - RIGHT),
         coord(H - BOTTOM),
         coord(H - BOTTOM)
@@ -361,6 +398,7 @@ mod tests {
         let gate = Threshold {
             value: 7.1,
             label: "gate ≥ 7.1".into(),
+            floor: true,
         };
         let html = render("chart-1", "MT-Bench", &series, &[gate]);
         assert!(html.contains("role=\"img\""));
@@ -380,7 +418,8 @@ mod tests {
                 &series,
                 &[Threshold {
                     value: 7.1,
-                    label: "gate ≥ 7.1".into()
+                    label: "gate ≥ 7.1".into(),
+                    floor: true,
                 }]
             )
         );
@@ -469,6 +508,7 @@ mod tests {
             .map(|value| Threshold {
                 value,
                 label: "gate".into(),
+                floor: true,
             })
             .into_iter()
             .collect();
@@ -504,37 +544,36 @@ mod tests {
         }
     }
 
+    fn ticks(html: &str) -> Vec<f64> {
+        let start = html.find("<svg").unwrap();
+        let end = html.find("</svg>").unwrap() + "</svg>".len();
+        let doc = roxmltree::Document::parse(&html[start..end]).unwrap();
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some("tick"))
+            .filter_map(|n| n.text()?.parse().ok())
+            .collect()
+    }
+
     #[test]
-    fn the_value_axis_starts_at_zero_and_holds_the_gate() {
-        // MT-Bench scores near 7: the axis runs from 0, so 7.23 to 7.24
-        // is a hundredth of it, not a cliff.
-        let html = chart_of(&[7.23, 7.24], Some(7.1));
-        drawn(&html);
-        for label in ["0", "2", "4", "6", "8"] {
-            assert!(
-                html.contains(&format!(">{label}</text>")),
-                "{label}: {html}"
-            );
-        }
-        let html = chart_of(&[0.5, 0.52], None);
-        assert!(
-            html.contains(">0.0</text>") && html.contains(">0.6</text>"),
-            "{html}"
-        );
-        let html = chart_of(&[1200.0, 3400.0], None);
-        assert!(
-            html.contains(">2000</text>") && html.contains(">0</text>"),
-            "{html}"
-        );
+    fn the_value_axis_starts_at_zero_or_the_gate_and_is_never_a_cliff() {
+        // No gate: from 0, so 7.23 to 7.24 is a hundredth of the axis.
+        let t = ticks(&chart_of(&[7.23, 7.24], None));
+        assert_eq!((t[0], *t.last().unwrap()), (0.0, 8.0), "{t:?}");
+        let t = ticks(&chart_of(&[1200.0, 3400.0], None));
+        assert_eq!(t[0], 0.0, "{t:?}");
         // Negative scores: zero is the top of the axis.
-        let html = chart_of(&[-3.0, -2.5], None);
-        assert!(
-            html.contains(">0</text>") && html.contains(">-3</text>"),
-            "{html}"
-        );
+        let t = ticks(&chart_of(&[-3.0, -2.5], None));
+        assert!(t[0] <= -3.0 && *t.last().unwrap() == 0.0, "{t:?}");
+        // A gate's floor is the baseline, with the values above it.
+        let t = ticks(&chart_of(&[7.23, 7.4], Some(7.1)));
+        assert!(t[0] <= 7.1 && t[0] > 6.0, "{t:?}");
+        // ... but the axis spans at least a tenth of the scores, so 7.10 to
+        // 7.11 just above the gate is no cliff either.
+        let t = ticks(&chart_of(&[7.1, 7.11], Some(7.1)));
+        assert!(t.last().unwrap() - t[0] >= 0.7, "{t:?}");
         // A gate above every score is on the axis too.
-        let html = chart_of(&[0.5, 0.52], Some(0.9));
-        assert!(html.contains(">1.0</text>"), "{html}");
+        let t = ticks(&chart_of(&[0.5, 0.52], Some(0.9)));
+        assert!(*t.last().unwrap() >= 0.9, "{t:?}");
     }
 
     proptest::proptest! {

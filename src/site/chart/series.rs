@@ -137,10 +137,11 @@ fn chart(
         }
         series[first..].sort_by_key(|s| s.color);
         if let Some(g) = ch.gates.get(metric) {
-            for (v, sign) in [(g.min, "≥"), (g.max, "≤")] {
+            for (v, sign, floor) in [(g.min, "≥", true), (g.max, "≤", false)] {
                 if let Some(v) = v {
                     thresholds.push(Threshold {
                         value: v,
+                        floor,
                         label: format!(
                             "{} gate {sign} {}",
                             ch.title,
