@@ -6,6 +6,7 @@
 mod api;
 mod calendar;
 mod commands;
+mod feed_times;
 mod feeds;
 mod fixture;
 mod hostile;
