@@ -5,6 +5,7 @@
 
 mod api;
 mod calendar;
+mod calendar_rule;
 mod commands;
 mod feed_times;
 mod feeds;
