@@ -313,8 +313,7 @@ fn legend(html: &mut String, series: &[Series], thresholds: &[Threshold]) {
         };
         let _ = write!(
             html,
-            "<span class=\"key\" data-line=\"{}\"><span class=\"swatch {what} {}\"></span>{}</span> ",
-            escape(&s.line),
+            "<span class=\"key\"><span class=\"swatch {what} {}\"></span>{}</span> ",
             color_class(s.color),
             escape(&s.name)
         );

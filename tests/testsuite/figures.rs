@@ -122,7 +122,9 @@ fn the_chart_draws_one_series_per_major_line_with_titled_points() {
     let joined: Vec<bool> = series.iter().map(|s| s.2).collect();
     assert_eq!(joined, [false, true, false]);
     // The legend names each line.
-    assert!(html.contains("data-line=\"2.x\"><span class=\"swatch line"));
+    assert!(html.contains("<span class=\"swatch line s2\"></span>Versioned 2.x</span>"));
+    // Only the SVG's series carry `data-line`, once each.
+    assert_eq!(html.matches("data-line=\"1.x\"").count(), 1);
     // The value axis starts at 0: scores near 7 never fill the plot.
     let ticks: Vec<&str> = doc
         .descendants()
