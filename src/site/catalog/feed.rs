@@ -58,13 +58,17 @@ impl Catalog<'_> {
     }
 
     /// The time of day an entry's update was written with: a release's
-    /// RFC 3339 time (`date: 2024-09-16T14:00:00Z`), unless it was yanked
-    /// (the yank dates the update, and has a day only).
+    /// RFC 3339 time (`date: 2024-09-16T14:00:00Z`), unless a yank on a
+    /// later day dates the update (a yank has a day only; yanked the day it
+    /// shipped, the update is no earlier than the release).
     pub fn written_time(&self, e: Entry) -> Option<NaiveTime> {
         match e {
             Entry::Release(i) => {
                 let r = self.release(i);
-                r.yanked.is_none().then_some(r.time).flatten()
+                match &r.yanked {
+                    Some(y) if y.date > r.date => None,
+                    _ => r.time,
+                }
             }
             Entry::Skip(_) | Entry::Eol(_) => None,
         }

@@ -190,3 +190,42 @@ fn feed_content_has_no_relative_urls() {
         }
     }
 }
+
+/// A yank moves `updated` on, never before the entry's `published`: a
+/// build with a time of day yanked the same day keeps that time; one
+/// yanked days later is updated on the yank's day.
+#[test]
+fn a_yank_never_dates_an_update_before_its_release() {
+    let mut site = site();
+    let yanked = |version: &str, date: &str, on: &str| {
+        build("a", version, date, "Yanked.")
+            + &format!("status: yanked\nyanked:\n  date: {on}\n  reason: Broken.\n")
+    };
+    site.write(
+        "releases/a/stream/2025-01-12.yaml",
+        yanked("2025-01-12", "2025-01-12T09:00:00Z", "2025-01-12"),
+    )
+    .write(
+        "releases/a/stream/2025-01-13.yaml",
+        yanked("2025-01-13", "2025-01-13T09:00:00Z", "2025-01-15"),
+    );
+    let out = site.build(&[]);
+    let feed = atom(&out, "a/stream/atom.xml");
+    for e in &feed.entries {
+        let published = e.published.expect("every entry has published");
+        assert!(
+            e.updated >= published,
+            "{}: {} < {published}",
+            e.id,
+            e.updated
+        );
+    }
+    assert_eq!(
+        updated_of(&feed, "a/stream/2025-01-12"),
+        "2025-01-12T09:00:00+00:00"
+    );
+    assert_eq!(
+        updated_of(&feed, "a/stream/2025-01-13"),
+        "2025-01-15T00:00:00+00:00"
+    );
+}
