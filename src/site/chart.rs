@@ -164,16 +164,22 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
     );
     y_axis(&mut svg, &scale, left, plot_h);
     x_axis(&mut svg, left, (d0, d1), span, x);
-    // Thresholds, labelled above their line at the right.
+    // Thresholds, labelled at the right on the side the scores rarely are:
+    // below a floor (scores pass above it), above a ceiling.
     for t in thresholds {
         let yy = coord(y(t.value));
+        let (label_y, baseline) = if t.floor {
+            (y(t.value) + 4.0, " dominant-baseline=\"hanging\"")
+        } else {
+            (y(t.value) - 5.0, "")
+        };
         let _ = writeln!(
             svg,
-            "<line class=\"gate\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"gate-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            "<line class=\"gate\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"gate-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\"{baseline}>{}</text>",
             coord(left),
             coord(W - RIGHT),
             coord(W - RIGHT - 4.0),
-            coord(y(t.value) - 5.0),
+            coord(label_y),
             escape(&t.label)
         );
     }
