@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 
 use crate::model::diagnostics::Finding;
 use crate::model::version::Version;
@@ -14,8 +14,10 @@ use crate::model::yaml::{self, Node, Pos};
 
 mod line;
 mod reader;
+mod score;
 
 pub use line::{LINE_KEYS, LineFile};
+pub use score::{Score, shortest as shortest_number};
 
 use reader::{Reader, read_release, read_skip};
 
@@ -115,6 +117,9 @@ pub struct Release {
     /// Parsed for the channel's versioning; `None` when malformed.
     pub parsed: Option<Version>,
     pub date: NaiveDate,
+    /// The UTC time of day when `date` is an RFC 3339 date-time: it orders
+    /// the day's entries in feeds.
+    pub time: Option<NaiveTime>,
     pub summary: String,
     pub title: Option<String>,
     pub status: Status,
@@ -124,7 +129,8 @@ pub struct Release {
     pub taxonomy_commit: Option<String>,
     pub artifacts: Vec<Artifact>,
     pub ollama: Option<String>,
-    pub evaluations: BTreeMap<String, f64>,
+    /// Metric to score, each kept as written.
+    pub evaluations: BTreeMap<String, Score>,
     pub notes: Option<String>,
     pub pos: Positions,
 }
@@ -349,7 +355,7 @@ mod tests {
         };
         assert_eq!(r.version, "1.1.0");
         assert_eq!(r.artifacts[0].size, Some(4080218931));
-        assert_eq!(r.evaluations["mt_bench"], 7.23);
+        assert_eq!(r.evaluations["mt_bench"].value, 7.23);
         assert_eq!(r.at("artifacts.0.size").unwrap().line, 9);
         assert_eq!(r.at("date").unwrap(), Pos::new(2, 7));
     }

@@ -5,7 +5,7 @@
 //!
 //! Part of the model layer.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, NaiveDate, NaiveTime};
 use serde::Deserialize;
 
 /// How a channel's versions are written.
@@ -129,6 +129,14 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     })
 }
 
+/// The UTC time of day of an RFC 3339 date-time (`2024-09-16T23:30:00-02:00`
+/// is `01:30:00` of 2024-09-17); `None` for a plain `YYYY-MM-DD`.
+pub fn parse_time(text: &str) -> Option<NaiveTime> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|d| d.naive_utc().time())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +164,11 @@ mod tests {
             NaiveDate::from_ymd_opt(2024, 9, 17)
         );
         assert!(parse_date("2024-02-30").is_none());
+        assert_eq!(
+            parse_time("2024-09-16T23:30:00-02:00"),
+            NaiveTime::from_hms_opt(1, 30, 0)
+        );
+        assert_eq!(parse_time("2024-09-16"), None);
         assert!(parse_date("16/09/2024").is_none());
     }
 }

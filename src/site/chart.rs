@@ -1,11 +1,19 @@
 //! The evaluation chart of a model page: an inline SVG line chart of one
-//! metric over time (versioned finals as a line, stream builds as points,
-//! the gate as a dashed line) and an accessible table of the same values.
+//! metric over time (one series per major line of a versioned channel,
+//! joined by a line; a stream channel's builds as one series of points; the
+//! gate as a dashed line) and an accessible table of the same values.
 //!
-//! No JavaScript: each point carries a `<title>` that browsers show on
-//! hover. Colours come from the page's stylesheet (`.chart .s0` ...), so
-//! they follow light and dark mode. Numbers are formatted with fixed
-//! precision, so the output is byte-identical for the same input.
+//! No JavaScript: each series is a `<g data-line="1.x">` and each point
+//! carries a `<title>` with its version and score as written, which
+//! browsers show on hover. Colours come from the page's stylesheet
+//! (`.chart .s0` ...), so they follow light and dark mode; the stylesheet
+//! also enlarges the text as the chart narrows, so labels stay readable on
+//! a phone, and the left margin is as wide as the value labels at that
+//! size. The value axis starts at 0 (a score's natural baseline)
+//! or, for a gated metric, at the gate, and spans at least a tenth of the
+//! scores' size, so a 0.01 change looks like one. Numbers are
+//! formatted with fixed precision, so the output is byte-identical for the
+//! same input.
 //!
 //! Part of the site layer.
 
@@ -16,7 +24,7 @@ use chrono::NaiveDate;
 /// How a series is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
-    /// Points joined by a line (versioned finals).
+    /// Points joined by a line (a major line's finals).
     Line,
     /// Points only (stream builds).
     Points,
@@ -26,6 +34,8 @@ pub enum Style {
 pub struct Point {
     pub date: NaiveDate,
     pub value: f64,
+    /// The score as the manifest wrote it (`7.0`).
+    pub text: String,
     /// The version the value belongs to.
     pub label: String,
     /// Link to the release page.
@@ -34,10 +44,16 @@ pub struct Point {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
+    /// `Versioned 1.x`, `Stream`.
     pub name: String,
+    /// What `data-line` says: the major line (`1.x`), or a stream channel's name.
+    pub line: String,
+    /// The channel's name, for `data-channel`.
+    pub channel: String,
     pub style: Style,
-    /// Which of the stylesheet's four series colours (`s0`..`s3`) to use,
-    /// so one channel keeps its colour across charts.
+    /// Which of the stylesheet's series colours to use (`s0`..`s3`, then
+    /// dashed for the next four), so one line keeps its colour across the
+    /// model's charts.
     pub color: usize,
     /// In date order.
     pub points: Vec<Point>,
@@ -48,46 +64,70 @@ pub struct Series {
 pub struct Threshold {
     pub value: f64,
     pub label: String,
+    /// A floor (a gate's `min`): the value axis may start here rather
+    /// than at 0.
+    pub floor: bool,
+}
+
+/// The least span of the value axis, relative to the largest magnitude it
+/// shows: scores near 7 get an axis at least 0.7 high, so a change of 0.01
+/// is never a cliff.
+const LEAST_SPAN: f64 = 0.1;
+
+/// What the value axis must hold besides the values and thresholds: 0, a
+/// score's natural baseline, unless a gate's floor is the baseline; then
+/// enough below the top for [`LEAST_SPAN`].
+fn baseline(values: &[f64], thresholds: &[Threshold]) -> Option<f64> {
+    if !thresholds.iter().any(|t| t.floor) {
+        return Some(0.0);
+    }
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let least = LEAST_SPAN * lo.abs().max(hi.abs());
+    (hi - lo < least).then(|| {
+        let bottom = hi - least;
+        // Never below 0 for scores that are all at least 0.
+        if lo >= 0.0 { bottom.max(0.0) } else { bottom }
+    })
 }
 
 const W: f64 = 640.0;
-const H: f64 = 240.0;
-const LEFT: f64 = 56.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 14.0;
-const BOTTOM: f64 = 36.0;
+const H: f64 = 260.0;
+const RIGHT: f64 = 8.0;
+const TOP: f64 = 20.0;
+const BOTTOM: f64 = 44.0;
 
 use super::escape::escape;
 
 mod scale;
+pub mod series;
 use scale::Scale;
-
-/// A number as written in a manifest: the shortest form that reads back
-/// the same (`7.23`, `0.5`, `12`).
-pub fn number(v: f64) -> String {
-    let s = format!("{v}");
-    if s == "-0" { "0".into() } else { s }
-}
-
-/// Digits after the point in [`number`]'s form.
-pub fn decimals(v: f64) -> usize {
-    let s = number(v);
-    s.split_once('.').map_or(0, |(_, f)| f.len())
-}
 
 fn coord(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// The colour classes of the `n`th series: `s0` .. `s3`, then the same
+/// colours dashed (`s0 alt`).
+fn color_class(n: usize) -> String {
+    if n % 8 < 4 {
+        format!("s{}", n % 4)
+    } else {
+        format!("s{} alt", n % 4)
+    }
+}
+
 /// One chart, as an HTML fragment: a `<figure>` with the SVG and a legend,
 /// then the values in a table. `id` must be unique on the page.
 pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]) -> String {
-    let values: Vec<f64> = series
+    // Every value and every gate are on the axis, and its baseline.
+    let mut values: Vec<f64> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.value))
         .chain(thresholds.iter().map(|t| t.value))
         .filter(|v| v.is_finite())
         .collect();
+    values.extend(baseline(&values, thresholds).filter(|v| v.is_finite()));
     let dates: Vec<NaiveDate> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.date))
@@ -96,15 +136,22 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         return String::new();
     };
     let scale = Scale::new(&values);
+    // Room at the left for the value labels at the size a phone shows them
+    // (about 20 units; see the stylesheet), each character about 0.6 em.
+    let widest = (0..=scale.steps)
+        .map(|k| scale.label(k).chars().count())
+        .max()
+        .unwrap_or(1);
+    let left = (14.0 + 12.0 * widest as f64).clamp(40.0, 220.0);
 
     let span = (d1 - d0).num_days() as f64;
-    let plot_w = W - LEFT - RIGHT;
+    let plot_w = W - left - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let x = |d: NaiveDate| {
         if span == 0.0 {
-            LEFT + plot_w / 2.0
+            left + plot_w / 2.0
         } else {
-            LEFT + plot_w * (d - d0).num_days() as f64 / span
+            left + plot_w * (d - d0).num_days() as f64 / span
         }
     };
     let y = |v: f64| TOP + plot_h * scale.fraction(v);
@@ -115,12 +162,115 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         "<svg class=\"chart-svg\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-labelledby=\"{id}-title\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"{id}-title\">{}</title>\n",
         escape(&format!("{title} over time"))
     );
-    y_axis(&mut svg, &scale, plot_h);
-    // X axis: the first and last date, and two between when there is room.
+    y_axis(&mut svg, &scale, left, plot_h);
+    x_axis(&mut svg, left, (d0, d1), span, x);
+    // Thresholds, labelled at the right on the side the scores rarely are:
+    // below a floor (scores pass above it), above a ceiling.
+    for t in thresholds {
+        let yy = coord(y(t.value));
+        let (label_y, baseline) = if t.floor {
+            (y(t.value) + 4.0, " dominant-baseline=\"hanging\"")
+        } else {
+            (y(t.value) - 5.0, "")
+        };
+        let _ = writeln!(
+            svg,
+            "<line class=\"gate\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"gate-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\"{baseline}>{}</text>",
+            coord(left),
+            coord(W - RIGHT),
+            coord(W - RIGHT - 4.0),
+            coord(label_y),
+            escape(&t.label)
+        );
+    }
+    for s in series {
+        draw_series(&mut svg, s, &x, &y);
+    }
+    svg.push_str("</svg>\n");
+
+    let mut html = String::new();
+    let _ = write!(html, "<figure class=\"chart\">\n{svg}<figcaption>");
+    legend(&mut html, series, thresholds);
+    html.push_str("</figcaption>\n</figure>\n");
+
+    values_table(&mut html, title, series);
+    html
+}
+
+/// One series: a group marked with its line, its polyline when it joins
+/// two or more points, and a circle with a `<title>` for each point.
+fn draw_series(
+    svg: &mut String,
+    s: &Series,
+    x: &impl Fn(NaiveDate) -> f64,
+    y: &impl Fn(f64) -> f64,
+) {
+    let class = color_class(s.color);
+    let _ = writeln!(
+        svg,
+        "<g class=\"series {class}\" data-line=\"{}\" data-channel=\"{}\">",
+        escape(&s.line),
+        escape(&s.channel)
+    );
+    if s.style == Style::Line && s.points.len() > 1 {
+        let pts: Vec<String> = s
+            .points
+            .iter()
+            .map(|p| format!("{},{}", coord(x(p.date)), coord(y(p.value))))
+            .collect();
+        let _ = writeln!(
+            svg,
+            "<polyline class=\"line {class}\" points=\"{}\"/>",
+            pts.join(" ")
+        );
+    }
+    let (shape, r) = match s.style {
+        Style::Line => ("dot", "4"),
+        Style::Points => ("point", "3.5"),
+    };
+    for p in &s.points {
+        let _ = writeln!(
+            svg,
+            "<circle class=\"{shape} {class}\" cx=\"{}\" cy=\"{}\" r=\"{r}\"><title>{}</title></circle>",
+            coord(x(p.date)),
+            coord(y(p.value)),
+            escape(&format!("{} {}: {}", s.name, p.label, p.text))
+        );
+    }
+    svg.push_str("</g>\n");
+}
+
+/// The y axis: a grid line and a label at each step of the scale.
+fn y_axis(svg: &mut String, scale: &Scale, left: f64, plot_h: f64) {
+    for k in 0..=scale.steps {
+        let yy = TOP + plot_h * (1.0 - k as f64 / scale.steps as f64);
+        let _ = writeln!(
+            svg,
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
+            coord(left),
+            coord(W - RIGHT),
+            coord(yy),
+            coord(yy),
+            coord(left - 6.0),
+            coord(yy),
+            scale.label(k),
+        );
+    }
+}
+
+/// The x axis: its line and the first and last date, and two between when
+/// the span is 90 days or more, hanging below the axis.
+fn x_axis(
+    svg: &mut String,
+    left: f64,
+    (d0, d1): (NaiveDate, NaiveDate),
+    span: f64,
+    x: impl Fn(NaiveDate) -> f64,
+) {
     let _ = writeln!(
         svg,
         "<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>",
-        coord(LEFT),
+        coord(left),
         coord(W - RIGHT),
         coord(H - BOTTOM),
         coord(H - BOTTOM)
@@ -138,77 +288,9 @@ pub fn render(id: &str, title: &str, series: &[Series], thresholds: &[Threshold]
         };
         let _ = writeln!(
             svg,
-            "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{d}</text>",
+            "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" dominant-baseline=\"hanging\">{d}</text>",
             coord(x(*d)),
-            coord(H - BOTTOM + 18.0)
-        );
-    }
-    // Thresholds.
-    for t in thresholds {
-        let yy = coord(y(t.value));
-        let _ = writeln!(
-            svg,
-            "<line class=\"gate\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"gate-label\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-            coord(LEFT),
-            coord(W - RIGHT),
-            coord(W - RIGHT - 4.0),
-            coord(y(t.value) - 5.0),
-            escape(&t.label)
-        );
-    }
-    // Series.
-    for s in series {
-        let class = format!("s{}", s.color % 4);
-        if s.style == Style::Line && s.points.len() > 1 {
-            let pts: Vec<String> = s
-                .points
-                .iter()
-                .map(|p| format!("{},{}", coord(x(p.date)), coord(y(p.value))))
-                .collect();
-            let _ = writeln!(
-                svg,
-                "<polyline class=\"line {class}\" points=\"{}\"/>",
-                pts.join(" ")
-            );
-        }
-        let shape = if s.style == Style::Line {
-            "dot"
-        } else {
-            "point"
-        };
-        for p in &s.points {
-            let _ = writeln!(
-                svg,
-                "<circle class=\"{shape} {class}\" cx=\"{}\" cy=\"{}\" r=\"{}\"><title>{}</title></circle>",
-                coord(x(p.date)),
-                coord(y(p.value)),
-                if s.style == Style::Line { "4" } else { "3.5" },
-                escape(&format!("{} {}: {}", s.name, p.label, number(p.value)))
-            );
-        }
-    }
-    svg.push_str("</svg>\n");
-
-    let mut html = String::new();
-    let _ = write!(html, "<figure class=\"chart\">\n{svg}<figcaption>");
-    legend(&mut html, series, thresholds);
-    html.push_str("</figcaption>\n</figure>\n");
-
-    values_table(&mut html, title, series);
-    html
-}
-
-/// The y axis: a grid line and a label at each step of the scale.
-fn y_axis(svg: &mut String, scale: &Scale, plot_h: f64) {
-    for k in 0..=scale.steps {
-        let yy = coord(TOP + plot_h * (1.0 - k as f64 / scale.steps as f64));
-        let _ = writeln!(
-            svg,
-            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{yy}\" y2=\"{yy}\"/><text class=\"tick\" x=\"{}\" y=\"{yy}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>",
-            coord(LEFT),
-            coord(W - RIGHT),
-            coord(LEFT - 6.0),
-            scale.label(k),
+            coord(H - BOTTOM + 6.0)
         );
     }
 }
@@ -237,8 +319,8 @@ fn legend(html: &mut String, series: &[Series], thresholds: &[Threshold]) {
         };
         let _ = write!(
             html,
-            "<span class=\"key\"><span class=\"swatch {what} s{}\"></span>{}</span> ",
-            s.color % 4,
+            "<span class=\"key\"><span class=\"swatch {what} {}\"></span>{}</span> ",
+            color_class(s.color),
             escape(&s.name)
         );
     }
@@ -260,7 +342,7 @@ fn values_table(html: &mut String, title: &str, series: &[Series]) {
     rows.sort_by(|a, b| (a.0, a.1, &a.2.label).cmp(&(b.0, b.1, &b.2.label)));
     let _ = write!(
         html,
-        "<details class=\"chart-table\">\n<summary>{} values</summary>\n<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Release</th><th scope=\"col\">Channel</th><th scope=\"col\" class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+        "<details class=\"chart-table\">\n<summary>{} values</summary>\n<table>\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Release</th><th scope=\"col\">Series</th><th scope=\"col\" class=\"num\">{}</th></tr></thead>\n<tbody>\n",
         escape(title),
         escape(title)
     );
@@ -271,235 +353,11 @@ fn values_table(html: &mut String, title: &str, series: &[Series]) {
             escape(&p.href),
             escape(&p.label),
             escape(name),
-            number(p.value)
+            escape(&p.text)
         );
     }
     html.push_str("</tbody>\n</table>\n</details>\n");
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    fn point(date: &str, value: f64, label: &str) -> Point {
-        Point {
-            date: d(date),
-            value,
-            label: label.into(),
-            href: format!("/m/c/{label}/"),
-        }
-    }
-
-    #[test]
-    fn draws_finals_as_a_line_builds_as_points_and_the_gate() {
-        let series = vec![
-            Series {
-                name: "Versioned".into(),
-                style: Style::Line,
-                color: 0,
-                points: vec![
-                    point("2024-09-16", 7.23, "1.1.0"),
-                    point("2024-12-16", 7.4, "1.2.0"),
-                ],
-            },
-            Series {
-                name: "Stream <dev>".into(),
-                style: Style::Points,
-                color: 1,
-                points: vec![point("2024-10-01", 7.31, "2024-10-01")],
-            },
-        ];
-        let gate = Threshold {
-            value: 7.1,
-            label: "gate ≥ 7.1".into(),
-        };
-        let html = render("chart-1", "MT-Bench", &series, &[gate]);
-        assert!(html.contains("role=\"img\""));
-        assert!(html.contains("<title id=\"chart-1-title\">MT-Bench over time</title>"));
-        assert_eq!(html.matches("<polyline").count(), 1);
-        assert_eq!(html.matches("<circle").count(), 3);
-        assert_eq!(html.matches("class=\"gate\"").count(), 1);
-        assert!(html.contains("Stream &lt;dev&gt;"), "text is escaped");
-        assert!(html.contains("<td class=\"num\">7.23</td>"));
-        assert!(html.contains("<time datetime=\"2024-09-16\">2024-09-16</time>"));
-        // Deterministic.
-        assert_eq!(
-            html,
-            render(
-                "chart-1",
-                "MT-Bench",
-                &series,
-                &[Threshold {
-                    value: 7.1,
-                    label: "gate ≥ 7.1".into()
-                }]
-            )
-        );
-    }
-
-    #[test]
-    fn one_point_and_equal_values_still_draw() {
-        let series = vec![Series {
-            name: "Versioned".into(),
-            style: Style::Line,
-            color: 0,
-            points: vec![point("2024-09-16", 0.0, "1.0.0")],
-        }];
-        let html = render("c", "MMLU", &series, &[]);
-        assert!(!html.contains("NaN"), "{html}");
-        assert!(!html.contains("inf"), "{html}");
-        assert_eq!(html.matches("<circle").count(), 1);
-        assert!(render("c", "MMLU", &[], &[]).is_empty());
-    }
-
-    /// The chart's SVG parsed as XML; every number of its geometry
-    /// (coordinates, radii, polyline points, the view box) and every tick
-    /// label, each checked finite and on the canvas.
-    fn drawn(html: &str) -> Vec<f64> {
-        let start = html.find("<svg").expect("an <svg>");
-        let end = html.find("</svg>").expect("an </svg>") + "</svg>".len();
-        let doc = roxmltree::Document::parse(&html[start..end])
-            .unwrap_or_else(|e| panic!("the SVG is not well-formed XML: {e}\n{html}"));
-        let mut numbers = Vec::new();
-        for node in doc.descendants().filter(|n| n.is_element()) {
-            for a in node.attributes() {
-                let list: Vec<&str> = match a.name() {
-                    "x" | "y" | "x1" | "x2" | "y1" | "y2" | "cx" | "cy" | "r" => vec![a.value()],
-                    "points" | "viewBox" => a
-                        .value()
-                        .split([' ', ','])
-                        .filter(|s| !s.is_empty())
-                        .collect(),
-                    _ => continue,
-                };
-                for n in list {
-                    let v: f64 = n
-                        .parse()
-                        .unwrap_or_else(|_| panic!("{}=\"{n}\" is not a number", a.name()));
-                    assert!(
-                        v.is_finite() && (-W..=2.0 * W).contains(&v),
-                        "{}=\"{n}\" is off the canvas:\n{html}",
-                        a.name()
-                    );
-                    numbers.push(v);
-                }
-            }
-            if node.has_tag_name("text") && node.attribute("class") == Some("tick") {
-                let label = node.text().unwrap_or_default();
-                if NaiveDate::parse_from_str(label, "%Y-%m-%d").is_err() {
-                    // `4e308` is a number, though above f64::MAX.
-                    let _: f64 = label
-                        .parse()
-                        .unwrap_or_else(|_| panic!("tick label {label:?} is not a number"));
-                    assert!(!label.contains("inf"), "tick label {label:?}");
-                    assert!(label.len() <= 16, "tick label {label:?} is too long");
-                }
-            }
-        }
-        numbers
-    }
-
-    fn chart_of(values: &[f64], gate: Option<f64>) -> String {
-        let dates = ["2024-09-16", "2024-12-16", "2025-03-16", "2025-06-16"];
-        let points = values
-            .iter()
-            .enumerate()
-            .map(|(n, &v)| point(dates[n % dates.len()], v, &format!("1.{n}.0")))
-            .collect();
-        let series = vec![Series {
-            name: "Versioned".into(),
-            style: Style::Line,
-            color: 0,
-            points,
-        }];
-        let gates: Vec<Threshold> = gate
-            .map(|value| Threshold {
-                value,
-                label: "gate".into(),
-            })
-            .into_iter()
-            .collect();
-        render("c", "M", &series, &gates)
-    }
-
-    #[test]
-    fn huge_tiny_and_mixed_values_draw_on_the_canvas() {
-        let cases: &[&[f64]] = &[
-            &[9e307, -9e307],
-            &[f64::MAX, f64::MIN],
-            &[f64::MAX, f64::MAX],
-            &[1e308, 1.7e308],
-            &[5e-324, -5e-324],
-            &[5e-324, 5e-324],
-            &[f64::MIN_POSITIVE, 0.0],
-            &[1e-300, 1e300],
-            &[1.0, 1.0 + f64::EPSILON],
-            &[-0.0, 0.0],
-            &[1e15, 1e15 + 2.0],
-            &[7.23, 7.4, 7.31],
-            &[0.5, 0.52],
-        ];
-        for values in cases {
-            for gate in [None, Some(7.1), Some(f64::MAX), Some(-1e-310)] {
-                let html = chart_of(values, gate);
-                assert!(!html.contains("NaN") && !html.contains("inf"), "{values:?}");
-                let numbers = drawn(&html);
-                assert!(numbers.len() > 10, "{values:?}");
-                let ticks = html.matches("<line class=\"grid\"").count();
-                assert!((2..=12).contains(&ticks), "{ticks} ticks for {values:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn ordinary_values_keep_ordinary_ticks() {
-        let html = chart_of(&[7.23, 7.4], Some(7.1));
-        drawn(&html);
-        for label in ["7.0", "7.1", "7.2", "7.3", "7.4", "7.5"] {
-            assert!(
-                html.contains(&format!(">{label}</text>")),
-                "{label}: {html}"
-            );
-        }
-        let html = chart_of(&[0.5, 0.52], None);
-        assert!(html.contains(">0.50</text>"), "{html}");
-        let html = chart_of(&[1200.0, 3400.0], None);
-        assert!(html.contains(">2000</text>"), "{html}");
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config {
-            cases: 300,
-            failure_persistence: None,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(15),
-            ..Default::default()
-        })]
-
-        #[test]
-        fn any_finite_values_draw_a_well_formed_chart(
-            values in proptest::collection::vec(finite(), 1..6),
-            gate in proptest::option::of(finite()),
-        ) {
-            let html = chart_of(&values, gate);
-            proptest::prop_assert!(!html.contains("NaN") && !html.contains("inf"));
-            drawn(&html);
-        }
-    }
-
-    /// Any finite f64: huge, tiny, subnormal, zero, either sign.
-    fn finite() -> impl proptest::strategy::Strategy<Value = f64> {
-        use proptest::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
-        POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO
-    }
-
-    #[test]
-    fn numbers_are_written_shortest() {
-        assert_eq!(number(7.23), "7.23");
-        assert_eq!(number(12.0), "12");
-        assert_eq!(decimals(0.525), 3);
-    }
-}
+mod tests;

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use atom_syndication as atom;
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use rayon::prelude::*;
 
 use super::OutputFile;
@@ -33,6 +33,7 @@ pub fn render(catalog: &Catalog) -> Vec<OutputFile> {
 /// `granite-7b-lab/versioned/1.x/`) `keep` accepts (for `cadence serve`).
 pub fn render_feeds(catalog: &Catalog, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<OutputFile> {
     let epoch = site_epoch(catalog);
+    let times = catalog.entry_times();
     let feeds: Vec<_> = catalog
         .feeds()
         .into_iter()
@@ -48,7 +49,7 @@ pub fn render_feeds(catalog: &Catalog, keep: &(dyn Fn(&str) -> bool + Sync)) -> 
     entries.dedup();
     let items: HashMap<Entry, Item> = entries
         .par_iter()
-        .map(|&e| (e, Item::new(catalog, e)))
+        .map(|&e| (e, Item::new(catalog, e, &times)))
         .collect();
     feeds
         .par_iter()
@@ -102,8 +103,10 @@ struct Item {
     id: String,
     title: String,
     url: String,
-    published: NaiveDate,
-    updated: NaiveDate,
+    /// The first date, at its written time or midnight.
+    published: NaiveDateTime,
+    /// Distinct from every other entry's ([`Catalog::entry_times`]).
+    updated: NaiveDateTime,
     /// Plain text.
     summary: String,
     /// HTML.
@@ -111,7 +114,7 @@ struct Item {
 }
 
 impl Item {
-    fn new(catalog: &Catalog, e: Entry) -> Item {
+    fn new(catalog: &Catalog, e: Entry, times: &HashMap<Entry, NaiveDateTime>) -> Item {
         let url = catalog.url(&catalog.entry_path(e));
         let base_path = catalog.config.base_path();
         let (title, summary, content) = match e {
@@ -131,9 +134,10 @@ impl Item {
                 }
                 html.push_str(&format!("<p>{}</p>\n", escape(r.summary.trim())));
                 if let Some(notes) = &r.notes {
-                    html.push_str(&notes_html(notes, base_path));
+                    html.push_str(&notes_html(notes, base_path, &url));
                 }
                 html.push_str(&artifacts_html(catalog, i));
+                html.push_str(&evaluations_html(catalog, i));
                 (title, summary, html)
             }
             Entry::Skip(k) => {
@@ -156,7 +160,7 @@ impl Item {
                 let html = format!(
                     "<p>{}</p>\n{}",
                     escape(&said),
-                    notes_html(&s.reason, base_path)
+                    notes_html(&s.reason, base_path, &url)
                 );
                 (title, said, html)
             }
@@ -166,8 +170,17 @@ impl Item {
             id: xml(&catalog.entry_id(e)),
             title: xml(&title),
             url: xml(&url),
-            published: catalog.first_date(e),
-            updated: catalog.updated(e),
+            published: catalog.first_date(e).and_time(
+                match e {
+                    Entry::Release(i) => catalog.release(i).time,
+                    _ => None,
+                }
+                .unwrap_or(NaiveTime::MIN),
+            ),
+            updated: times
+                .get(&e)
+                .copied()
+                .unwrap_or_else(|| catalog.updated(e).and_time(NaiveTime::MIN)),
             summary: xml(&summary),
             content: xml(&content),
         }
@@ -198,7 +211,8 @@ fn eol_text(catalog: &Catalog, n: usize) -> (String, String, String) {
     }
     let mut html = format!("<p>{}</p>\n", escape(&said));
     if let Some(note) = &line.note {
-        html.push_str(&notes_html(note, catalog.config.base_path()));
+        let page = catalog.url(&line.path);
+        html.push_str(&notes_html(note, catalog.config.base_path(), &page));
     }
     (title, said, html)
 }
@@ -215,7 +229,7 @@ fn artifacts_html(catalog: &Catalog, i: usize) -> String {
         let url = json["url"].as_str().unwrap_or_default();
         let mut what = vec![a.format.as_str().to_string()];
         what.extend(a.quantization.clone());
-        what.extend(a.size.map(human_size));
+        what.extend(a.size.map(super::numbers::size));
         html.push_str(&format!(
             "<li><a href=\"{}\">{}</a> ({})",
             escape(url),
@@ -231,25 +245,30 @@ fn artifacts_html(catalog: &Catalog, i: usize) -> String {
     html
 }
 
-/// `4080218931` -> `3.80 GiB`.
-fn human_size(bytes: i64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
+/// A release's evaluations, each as its manifest wrote it.
+fn evaluations_html(catalog: &Catalog, i: usize) -> String {
+    let r = catalog.release(i);
+    if r.evaluations.is_empty() {
+        return String::new();
     }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{value:.2} {}", UNITS[unit])
+    let mut html = String::from("<h2>Evaluations</h2>\n<ul>\n");
+    for (metric, score) in &r.evaluations {
+        html.push_str(&format!(
+            "<li>{}: {}</li>\n",
+            escape(catalog.config.metric_title(metric)),
+            escape(score.text())
+        ));
     }
+    html.push_str("</ul>\n");
+    html
 }
 
-/// Markdown to sanitised HTML, site-relative links under the base path.
-fn notes_html(md: &str, base_path: &str) -> String {
-    super::markdown::render(md, base_path)
+/// Markdown to sanitised HTML with every URL absolute: site-relative ones
+/// under the base path, relative ones against the entry's page `url` (feed
+/// readers show content away from the page, and the W3C validator warns on
+/// relative URLs).
+fn notes_html(md: &str, base_path: &str, url: &str) -> String {
+    super::markdown::render_absolute(md, base_path, url)
 }
 
 /// Text as it enters a feed: without the characters XML 1.0 refuses (C0
@@ -259,23 +278,26 @@ fn xml(text: &str) -> String {
     super::refused::drop_refused(text).into_owned()
 }
 
-/// Midnight UTC of a day, as the crates want it.
-fn midnight(day: NaiveDate) -> DateTime<FixedOffset> {
+/// A UTC time, as the crates want it.
+fn utc(at: NaiveDateTime) -> DateTime<FixedOffset> {
     FixedOffset::east_opt(0)
         .expect("UTC offset")
-        .from_utc_datetime(&day.and_time(NaiveTime::MIN))
+        .from_utc_datetime(&at)
 }
 
 /// RFC 2822, as RSS wants it: `Mon, 16 Sep 2024 00:00:00 +0000`.
-fn rfc2822(day: NaiveDate) -> String {
-    Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN))
-        .to_rfc2822()
+fn rfc2822(at: NaiveDateTime) -> String {
+    Utc.from_utc_datetime(&at).to_rfc2822()
 }
 
 /// When the feed last changed: its newest entry's `updated` (entries are
 /// newest first, but take the maximum to be safe), else the site's epoch.
-fn feed_updated(items: &[&Item], epoch: NaiveDate) -> NaiveDate {
-    items.iter().map(|i| i.updated).max().unwrap_or(epoch)
+fn feed_updated(items: &[&Item], epoch: NaiveDate) -> NaiveDateTime {
+    items
+        .iter()
+        .map(|i| i.updated)
+        .max()
+        .unwrap_or(epoch.and_time(NaiveTime::MIN))
 }
 
 fn atom_feed(catalog: &Catalog, feed: &Feed, items: &[&Item], epoch: NaiveDate) -> Vec<u8> {
@@ -294,8 +316,8 @@ fn atom_feed(catalog: &Catalog, feed: &Feed, items: &[&Item], epoch: NaiveDate) 
         .map(|item| atom::Entry {
             title: atom::Text::plain(item.title.clone()),
             id: item.id.clone(),
-            updated: midnight(item.updated),
-            published: Some(midnight(item.published)),
+            updated: utc(item.updated),
+            published: Some(utc(item.published)),
             links: vec![atom::Link {
                 href: item.url.clone(),
                 rel: "alternate".into(),
@@ -315,7 +337,7 @@ fn atom_feed(catalog: &Catalog, feed: &Feed, items: &[&Item], epoch: NaiveDate) 
     let doc = atom::Feed {
         title: atom::Text::plain(xml(&feed.title)),
         id: xml(&feed_id(catalog, feed)),
-        updated: midnight(feed_updated(items, epoch)),
+        updated: utc(feed_updated(items, epoch)),
         authors: vec![author],
         links: vec![
             atom::Link {
@@ -420,28 +442,37 @@ mod tests {
     }
 
     #[test]
-    fn sizes_read_as_people_write_them() {
-        assert_eq!(human_size(512), "512 bytes");
-        assert_eq!(human_size(4_080_218_931), "3.80 GiB");
-        assert_eq!(human_size(2048), "2.00 KiB");
-    }
-
-    #[test]
-    fn notes_are_sanitised_and_site_links_get_the_base_path() {
+    fn notes_are_sanitised_and_every_url_is_absolute() {
         let html = notes_html(
-            "[s](/schedule/) [x](https://x.org/) <script>alert(1)</script> <a href=\"javascript:alert(1)\">j</a>",
+            "[s](/schedule/) [x](https://x.org/) <script>alert(1)</script> <a href=\"javascript:alert(1)\">j</a> <img src=x alt=i> [f](#notes) [up](../)",
             "/lab/",
+            "https://r.org/lab/m/c/1.0.0/",
         );
-        assert!(html.contains(r#"href="/lab/schedule/""#), "{html}");
+        assert!(
+            html.contains(r#"href="https://r.org/lab/schedule/""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"src="https://r.org/lab/m/c/1.0.0/x""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"href="https://r.org/lab/m/c/1.0.0/#notes""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="https://r.org/lab/m/c/""#), "{html}");
         assert!(html.contains(r#"href="https://x.org/""#), "{html}");
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
     }
 
     #[test]
-    fn dates_are_midnight_utc() {
-        let d = NaiveDate::from_ymd_opt(2024, 9, 16).unwrap();
-        assert_eq!(midnight(d).to_rfc3339(), "2024-09-16T00:00:00+00:00");
-        assert_eq!(rfc2822(d), "Mon, 16 Sep 2024 00:00:00 +0000");
+    fn dates_are_utc() {
+        let d = NaiveDate::from_ymd_opt(2024, 9, 16)
+            .unwrap()
+            .and_hms_opt(0, 0, 1)
+            .unwrap();
+        assert_eq!(utc(d).to_rfc3339(), "2024-09-16T00:00:01+00:00");
+        assert_eq!(rfc2822(d), "Mon, 16 Sep 2024 00:00:01 +0000");
     }
 }

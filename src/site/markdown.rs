@@ -225,6 +225,9 @@ struct Call {
     written: HashSet<String>,
     /// Put before a site-relative URL: the base path without its last `/`.
     prefix: String,
+    /// For feeds: the page every URL is made absolute against (feed
+    /// readers and the W3C validator want no relative URL in content).
+    base: Option<url::Url>,
     /// ammonia calls the filter for each attribute of an element in
     /// order, `rel` last on links: whether this link kept its `href`.
     link_has_href: bool,
@@ -285,10 +288,16 @@ fn sanitiser() -> ammonia::Builder<'static> {
                 if element == "a" {
                     call.link_has_href = true;
                 }
-                if value.starts_with('/') && !value.starts_with("//") {
-                    Some(Cow::Owned(format!("{}{value}", call.prefix)))
+                let value = if value.starts_with('/') && !value.starts_with("//") {
+                    Cow::Owned(format!("{}{value}", call.prefix))
                 } else {
-                    Some(Cow::Borrowed(value))
+                    Cow::Borrowed(value)
+                };
+                match &call.base {
+                    // A URL that does not resolve is dropped, as ammonia
+                    // drops one it cannot parse.
+                    Some(base) => base.join(&value).ok().map(|u| Cow::Owned(u.to_string())),
+                    None => Some(value),
                 }
             }
             _ => Some(Cow::Borrowed(value)),
@@ -298,13 +307,15 @@ fn sanitiser() -> ammonia::Builder<'static> {
 }
 
 /// Sanitise `html` with [`SANITISER`]; site-relative URLs get `prefix`
-/// (the base path without its last `/`).
-fn clean(html: &str, prefix: &str) -> String {
+/// (the base path without its last `/`), then, with a `base`, every URL is
+/// made absolute against it.
+fn clean(html: &str, prefix: &str, base: Option<&url::Url>) -> String {
     CALL.with_borrow_mut(|call| {
         call.written.clear();
         call.link_has_href = false;
         call.prefix.clear();
         call.prefix.push_str(prefix);
+        call.base = base.cloned();
     });
     SANITISER.clean(html).to_string()
 }
@@ -319,7 +330,20 @@ pub fn render(md: &str, base_path: &str) -> String {
 /// "What changed"): its headings go `shift` levels deeper, so `##` under an
 /// `<h2>` becomes an `<h3>`.
 pub fn render_nested(md: &str, base_path: &str, shift: usize) -> String {
-    let html = html(md, base_path, shift);
+    without_refused(html(md, base_path, shift, None))
+}
+
+/// Markdown for a feed entry about the page `page_url`: as [`render`], with
+/// every URL absolute (`/schedule/` is `https://x.org/lab/schedule/`, `x.png`
+/// is `<page_url>x.png`), since feed readers show content away from the
+/// page. A `page_url` that is not an absolute URL leaves URLs as [`render`]
+/// does.
+pub fn render_absolute(md: &str, base_path: &str, page_url: &str) -> String {
+    let base = url::Url::parse(page_url).ok();
+    without_refused(html(md, base_path, 0, base.as_ref()))
+}
+
+fn without_refused(html: String) -> String {
     // Characters no page may carry, from the source or from a character
     // reference (`&#1;`) the parsers decoded.
     match super::refused::drop_refused(&html) {
@@ -328,7 +352,7 @@ pub fn render_nested(md: &str, base_path: &str, shift: usize) -> String {
     }
 }
 
-fn html(md: &str, base_path: &str, shift: usize) -> String {
+fn html(md: &str, base_path: &str, shift: usize, base: Option<&url::Url>) -> String {
     let events: Vec<Event> = Parser::new_ext(md, options()).collect();
     // Which events are raw HTML from the source, before [`rewrite`] adds
     // HTML of its own (footnotes); it maps events one to one.
@@ -346,7 +370,7 @@ fn html(md: &str, base_path: &str, shift: usize) -> String {
     };
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    let html = clean(&html, base_path.trim_end_matches('/'));
+    let html = clean(&html, base_path.trim_end_matches('/'), base);
     if html.contains('\u{E000}') {
         html.replace(TASK_DONE, CHECKBOX_DONE)
             .replace(TASK_OPEN, CHECKBOX_OPEN)

@@ -14,6 +14,7 @@ pub mod escape;
 pub mod feeds;
 pub mod hub;
 pub mod markdown;
+pub mod numbers;
 pub mod output;
 pub mod pages;
 pub mod refused;

@@ -13,6 +13,7 @@ mod support;
 mod build;
 mod ci;
 mod cli;
+mod figures;
 mod hf_sync;
 mod init;
 mod lifecycle;

@@ -39,8 +39,10 @@ use serde_json::{Value, json};
 
 use super::plain::{self, Links, WIDTH};
 use crate::model::config::ScheduleRule;
+use crate::model::manifest::Score;
 use crate::site::catalog::Catalog;
 use crate::site::catalog::feed::Entry;
+use crate::site::numbers;
 use crate::site::theme::Theme;
 
 mod line;
@@ -114,46 +116,6 @@ pub fn find(catalog: &Catalog, model: &str, channel: &str, target: &str) -> Resu
         ));
     }
     Ok(Target::Release(i))
-}
-
-/// A number as the manifest shows it.
-fn show(v: f64) -> String {
-    v.to_string()
-}
-
-fn decimals(s: &str) -> usize {
-    s.split_once('.').map_or(0, |(_, d)| d.len())
-}
-
-/// `+0.11` or `-0.02`, with as many decimals as the values have.
-fn change(value: f64, previous: f64) -> String {
-    let places = decimals(&show(value)).max(decimals(&show(previous)));
-    let d = value - previous;
-    let s = format!("{d:+.places$}");
-    if s.trim_start_matches(['+', '-'])
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        format!("±{}", s.trim_start_matches(['+', '-']))
-    } else {
-        s
-    }
-}
-
-/// `4080218931` as `3.8 GiB`.
-pub fn size_human(bytes: i64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = bytes as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
 }
 
 fn entry(target: Target) -> Entry {
@@ -344,15 +306,15 @@ fn release_context(catalog: &Catalog, i: usize, links: &Links) -> Value {
     );
     v["ollama_run"] = json!(r.ollama.as_deref().map(crate::site::shell::ollama_run));
 
-    let evals: Vec<(String, String, f64, Option<f64>)> = r
+    let evals: Vec<(&String, &str, &Score, Option<&Score>)> = r
         .evaluations
         .iter()
         .map(|(m, val)| {
             (
-                m.clone(),
-                catalog.config.metric_title(m).to_string(),
-                *val,
-                previous.and_then(|p| p.evaluations.get(m)).copied(),
+                m,
+                catalog.config.metric_title(m),
+                val,
+                previous.and_then(|p| p.evaluations.get(m)),
             )
         })
         .collect();
@@ -364,15 +326,15 @@ fn release_context(catalog: &Catalog, i: usize, links: &Links) -> Value {
                 "metric": m,
                 "title": title,
                 "label": format!("{title}{}", " ".repeat(label_width - title.chars().count())),
-                "value": show(*val),
-                "previous": prev.map(show),
-                "change": prev.map(|p| change(*val, p)),
+                "value": val.text(),
+                "previous": prev.map(Score::text),
+                "change": prev.map(|p| numbers::change(val, p).0),
             }))
             .collect::<Vec<_>>()
     );
     if let Some(list) = v["artifacts"].as_array_mut() {
         for a in list {
-            a["size_human"] = json!(a["size"].as_i64().map(size_human));
+            a["size_human"] = json!(a["size"].as_i64().map(numbers::size));
         }
     }
     v["checksums"] = json!(
@@ -466,15 +428,6 @@ pub fn mail_date(catalog: &Catalog, target: Target) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn changes_and_sizes() {
-        assert_eq!(change(7.23, 7.12), "+0.11");
-        assert_eq!(change(0.5, 0.52), "-0.02");
-        assert_eq!(change(7.0, 7.0), "±0");
-        assert_eq!(size_human(4080218931), "3.8 GiB");
-        assert_eq!(size_human(512), "512 bytes");
-    }
 
     #[test]
     fn split_needs_a_subject() {

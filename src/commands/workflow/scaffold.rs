@@ -55,16 +55,6 @@ pub fn scalar(text: &str) -> String {
     }
 }
 
-/// A number as YAML reads it back.
-fn number(v: f64) -> String {
-    let s = v.to_string();
-    if s.contains(['.', 'e', 'E']) || !v.is_finite() {
-        s
-    } else {
-        format!("{s}.0")
-    }
-}
-
 struct Doc {
     lines: Vec<String>,
     blanks: Vec<(String, usize)>,
@@ -443,7 +433,7 @@ fn evaluations(
         });
         let previous = prev
             .and_then(|p| p.evaluations.get(&m))
-            .map(|v| format!("{} in {}", number(*v), prev.expect("some").version));
+            .map(|v| format!("{v} in {}", prev.expect("some").version));
         let about: Vec<String> = gate
             .filter(|g| !g.is_empty())
             .into_iter()
@@ -458,7 +448,7 @@ fn evaluations(
         match (promoted, prev.and_then(|p| p.evaluations.get(&m))) {
             (true, Some(v)) => d.field(
                 &key,
-                &number(*v),
+                v.text(),
                 &format!("{title}, as measured on the candidate"),
             ),
             _ => d.blank(
@@ -524,7 +514,5 @@ mod tests {
         assert_eq!(scalar("yes"), "\"yes\"");
         assert_eq!(scalar("#x"), "\"#x\"");
         assert_eq!(scalar("-x"), "\"-x\"");
-        assert_eq!(number(7.0), "7.0");
-        assert_eq!(number(7.23), "7.23");
     }
 }

@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 
 use super::{
     ARTIFACT_KEYS, Artifact, Format, MAX_EVALUATION, Manifest, Positions, RELEASE_KEYS, Release,
-    SKIP_KEYS, Skip, Status, YANK_KEYS, Yank,
+    SKIP_KEYS, Score, Skip, Status, YANK_KEYS, Yank,
 };
 use crate::model::diagnostics::{Finding, suggest};
-use crate::model::version::parse_date;
+use crate::model::version::{parse_date, parse_time};
 use crate::model::yaml::{self, Node, Pos};
 
 /// Reads one mapping, reporting unknown keys, missing keys and wrong types.
@@ -159,6 +159,10 @@ pub(super) fn read_release(
     r.keys(root, RELEASE_KEYS, "a release", "");
     let version = r.required_text(root, "version", "a release", "version");
     let date = r.date(root, "date", "a release", "date", true);
+    let time = root
+        .get("date")
+        .and_then(|n| n.as_str())
+        .and_then(|t| parse_time(t.trim()));
     let summary = r.required_text(root, "summary", "a release", "summary");
     // A summary spanning lines is a finding of the text check.
     if let (Some(s), Some(node)) = (&summary, root.get("summary"))
@@ -227,6 +231,7 @@ pub(super) fn read_release(
         parsed: None,
         version: version?,
         date: date?,
+        time,
         summary: summary?,
         title,
         status,
@@ -269,7 +274,7 @@ fn read_status(r: &mut Reader, root: &Node) -> Status {
 }
 
 /// `evaluations`: metric to a finite number within ±[`MAX_EVALUATION`].
-fn read_evaluations(r: &mut Reader, root: &Node) -> BTreeMap<String, f64> {
+fn read_evaluations(r: &mut Reader, root: &Node) -> BTreeMap<String, Score> {
     let mut evaluations = BTreeMap::new();
     if let Some(node) = root.get("evaluations").filter(|n| !n.is_null()) {
         match node.as_map() {
@@ -285,7 +290,10 @@ fn read_evaluations(r: &mut Reader, root: &Node) -> BTreeMap<String, f64> {
                     r.pos.set(format!("evaluations.{}", key.name), value.pos);
                     match value.as_f64() {
                         Some(v) if v.abs() <= MAX_EVALUATION => {
-                            evaluations.insert(key.name.clone(), v);
+                            evaluations.insert(
+                                key.name.clone(),
+                                Score::written(v, value.as_str().unwrap_or_default()),
+                            );
                         }
                         Some(_) => r.schema(
                             value.pos,

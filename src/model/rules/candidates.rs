@@ -128,7 +128,8 @@ fn gates(site: &Site, channel: &Channel, r: &Release, out: &mut Vec<Finding>) {
                 .at(r.at("evaluations").or(r.at("")))
                 .help(format!("add `{metric}: <score>` under `evaluations`")),
             ),
-            Some(&v) => {
+            Some(score) => {
+                let v = score.value;
                 if let Some(min) = gate.min
                     && v < min
                 {
@@ -136,7 +137,7 @@ fn gates(site: &Site, channel: &Channel, r: &Release, out: &mut Vec<Finding>) {
                         Finding::error(
                             "gate",
                             &r.file,
-                            format!("{title} is {v}, below the gate's minimum {min}"),
+                            format!("{title} is {score}, below the gate's minimum {min}"),
                         )
                         .at(at),
                     );
@@ -148,7 +149,7 @@ fn gates(site: &Site, channel: &Channel, r: &Release, out: &mut Vec<Finding>) {
                         Finding::error(
                             "gate",
                             &r.file,
-                            format!("{title} is {v}, above the gate's maximum {max}"),
+                            format!("{title} is {score}, above the gate's maximum {max}"),
                         )
                         .at(at),
                     );

@@ -4,8 +4,9 @@
 //! Part of the site layer.
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
 
 use super::Catalog;
 use crate::model::version::{Version, Versioning};
@@ -56,6 +57,71 @@ impl Catalog<'_> {
         }
     }
 
+    /// The time of day an entry's update was written with: a release's
+    /// RFC 3339 time (`date: 2024-09-16T14:00:00Z`), unless a yank on a
+    /// later day dates the update (a yank has a day only; yanked the day it
+    /// shipped, the update is no earlier than the release).
+    pub fn written_time(&self, e: Entry) -> Option<NaiveTime> {
+        match e {
+            Entry::Release(i) => {
+                let r = self.release(i);
+                match &r.yanked {
+                    Some(y) if y.date > r.date => None,
+                    _ => r.time,
+                }
+            }
+            Entry::Skip(_) | Entry::Eol(_) => None,
+        }
+    }
+
+    /// When each entry of any feed (shipped releases, candidates included,
+    /// skips, ended lines) last changed, to the second, no two on the same
+    /// instant: feed readers order by `updated` and take entries that share
+    /// one for the same. Within a day, the entries stand in the order the
+    /// feeds list them ([`Catalog::feeds`], newest first); walking from the
+    /// day's oldest, each takes its written time (or midnight), or one second
+    /// after the entry before it when that is later. Derived from the
+    /// manifests alone, so the same site gives the same times.
+    pub fn entry_times(&self) -> HashMap<Entry, NaiveDateTime> {
+        let mut entries: Vec<Entry> = (0..self.site.releases.len())
+            .filter(|&i| self.site.releases[i].status.shipped())
+            .map(Entry::Release)
+            .chain((0..self.site.skips.len()).map(Entry::Skip))
+            .chain(self.eol_entries(None, None))
+            .collect();
+        entries.sort_by_cached_key(|&e| self.newest_key(e));
+        let mut times = HashMap::with_capacity(entries.len());
+        let mut before: Option<NaiveDateTime> = None;
+        for &e in entries.iter().rev() {
+            let day = self.updated(e);
+            let written = day.and_time(self.written_time(e).unwrap_or(NaiveTime::MIN));
+            let at = match before {
+                Some(b) if b >= written => b + TimeDelta::seconds(1),
+                _ => written,
+            };
+            times.insert(e, at);
+            before = Some(at);
+        }
+        times
+    }
+
+    /// The order of feeds, newest first: by the day of the update, then
+    /// its written time, the first date, the version (`2025-01-10.3` after
+    /// `.2`), and the manifest's file.
+    fn newest_key(&self, e: Entry) -> impl Ord + '_ {
+        let version = match e {
+            Entry::Release(i) => self.release(i).parsed.as_ref(),
+            Entry::Skip(_) | Entry::Eol(_) => None,
+        };
+        (
+            Reverse(self.updated(e)),
+            Reverse(self.written_time(e)),
+            Reverse(self.first_date(e)),
+            Reverse(version),
+            self.entry_file(e),
+        )
+    }
+
     /// `tag:<host>,<year>:<model>/<channel>/<version>` (`skip-<slot>`, `<major>.x/eol`).
     pub fn entry_id(&self, e: Entry) -> String {
         let year = chrono::Datelike::year(&self.first_date(e));
@@ -98,14 +164,7 @@ impl Catalog<'_> {
     /// time, then only those sorted, so a feed's cost does not grow with the
     /// history.
     fn newest(&self, mut entries: Vec<Entry>) -> Vec<Entry> {
-        let key = |e: Entry| {
-            (
-                Reverse(self.updated(e)),
-                Reverse(self.first_date(e)),
-                self.entry_file(e),
-            )
-        };
-        let order = |a: &Entry, b: &Entry| key(*a).cmp(&key(*b));
+        let order = |a: &Entry, b: &Entry| self.newest_key(*a).cmp(&self.newest_key(*b));
         let limit = self.config.feed_limit;
         if entries.len() > limit {
             entries.select_nth_unstable_by(limit, order);

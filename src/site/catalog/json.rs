@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Catalog;
-use crate::model::manifest::{Artifact, Format};
+use crate::model::manifest::{Artifact, Format, Score};
 
 /// An artifact as the JSON API shows it, derived fields included.
 #[derive(Serialize)]
@@ -55,7 +55,7 @@ pub struct ReleaseJson<'a, M = &'a str, C = &'a str, A = ArtifactJson<'a>> {
     pub taxonomy: Option<&'a str>,
     pub taxonomy_commit: Option<&'a str>,
     pub ollama: Option<&'a str>,
-    pub evaluations: Option<&'a BTreeMap<String, f64>>,
+    pub evaluations: Option<&'a BTreeMap<String, Score>>,
     pub artifacts: Vec<A>,
     pub retired: bool,
     pub yanked: Option<YankJson<'a>>,

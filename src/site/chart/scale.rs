@@ -72,8 +72,12 @@ impl Scale {
             let pad = if mid == 0.0 { 1.0 } else { mid.abs() * 0.1 };
             (lo, hi) = (mid - pad, mid + pad);
         } else {
+            // A side at zero (the baseline) stays there.
             let pad = (hi - lo) * 0.08;
-            (lo, hi) = (lo - pad, hi + pad);
+            (lo, hi) = (
+                if lo == 0.0 { lo } else { lo - pad },
+                if hi == 0.0 { hi } else { hi + pad },
+            );
         }
         let step = nice_step(hi - lo);
         scale.lo = (lo / step).floor() * step;

@@ -11,17 +11,12 @@ use super::release::ModelRef;
 use super::{Brief, FeedView, Pages, SkipBrief, SlotView, gate_label, webcal};
 use crate::model::manifest::Status;
 use crate::model::version::Versioning;
-use crate::site::chart::{self, Point, Series, Style, Threshold};
+use crate::site::chart;
 
 /// How many finals of each model a channel page lists, newest first: a
 /// stream channel of daily builds would otherwise list its whole history
 /// on one page, which the model's channel page already does.
 pub const CHANNEL_RECENT: usize = 25;
-
-/// How many of a channel's newest released finals a model page's chart
-/// shows per metric: years of daily builds would make the page megabytes
-/// of points that no one can tell apart.
-pub const CHART_RECENT: usize = 200;
 
 /// One model on one channel, as the model, home and channel pages show
 /// it; `M` is the model: its id, or an object on the model-channel page.
@@ -274,109 +269,7 @@ impl Pages<'_, '_> {
 
     /// The evaluation charts of a model, one per metric, as HTML.
     pub fn charts(&self, model: &str) -> String {
-        let c = self.catalog;
-        let streams: Vec<_> = c.streams.values().filter(|s| s.model == model).collect();
-        let mut metrics: Vec<&str> = streams
-            .iter()
-            .flat_map(|s| s.releases.iter())
-            .map(|&i| c.release(i))
-            .filter(|r| r.is_final() && r.status == Status::Released)
-            .flat_map(|r| r.evaluations.keys().map(String::as_str))
-            .collect();
-        metrics.sort_unstable();
-        metrics.dedup();
-        let charts: Vec<String> = metrics
-            .par_iter()
-            .enumerate()
-            .map(|(n, metric)| self.chart(&streams, n, metric))
-            .collect();
-        charts.concat()
-    }
-
-    /// The chart of one metric, the `n`th of the model page.
-    fn chart(&self, streams: &[&crate::site::catalog::Stream], n: usize, metric: &str) -> String {
-        let c = self.catalog;
-        let mut html = String::new();
-        {
-            let mut series = Vec::new();
-            let mut thresholds = Vec::new();
-            let mut cut = Vec::new();
-            for (color, st) in streams.iter().enumerate() {
-                let ch = &c.config.channels[&st.channel];
-                let semver = ch.versioning == Versioning::Semver;
-                // Newest first, at most CHART_RECENT, then in date order.
-                let measured = st.releases.iter().copied().filter(|&i| {
-                    let r = c.release(i);
-                    r.is_final()
-                        && r.status == Status::Released
-                        && r.evaluations.contains_key(metric)
-                });
-                let total = measured.clone().count();
-                let mut points: Vec<Point> = measured
-                    .take(CHART_RECENT)
-                    .map(|i| {
-                        let r = c.release(i);
-                        Point {
-                            date: r.date,
-                            value: r.evaluations[metric],
-                            label: r.version.clone(),
-                            href: self.href(&c.info[i].path),
-                        }
-                    })
-                    .collect();
-                points.reverse();
-                let name = format!(
-                    "{} ({})",
-                    ch.title,
-                    if semver { "finals" } else { "builds" }
-                );
-                if total > points.len() {
-                    cut.push(format!(
-                        "<p class=\"muted\">{}: the newest {} of {total} are charted; the <a href=\"{}\">{} page</a> lists them all.</p>\n",
-                        crate::site::escape::escape(&name),
-                        points.len(),
-                        crate::site::escape::escape(&self.href(&format!("{}/{}/", st.model, st.channel))),
-                        crate::site::escape::escape(&ch.title),
-                    ));
-                }
-                if !points.is_empty() {
-                    series.push(Series {
-                        name,
-                        style: if semver { Style::Line } else { Style::Points },
-                        color,
-                        points,
-                    });
-                }
-                if let Some(g) = ch.gates.get(metric) {
-                    for (v, sign) in [(g.min, "≥"), (g.max, "≤")] {
-                        if let Some(v) = v {
-                            thresholds.push(Threshold {
-                                value: v,
-                                label: format!("{} gate {sign} {}", ch.title, chart::number(v)),
-                            });
-                        }
-                    }
-                }
-            }
-            let title = c.config.metric_title(metric);
-            html.push_str(&format!(
-                "<section class=\"metric\" aria-labelledby=\"chart-{}-heading\">\n<h3 id=\"chart-{}-heading\">{}</h3>\n",
-                n + 1,
-                n + 1,
-                crate::site::escape::escape(title)
-            ));
-            html.push_str(&chart::render(
-                &format!("chart-{}", n + 1),
-                title,
-                &series,
-                &thresholds,
-            ));
-            for note in cut {
-                html.push_str(&note);
-            }
-            html.push_str("</section>\n");
-        }
-        html
+        chart::series::model_charts(self.catalog, model, &|path| self.href(path))
     }
 
     /// The model page's `model`.

@@ -30,10 +30,11 @@ pub use release::{ArtifactView, ReleaseView, ScoreView, SkipView};
 use super::catalog::Catalog;
 use super::catalog::feed::Feed;
 use super::catalog::json::YankJson;
-use super::chart;
 use super::markdown;
+use super::numbers;
 use crate::model::config::Gate;
 use crate::model::content::Page;
+use crate::model::manifest::Score;
 use crate::model::schedule::Slot;
 
 /// What every page shares while the site renders.
@@ -56,26 +57,6 @@ pub struct Pages<'c, 'a> {
     briefs: Vec<OnceLock<Brief<'c>>>,
 }
 
-/// A byte count as people read it: `4.08 GB`, `512 MB`, `900 B`.
-pub fn human_size(bytes: i64) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB", "PB"];
-    let mut v = bytes as f64;
-    let mut u = 0;
-    while v >= 1000.0 && u < units.len() - 1 {
-        v /= 1000.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{bytes} B")
-    } else if v < 10.0 {
-        format!("{v:.2} {}", units[u])
-    } else if v < 100.0 {
-        format!("{v:.1} {}", units[u])
-    } else {
-        format!("{v:.0} {}", units[u])
-    }
-}
-
 /// `https://x.org/a.ics` as a `webcal://` link for calendar apps.
 pub fn webcal(url: &str) -> String {
     url.strip_prefix("https://")
@@ -86,26 +67,14 @@ pub fn webcal(url: &str) -> String {
 /// `≥ 7.1`, `≤ 2`, `7.1 – 8`.
 pub fn gate_label(g: &Gate) -> Option<String> {
     match (g.min, g.max) {
-        (Some(lo), Some(hi)) => Some(format!("{} – {}", chart::number(lo), chart::number(hi))),
-        (Some(lo), None) => Some(format!("≥ {}", chart::number(lo))),
-        (None, Some(hi)) => Some(format!("≤ {}", chart::number(hi))),
+        (Some(lo), Some(hi)) => Some(format!(
+            "{} – {}",
+            numbers::shortest(lo),
+            numbers::shortest(hi)
+        )),
+        (Some(lo), None) => Some(format!("≥ {}", numbers::shortest(lo))),
+        (None, Some(hi)) => Some(format!("≤ {}", numbers::shortest(hi))),
         (None, None) => None,
-    }
-}
-
-/// The change from `before` to `now`, rounded to the precision they were
-/// written with: (`+0.17`, `up`).
-pub fn delta(now: f64, before: f64) -> (String, &'static str) {
-    let places = chart::decimals(now).max(chart::decimals(before)).min(6);
-    let d = now - before;
-    let zero = format!("{:.places$}", 0.0);
-    let text = format!("{:.places$}", d.abs());
-    if text == zero {
-        ("±0".into(), "same")
-    } else if d > 0.0 {
-        (format!("+{text}"), "up")
-    } else {
-        (format!("−{text}"), "down")
     }
 }
 
@@ -129,7 +98,7 @@ pub struct Brief<'c> {
     pub revision: Option<&'c str>,
     pub revision_short: Option<&'c str>,
     pub yanked: Option<YankJson<'c>>,
-    pub evaluations: &'c BTreeMap<String, f64>,
+    pub evaluations: &'c BTreeMap<String, Score>,
 }
 
 /// A feed as pages link it.

@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use super::{Brief, FeedView, Pages, SlotView, delta, gate_label, human_size};
-use crate::model::manifest::{Format, Status};
+use super::{Brief, FeedView, Pages, SlotView, gate_label};
+use crate::model::manifest::{Format, Score, Status};
 use crate::model::version::Versioning;
 use crate::site::catalog::json::{ArtifactJson, ReleaseJson};
-use crate::site::{chart, hub, markdown, shell};
+use crate::site::{hub, markdown, numbers, shell};
 
 /// A release page's `release`: every field of the JSON API (`model` and
 /// `channel` as objects) and what the page shows besides, in the order
@@ -84,7 +84,9 @@ pub struct ArtifactView<'p> {
     #[serde(flatten)]
     pub api: ArtifactJson<'p>,
     pub download_command: String,
+    /// `4.08 GB`, and the exact count for its `title`.
     pub size_human: Option<String>,
+    pub size_exact: Option<String>,
     pub gguf: bool,
 }
 
@@ -121,26 +123,26 @@ impl Pages<'_, '_> {
         metrics
             .into_iter()
             .map(|k| {
-                let value = r.evaluations.get(k).copied();
-                let before = prev.and_then(|p| p.evaluations.get(k).copied());
+                let value = r.evaluations.get(k);
+                let before = prev.and_then(|p| p.evaluations.get(k));
                 let (change, trend) = match (value, before) {
                     (Some(v), Some(b)) => {
-                        let (t, d) = delta(v, b);
-                        (Some(t), Some(d))
+                        let (t, d) = numbers::change(v, b);
+                        (Some(t), Some(d.as_str()))
                     }
                     _ => (None, None),
                 };
                 let gate = gates.get(k);
                 let passes = gate.map(|g| {
                     value.is_some_and(|v| {
-                        g.min.is_none_or(|m| v >= m) && g.max.is_none_or(|m| v <= m)
+                        g.min.is_none_or(|m| v.value >= m) && g.max.is_none_or(|m| v.value <= m)
                     })
                 });
                 ScoreView {
                     metric: k,
                     title: c.config.metric_title(k),
-                    value: value.map(chart::number),
-                    previous: before.map(chart::number),
+                    value: value.map(Score::to_string),
+                    previous: before.map(Score::to_string),
                     change,
                     trend,
                     gate: gate.and_then(gate_label),
@@ -177,7 +179,8 @@ impl Pages<'_, '_> {
                 let a = files.next().expect("one shape per artifact");
                 ArtifactView {
                     download_command: shell::hf_download(&j.repo, Some(&a.file), &j.revision),
-                    size_human: a.size.map(human_size),
+                    size_human: a.size.map(numbers::size),
+                    size_exact: a.size.map(numbers::size_exact),
                     gguf: a.format == Format::Gguf,
                     api: j,
                 }

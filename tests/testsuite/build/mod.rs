@@ -130,7 +130,7 @@ fn release_page_shows_downloads_checksums_commands_scores_and_provenance() {
         // What to download, with size and checksum.
         "6adeaad8c048b35ea54562c55e454cc32c63118a32c7b8152cf706b290611487",
         "4.08 GB",
-        "(4080218931 bytes)",
+        "title=\"4,080,218,931 bytes\">4.08 GB</data>",
         "https://huggingface.co/instructlab/granite-7b-lab-GGUF/resolve/main/granite-7b-lab-Q4_K_M.gguf",
         // Copy-ready commands.
         "<code>ollama run hf.co/instructlab/granite-7b-lab-GGUF:Q4_K_M</code>",

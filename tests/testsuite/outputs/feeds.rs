@@ -271,8 +271,8 @@ fn text_is_escaped_and_reads_back_exactly() {
     assert!(html.contains("Q&amp;A: 3 &lt; 4 &amp;"), "{html}");
     assert!(!html.contains("<script"), "notes are sanitised: {html}");
     assert!(
-        html.contains(r#"href="/lab/schedule/""#),
-        "site links get the base path: {html}"
+        html.contains(r#"href="https://releases.example.org/lab/schedule/""#),
+        "site links are absolute, under the base path: {html}"
     );
     assert!(html.contains("6adeaad8c048b35ea54562c55e454cc32c63118a32c7b8152cf706b290611487"));
     assert!(html.contains(

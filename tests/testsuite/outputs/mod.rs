@@ -5,7 +5,9 @@
 
 mod api;
 mod calendar;
+mod calendar_rule;
 mod commands;
+mod feed_times;
 mod feeds;
 mod fixture;
 mod hostile;

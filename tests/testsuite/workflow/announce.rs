@@ -25,7 +25,7 @@ fn announce_a_release_with_subject_links_commands_and_checksums() {
         "    https://huggingface.co/instructlab/granite-7b-lab-GGUF/resolve/2222222222222222222222222222222222222222/granite-7b-lab-Q4_K_M.gguf\n",
         "    ollama run hf.co/instructlab/granite-7b-lab-GGUF:Q4_K_M\n",
         "    ollama run instructlab/granite-7b-lab:v1.0.0\n",
-        "granite-7b-lab-Q4_K_M.gguf (gguf, Q4_K_M, 3.8 GiB):",
+        "granite-7b-lab-Q4_K_M.gguf (gguf, Q4_K_M, 4.08 GB):",
         // checksums
         "    6adeaad8c048b35ea54562c55e454cc32c63118a32c7b8152cf706b290611487  granite-7b-lab-Q4_K_M.gguf\n",
         // feeds that carry a final: site, channel, model-channel, major line
