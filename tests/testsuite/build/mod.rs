@@ -132,11 +132,6 @@ fn release_page_shows_downloads_checksums_commands_scores_and_provenance() {
         "4.08 GB",
         "(4080218931 bytes)",
         "https://huggingface.co/instructlab/granite-7b-lab-GGUF/resolve/main/granite-7b-lab-Q4_K_M.gguf",
-        // Copy-ready commands.
-        "<code>ollama run hf.co/instructlab/granite-7b-lab-GGUF:Q4_K_M</code>",
-        "<code>ollama run instructlab/granite-7b-lab:1.1.0</code>",
-        "<code>hf download instructlab/granite-7b-lab --revision cccccccccccccccccccccccccccccccccccccccc</code>",
-        "<code>hf download instructlab/granite-7b-lab-GGUF granite-7b-lab-Q4_K_M.gguf --revision main</code>",
         // Scores against the previous final, and the gate.
         "Compared with <a href=\"/cmb/granite-7b-lab/versioned/1.0.0/\">1.0.0</a>, the previous final release.",
         "<span class=\"trend-up\">+0.19</span>",
@@ -151,6 +146,21 @@ fn release_page_shows_downloads_checksums_commands_scores_and_provenance() {
     ] {
         assert!(html.contains(want), "the 1.1.0 page lacks {want:?}");
     }
+    // Copy-ready commands, each word in a span that does not wrap.
+    let words = html
+        .replace("<span class=\"word\">", "")
+        .replace("</span>", "");
+    for want in [
+        "<code>ollama run hf.co/instructlab/granite-7b-lab-GGUF:Q4_K_M</code>",
+        "<code>ollama run instructlab/granite-7b-lab:1.1.0</code>",
+        "<code>hf download instructlab/granite-7b-lab --revision cccccccccccccccccccccccccccccccccccccccc</code>",
+        "<code>hf download instructlab/granite-7b-lab-GGUF granite-7b-lab-Q4_K_M.gguf --revision main</code>",
+    ] {
+        assert!(words.contains(want), "the 1.1.0 page lacks {want:?}");
+    }
+    assert!(
+        html.contains("<span class=\"word\">--revision</span> <span class=\"word\">main</span>")
+    );
     // Its candidates, newest first.
     let rc2 = html.find("versioned/1.1.0-rc.2/").unwrap();
     let rc1 = html.find("versioned/1.1.0-rc.1/").unwrap();
@@ -183,7 +193,7 @@ fn release_notes_are_sanitised_but_keep_their_structure() {
     }
     for kept in [
         r#"<h3 id="whats-new">What's new</h3>"#,
-        r#"<input type="checkbox" checked="" disabled="">"#,
+        r#"<input type="checkbox" checked="" disabled="" aria-label="done">"#,
         r#"<th style="text-align:right">1.0.0</th>"#,
         r#"<div class="footnote-definition" id="fn-prs">"#,
         r##"<a href="#fn-prs""##,
