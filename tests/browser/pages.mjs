@@ -23,8 +23,10 @@
 // Environment: CADENCE_BIN (default <target>/release/cadence),
 // CADENCE_BROWSER_DIR (where playwright-core and axe-core are installed,
 // default <target>/browser), CADENCE_CHROMIUM (default /usr/bin/chromium);
-// <target> is $CARGO_TARGET_DIR or <repo>/target. tests/browser/run.sh
-// installs what this needs and runs it.
+// <target> is $CARGO_TARGET_DIR or <repo>/target; CADENCE_PAGES_ONLY, a
+// regular expression, keeps only the pages whose "<site> <kind>" it
+// matches (for a quick look while working). tests/browser/run.sh installs
+// what this needs and runs it.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,6 +48,7 @@ const FLAGS = [
 ];
 const SIZES = [{ width: 390, height: 844 }, { width: 1280, height: 800 }];
 const WATCHDOG_MS = 900_000;
+const ONLY = process.env.CADENCE_PAGES_ONLY ? new RegExp(process.env.CADENCE_PAGES_ONLY) : null;
 
 // Each site, built at a fixed date, and its kinds of page. `latest`: the
 // page leads with a "Latest" card that must be on the first screen.
@@ -282,6 +285,7 @@ async function main() {
       const context = await browser.newContext({ viewport: size, colorScheme: 'light' });
       for (const site of SITES) {
         for (const spec of site.pages) {
+          if (ONLY && !ONLY.test(`${site.name} ${spec.kind}`)) continue;
           const what = `${site.name} ${spec.kind} /${spec.path} at ${size.width}x${size.height}`;
           let problems;
           try {

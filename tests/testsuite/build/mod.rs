@@ -2,6 +2,7 @@
 //! maintainer would check in the output.
 
 mod output;
+mod reader;
 
 use crate::prelude::*;
 
