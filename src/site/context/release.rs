@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Brief, FeedView, Pages, SlotView, delta, gate_label, human_size};
-use crate::model::manifest::{Format, Status};
+use crate::model::manifest::{Format, Status, is_commit};
 use crate::model::version::Versioning;
 use crate::site::catalog::json::{ArtifactJson, ReleaseJson};
 use crate::site::{chart, hub, markdown, shell};
@@ -33,6 +33,10 @@ pub struct ReleaseView<'p> {
     #[serde(rename = "final")]
     pub final_release: Option<&'p Brief<'p>>,
     pub latest: Option<&'p Brief<'p>>,
+    /// Where the release stands, said first on its page: `upcoming`
+    /// (planned), `yanked`, `candidate`, `latest` (the channel's latest
+    /// released final) or `superseded` (an older released final).
+    pub state: &'static str,
     pub planned: bool,
     pub is_yanked: bool,
     pub slot: Option<SlotView<'p>>,
@@ -70,6 +74,8 @@ pub struct SkipView<'p> {
     pub stream_href: String,
     pub window: Option<SlotView<'p>>,
     pub next_slot: Option<SlotView<'p>>,
+    /// The release to use instead: the channel's latest released final.
+    pub use_instead: Option<&'p Brief<'p>>,
 }
 
 #[derive(Serialize)]
@@ -86,6 +92,9 @@ pub struct ArtifactView<'p> {
     pub download_command: String,
     pub size_human: Option<String>,
     pub gguf: bool,
+    /// Its revision is not a commit (SPEC 4): the bytes may change under
+    /// the sha256 shown.
+    pub unpinned: bool,
 }
 
 /// One evaluation with the change from the previous release of its kind
@@ -100,6 +109,9 @@ pub struct ScoreView<'p> {
     pub trend: Option<&'static str>,
     pub gate: Option<String>,
     pub passes: Option<bool>,
+    /// A planned release without the value yet: its gate is a target,
+    /// neither passed nor missed.
+    pub target: bool,
 }
 
 impl Pages<'_, '_> {
@@ -143,6 +155,7 @@ impl Pages<'_, '_> {
                     previous: before.map(chart::number),
                     change,
                     trend,
+                    target: gate.is_some() && value.is_none() && r.status == Status::Planned,
                     gate: gate.and_then(gate_label),
                     passes,
                 }
@@ -179,14 +192,20 @@ impl Pages<'_, '_> {
                     download_command: shell::hf_download(&j.repo, Some(&a.file), &j.revision),
                     size_human: a.size.map(human_size),
                     gguf: a.format == Format::Gguf,
+                    unpinned: !is_commit(&j.revision),
                     api: j,
                 }
             },
         );
-        let latest = c
-            .stream(&r.model, &r.channel)
-            .and_then(|s| s.latest)
-            .filter(|&l| l != i);
+        let channel_latest = c.stream(&r.model, &r.channel).and_then(|s| s.latest);
+        let latest = channel_latest.filter(|&l| l != i);
+        let state = match r.status {
+            Status::Planned => "upcoming",
+            Status::Yanked => "yanked",
+            _ if info.candidate => "candidate",
+            _ if channel_latest == Some(i) => "latest",
+            _ => "superseded",
+        };
         ReleaseView {
             api,
             notes_html: r
@@ -212,6 +231,7 @@ impl Pages<'_, '_> {
             candidates: info.candidates.iter().map(|&k| self.brief(k)).collect(),
             final_release: info.final_release.map(|f| self.brief(f)),
             latest: latest.map(|l| self.brief(l)),
+            state,
             planned: r.status == Status::Planned,
             is_yanked: r.status == Status::Yanked,
             slot: c.slot_of_release(i).map(|s| self.slot(s)),
@@ -264,6 +284,10 @@ impl Pages<'_, '_> {
             stream_href: self.href(&format!("{}/{}/", s.model, s.channel)),
             window: c.slot_of_skip(k).map(|x| self.slot(x)),
             next_slot: self.next_slot(&s.model, &s.channel),
+            use_instead: c
+                .stream(&s.model, &s.channel)
+                .and_then(|st| st.latest)
+                .map(|l| self.brief(l)),
         }
     }
 }

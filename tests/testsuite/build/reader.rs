@@ -217,3 +217,146 @@ fn markdown_images_have_alt_and_refused_links_become_text() {
         assert!(a[..a.find('>').unwrap()].contains(" href=\""), "<a{a}");
     }
 }
+
+/// The release page's state banner, which must come before its downloads.
+#[track_caller]
+fn state_first<'a>(html: &'a str, page: &str) -> &'a str {
+    let state = html
+        .find("<div class=\"banner state ")
+        .unwrap_or_else(|| panic!("{page}: no state banner"));
+    let downloads = html.find("<h2 id=\"downloads\">").unwrap();
+    assert!(
+        state < downloads,
+        "{page}: the downloads come before the state"
+    );
+    for later in [
+        "<h2 id=\"notes\">",
+        "<h2 id=\"evaluations\">",
+        "<p class=\"lead\">",
+    ] {
+        if let Some(at) = html.find(later) {
+            assert!(state < at, "{page}: {later} comes before the state");
+        }
+    }
+    let rest = &html[state..];
+    &rest[..rest.find("</div>").unwrap()]
+}
+
+const LATEST_LINK: &str = "<a class=\"version\" href=\"/cmb/granite-7b-lab/versioned/1.1.0/\">1.1.0</a> (<time datetime=\"2024-12-02\">2024-12-02</time>)";
+
+#[test]
+fn a_release_page_says_where_it_stands_before_its_downloads() {
+    let site = site();
+    let out = site.build(&[]);
+    let page = |v: &str| read(&out, &format!("granite-7b-lab/versioned/{v}/index.html"));
+    let latest = page("1.1.0");
+    assert!(
+        state_first(&latest, "1.1.0")
+            .contains("<strong>Latest.</strong> The newest Versioned release of Granite 7B Lab.")
+    );
+    let old = page("1.0.0");
+    assert!(
+        state_first(&old, "1.0.0").contains(&format!(
+            "<strong>Superseded</strong> by {LATEST_LINK}, the latest Versioned release."
+        )),
+        "{old}"
+    );
+    let yanked = page("1.1.1");
+    let state = state_first(&yanked, "1.1.1");
+    assert!(state.contains("<strong>Yanked</strong> on <time datetime=\"2024-12-20\">2024-12-20</time>: The chat template broke tool calls; use 1.1.0."));
+    assert!(state.contains(&format!(
+        "Use {LATEST_LINK} instead, the latest Versioned release."
+    )));
+    let planned = page("1.2.0");
+    assert!(state_first(&planned, "1.2.0").contains(&format!(
+        "<strong>Upcoming.</strong> Planned for <time datetime=\"2025-06-02\">2025-06-02</time>; not published yet. Until then, the latest Versioned release is {LATEST_LINK}."
+    )));
+    let rc = page("1.1.0-rc.2");
+    assert!(state_first(&rc, "1.1.0-rc.2").contains(
+        "A release candidate of <a href=\"/cmb/granite-7b-lab/versioned/1.1.0/\">1.1.0</a>."
+    ));
+    let build = read(&out, "granite-7b-lab/stream/2024-09-10/index.html");
+    let state = state_first(&build, "stream 2024-09-10");
+    assert!(state.contains("<strong>Superseded</strong> by <a class=\"version\" href=\"/cmb/granite-7b-lab/stream/2025-01-20/\">"), "{state}");
+    assert!(state.contains("<strong>Retired.</strong>"), "{state}");
+}
+
+#[test]
+fn a_yanked_release_says_so_beside_its_download_command() {
+    let site = site();
+    let out = site.build(&[]);
+    let html = read(&out, "granite-7b-lab/versioned/1.1.1/index.html");
+    let downloads = &html[html.find("<h2 id=\"downloads\">").unwrap()..];
+    let warning = downloads
+        .find("<p class=\"banner yanked\"><strong>Yanked:</strong> these files are kept for the record only; do not download them. Use <a class=\"version\" href=\"/cmb/granite-7b-lab/versioned/1.1.0/\">1.1.0</a> instead.</p>")
+        .expect("no warning in the downloads");
+    let command = downloads
+        .find("<pre class=\"command\"")
+        .expect("the command is kept");
+    assert!(warning < command, "the warning comes after the command");
+    // A release that is fine has no such warning.
+    assert!(!read(&out, V110).contains("<p class=\"banner yanked\">"));
+}
+
+#[test]
+fn a_skip_page_links_the_release_to_use_instead() {
+    let site = site();
+    let out = site.build(&[]);
+    let html = read(&out, "granite-7b-lab/versioned/skip-2025-03-02/index.html");
+    let banner = html.find(&format!(
+        "<p class=\"banner state skipped\">Use {LATEST_LINK} instead, the latest Versioned release of Granite 7B Lab.</p>"
+    ));
+    let reason = html.find("<h2 id=\"reason\">").unwrap();
+    assert!(banner.is_some_and(|b| b < reason), "{html}");
+}
+
+#[test]
+fn a_planned_release_shows_its_gate_as_a_target_not_a_miss() {
+    let site = site();
+    let out = site.build(&[]);
+    let planned = read(&out, "granite-7b-lab/versioned/1.2.0/index.html");
+    assert!(
+        planned.contains("≥ 7.1 <span class=\"badge target\">target</span>"),
+        "{planned}"
+    );
+    assert!(!planned.contains("misses"), "{planned}");
+    // A released final is still held to its gate.
+    assert!(read(&out, V110).contains("≥ 7.1 <span class=\"badge pass\">passes</span>"));
+}
+
+#[test]
+fn an_unpinned_artifact_says_so_beside_its_checksum() {
+    let site = site();
+    let out = site.build(&[]);
+    let html = read(&out, V110);
+    // The GGUF is linked at `main`; the safetensors at the release's commit.
+    let gguf = between(
+        &html,
+        "<article class=\"artifact\" aria-label=\"granite-7b-lab-Q4_K_M.gguf\">",
+        "</article>",
+    );
+    assert!(gguf.contains(
+        "<dt>SHA-256</dt><dd><code class=\"hash\">6adeaad8c048b35ea54562c55e454cc32c63118a32c7b8152cf706b290611487</code><span class=\"unpinned\"><strong>Unpinned:</strong> <code>main</code> is not a commit, so the bytes at it may change and stop matching this checksum; <code>cadence verify --fill</code> pins it to a commit.</span></dd>"
+    ), "{gguf}");
+    let pinned = between(
+        &html,
+        "<article class=\"artifact\" aria-label=\"model-00001-of-00003.safetensors\">",
+        "</article>",
+    );
+    assert!(!pinned.contains("Unpinned"), "{pinned}");
+    // Without a checksum the note sits beside the source.
+    let mut site = super::site();
+    site.edit(
+        "releases/granite-7b-lab/versioned/1.1.0.yaml",
+        "    sha256: 6adeaad8c048b35ea54562c55e454cc32c63118a32c7b8152cf706b290611487\n",
+        "",
+    );
+    let out = site.build(&[]);
+    let html = read(&out, V110);
+    let gguf = between(
+        &html,
+        "<article class=\"artifact\" aria-label=\"granite-7b-lab-Q4_K_M.gguf\">",
+        "</article>",
+    );
+    assert!(gguf.contains("</a><span class=\"unpinned\"><strong>Unpinned:</strong> <code>main</code> is not a commit, so the bytes at it may change; <code>cadence verify --fill</code> pins it to a commit.</span></dd>"), "{gguf}");
+}
