@@ -28,13 +28,12 @@
 // matches (for a quick look while working). tests/browser/run.sh installs
 // what this needs and runs it.
 
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { Failure, SITES, build, serve } from './sites.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const target = path.resolve(repo, process.env.CARGO_TARGET_DIR || 'target');
@@ -50,58 +49,6 @@ const SIZES = [{ width: 390, height: 844 }, { width: 1280, height: 800 }];
 const WATCHDOG_MS = 900_000;
 const ONLY = process.env.CADENCE_PAGES_ONLY ? new RegExp(process.env.CADENCE_PAGES_ONLY) : null;
 
-// Each site, built at a fixed date, and its kinds of page. `latest`: the
-// page leads with a "Latest" card that must be on the first screen.
-const SITES = [
-  {
-    name: 'fixture',
-    root: 'tests/fixtures/site',
-    today: '2025-05-20',
-    pages: [
-      { kind: 'home', path: '', latest: true },
-      { kind: 'model', path: 'granite-7b-lab/', latest: true },
-      { kind: 'model-channel', path: 'granite-7b-lab/versioned/' },
-      { kind: 'model-channel-stream', path: 'granite-7b-lab/stream/' },
-      { kind: 'channel', path: 'versioned/', latest: true },
-      { kind: 'channel-stream', path: 'stream/', latest: true },
-      { kind: 'line', path: 'granite-7b-lab/versioned/1.x/' },
-      { kind: 'release', path: 'granite-7b-lab/versioned/1.1.0/' },
-      { kind: 'candidate', path: 'granite-7b-lab/versioned/1.1.0-rc.2/' },
-      { kind: 'yanked', path: 'granite-7b-lab/versioned/1.1.1/' },
-      { kind: 'planned', path: 'granite-7b-lab/versioned/1.2.0/' },
-      { kind: 'stream-build', path: 'granite-7b-lab/stream/2025-01-20/' },
-      { kind: 'retired', path: 'granite-7b-lab/stream/2024-09-10/' },
-      { kind: 'skip', path: 'granite-7b-lab/versioned/skip-2025-03-02/' },
-      { kind: 'schedule', path: 'schedule/' },
-      { kind: 'content', path: 'about/' },
-      { kind: 'content-faq', path: 'faq/' },
-      { kind: '404', path: 'no/such/page/', status: 404 },
-    ],
-  },
-  {
-    name: 'own',
-    root: '.',
-    today: '2026-11-24',
-    pages: [
-      { kind: 'home', path: '', latest: true },
-      { kind: 'model', path: 'granite-7b-lab/', latest: true },
-      { kind: 'model-channel', path: 'granite-7b-lab/versioned/' },
-      { kind: 'channel', path: 'versioned/', latest: true },
-      { kind: 'channel-stream', path: 'stream/', latest: true },
-      { kind: 'line', path: 'granite-7b-lab/versioned/1.x/' },
-      { kind: 'release', path: 'granite-7b-lab/versioned/1.0.0/' },
-      { kind: 'candidate', path: 'granite-7b-lab/versioned/1.0.0-rc.4/' },
-      { kind: 'stream-build', path: 'granite-7b-lab/stream/2024-04-25/' },
-      { kind: 'skip', path: 'granite-7b-lab/versioned/skip-2026-09-02/' },
-      { kind: 'schedule', path: 'schedule/' },
-      { kind: 'content', path: 'about/' },
-      { kind: 'content-process', path: 'process/' },
-      { kind: '404', path: 'no/such/page/', status: 404 },
-    ],
-  },
-];
-
-class Failure extends Error {}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let passed = 0;
 let failed = 0;
@@ -124,53 +71,6 @@ function axeSource() {
     file = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
   }
   return fs.readFileSync(file, 'utf8');
-}
-
-// --- the sites, built and served ------------------------------------------
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.xml': 'application/xml', '.json': 'application/json', '.ics': 'text/calendar',
-  '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8', '.png': 'image/png',
-};
-
-/// Serve each built site under /<name>/, as a static host does: a folder
-/// answers with its index.html, a missing file with the site's 404.html.
-function serve(roots) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    const [, name, ...rest] = decodeURIComponent(url.pathname).split('/');
-    const root = roots[name];
-    const send = (status, file) => {
-      const type = TYPES[path.extname(file)] || 'application/octet-stream';
-      res.writeHead(status, { 'content-type': type });
-      res.end(fs.readFileSync(file));
-    };
-    if (!root) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('no such site');
-      return;
-    }
-    let file = path.resolve(root, ...rest);
-    if (file !== root && !file.startsWith(root + path.sep)) {
-      res.writeHead(403);
-      res.end();
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (fs.existsSync(file) && fs.statSync(file).isFile()) send(200, file);
-    else send(404, path.join(root, '404.html'));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-function build(site, out, baseUrl) {
-  const args = ['build', '--root', path.join(repo, site.root), '--out', out,
-    '--today', site.today, '--base-url', baseUrl, '-q'];
-  const r = spawnSync(cadenceBin, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  if (r.status !== 0) {
-    throw new Failure(`cadence ${args.join(' ')} exited ${r.status}:\n${r.stderr}${r.stdout}`);
-  }
 }
 
 // --- what is checked on each page -----------------------------------------
@@ -278,7 +178,7 @@ async function main() {
   const origin = `http://127.0.0.1:${server.address().port}`;
   let browser;
   try {
-    for (const site of SITES) build(site, roots[site.name], `${origin}/${site.name}/`);
+    for (const site of SITES) build(cadenceBin, site, roots[site.name], `${origin}/${site.name}/`);
     console.log(`built ${SITES.map((s) => s.root).join(' and ')}, served at ${origin}/`);
     browser = await chromium.launch({ executablePath: chromiumPath, args: FLAGS, timeout: 60_000 });
     for (const size of SIZES) {

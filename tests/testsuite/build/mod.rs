@@ -359,7 +359,8 @@ fn sitemap_robots_and_404() {
     let robots = read(&out, "robots.txt");
     assert!(robots.contains("\nSitemap: https://releases.example.org/cmb/sitemap.xml\n"));
     let not_found = read(&out, "404.html");
-    assert!(not_found.contains("<meta name=\"robots\" content=\"noindex\">"));
+    // Served with a 404 status, it claims no address of its own.
+    assert!(!not_found.contains("rel=\"canonical\""));
     assert!(not_found.contains("<a href=\"/cmb/\">home page</a>"));
 }
 

@@ -360,3 +360,14 @@ fn an_unpinned_artifact_says_so_beside_its_checksum() {
     );
     assert!(gguf.contains("</a><span class=\"unpinned\"><strong>Unpinned:</strong> <code>main</code> is not a commit, so the bytes at it may change; <code>cadence verify --fill</code> pins it to a commit.</span></dd>"), "{gguf}");
 }
+
+#[test]
+fn a_content_page_without_a_description_is_described_by_its_opening() {
+    let site = site();
+    let out = site.build(&[]);
+    let faq = read(&out, "faq/index.html");
+    assert!(
+        faq.contains("<meta name=\"description\" content=\"Which channel should I use? The versioned one, unless you want every build."),
+        "{faq}"
+    );
+}
