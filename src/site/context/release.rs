@@ -35,11 +35,23 @@ pub struct ReleaseView<'p> {
     pub latest: Option<&'p Brief<'p>>,
     /// Where the release stands, said first on its page: `upcoming`
     /// (planned), `yanked`, `candidate`, `latest` (the channel's latest
-    /// released final) or `superseded` (an older released final).
+    /// released final), `line-latest` (the latest of an older major line
+    /// of a semver channel) or `superseded` (an older released final).
     pub state: &'static str,
+    /// When the release's major line is not the channel latest's: the
+    /// line (`1.x`) and its latest release, which supersedes it first.
+    pub line: Option<LineLatest<'p>>,
     pub planned: bool,
     pub is_yanked: bool,
     pub slot: Option<SlotView<'p>>,
+}
+
+/// An older major line's latest release, as a release of that line sees it.
+#[derive(Serialize)]
+pub struct LineLatest<'p> {
+    pub name: String,
+    pub href: String,
+    pub latest: &'p Brief<'p>,
 }
 
 #[derive(Serialize)]
@@ -199,11 +211,25 @@ impl Pages<'_, '_> {
         );
         let channel_latest = c.stream(&r.model, &r.channel).and_then(|s| s.latest);
         let latest = channel_latest.filter(|&l| l != i);
+        // The release's major line, when the channel's latest is in
+        // another (a 1.2.1 backport after 2.0.0).
+        let major = |k: usize| {
+            c.release(k)
+                .parsed
+                .as_ref()
+                .and_then(|v| v.semver())
+                .map(|v| v.major)
+        };
+        let line = major(i)
+            .filter(|&m| channel_latest.and_then(major) != Some(m))
+            .and_then(|m| c.major_line(&r.model, &r.channel, m))
+            .map(|n| (n, &c.lines[n]));
         let state = match r.status {
             Status::Planned => "upcoming",
             Status::Yanked => "yanked",
             _ if info.candidate => "candidate",
             _ if channel_latest == Some(i) => "latest",
+            _ if line.is_some_and(|(_, l)| l.latest == i) => "line-latest",
             _ => "superseded",
         };
         ReleaseView {
@@ -232,6 +258,11 @@ impl Pages<'_, '_> {
             final_release: info.final_release.map(|f| self.brief(f)),
             latest: latest.map(|l| self.brief(l)),
             state,
+            line: line.map(|(_, l)| LineLatest {
+                name: l.name(),
+                href: self.href(&l.path),
+                latest: self.brief(l.latest),
+            }),
             planned: r.status == Status::Planned,
             is_yanked: r.status == Status::Yanked,
             slot: c.slot_of_release(i).map(|s| self.slot(s)),

@@ -371,3 +371,30 @@ fn a_content_page_without_a_description_is_described_by_its_opening() {
         "{faq}"
     );
 }
+
+#[test]
+fn a_release_of_an_older_major_line_names_its_line_and_the_latest() {
+    let mut site = SiteTest::from("lifecycle");
+    site.today("2025-07-20");
+    let out = site.build(&[]);
+    let page = |v: &str| read(&out, &format!("granite-7b-lab/versioned/{v}/index.html"));
+    let latest = "<a class=\"version\" href=\"/lc/granite-7b-lab/versioned/3.0.0/\">3.0.0</a>";
+    let line2 = "<a href=\"/lc/granite-7b-lab/versioned/2.x/\">2.x</a>";
+    let html = page("2.1.1");
+    let state = state_first(&html, "2.1.1");
+    assert!(state.contains(&format!("<strong>Latest of {line2}.</strong> The newest release of this major line; the latest Versioned release is {latest}")), "{state}");
+    let html = page("2.0.0");
+    let state = state_first(&html, "2.0.0");
+    assert!(state.contains(&format!("<strong>Superseded</strong> by <a class=\"version\" href=\"/lc/granite-7b-lab/versioned/2.1.1/\">2.1.1</a> (<time datetime=\"2025-03-01\">2025-03-01</time>), the latest {line2} release; the latest Versioned release is {latest}.")), "{state}");
+    let html = page("2.0.1");
+    let state = state_first(&html, "2.0.1");
+    assert!(
+        state.contains(&format!(
+            "the latest {line2} release, or {latest}, the latest Versioned release."
+        )),
+        "{state}"
+    );
+    // The newest line's own releases are superseded by the channel's latest.
+    let html = page("3.0.0");
+    assert!(state_first(&html, "3.0.0").contains("<strong>Latest.</strong>"));
+}
