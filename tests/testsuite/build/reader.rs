@@ -398,3 +398,17 @@ fn a_release_of_an_older_major_line_names_its_line_and_the_latest() {
     let html = page("3.0.0");
     assert!(state_first(&html, "3.0.0").contains("<strong>Latest.</strong>"));
 }
+
+#[test]
+fn a_slot_window_keeps_its_dash_with_its_first_date() {
+    let site = site();
+    let out = site.build(&[]);
+    for page in [
+        "schedule/index.html",
+        "granite-7b-lab/versioned/skip-2025-03-02/index.html",
+    ] {
+        let html = read(&out, page);
+        assert!(html.contains("<time datetime=\"2025-02-16\">2025-02-16</time>&nbsp;– <time datetime=\"2025-03-16\">2025-03-16</time>"), "{page}");
+        assert!(!html.contains("</time> – <time"), "{page}");
+    }
+}
