@@ -23,8 +23,8 @@ export const SITES = [
     pages: [
       { kind: 'home', path: '', latest: true },
       { kind: 'model', path: 'granite-7b-lab/', latest: true },
-      { kind: 'model-channel', path: 'granite-7b-lab/versioned/' },
-      { kind: 'model-channel-stream', path: 'granite-7b-lab/stream/' },
+      { kind: 'model-channel', path: 'granite-7b-lab/versioned/', latest: true },
+      { kind: 'model-channel-stream', path: 'granite-7b-lab/stream/', latest: true },
       { kind: 'channel', path: 'versioned/', latest: true },
       { kind: 'channel-stream', path: 'stream/', latest: true },
       { kind: 'line', path: 'granite-7b-lab/versioned/1.x/' },
@@ -48,7 +48,7 @@ export const SITES = [
     pages: [
       { kind: 'home', path: '', latest: true },
       { kind: 'model', path: 'granite-7b-lab/', latest: true },
-      { kind: 'model-channel', path: 'granite-7b-lab/versioned/' },
+      { kind: 'model-channel', path: 'granite-7b-lab/versioned/', latest: true },
       { kind: 'channel', path: 'versioned/', latest: true },
       { kind: 'channel-stream', path: 'stream/', latest: true },
       { kind: 'line', path: 'granite-7b-lab/versioned/1.x/' },

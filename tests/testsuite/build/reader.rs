@@ -87,6 +87,7 @@ fn each_card_leads_with_its_latest_release_download_and_hub_link() {
         ("index.html", 3, 1),
         ("granite-7b-lab/index.html", 2, 1),
         ("versioned/index.html", 1, 0),
+        ("granite-7b-lab/versioned/index.html", 1, 0),
     ] {
         let html = read(&out, page);
         let blocks = latest_blocks(&html);
