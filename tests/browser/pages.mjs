@@ -1,7 +1,8 @@
 // Every kind of page in a real browser: the test fixture
 // (tests/fixtures/site, --today 2025-05-20) and this repository's own site
-// (--today 2026-11-24) are built with `cadence build`, served from
-// 127.0.0.1, and each kind of page (home, model, model-channel, channel,
+// (--today 2026-11-24), listed in sites.mjs, are built with `cadence
+// build` from a copy of their sources, served from 127.0.0.1, and each
+// kind of page (home, model, model-channel, channel,
 // major line, release with artifacts and evaluations, candidate, yanked,
 // planned, stream build, retired build, skip, schedule, content, 404) is
 // opened in headless Chromium at 390x844 and at 1280x800. On each:
@@ -12,8 +13,9 @@
 // - no date, version or command wraps inside a token (a command wraps
 //   only between its words);
 // - no request to the site fails and the page logs no error;
-// - on the home, model and channel pages the first card's "Latest" block
-//   (version, download command, Hugging Face link) is on the first screen;
+// - on the home, model, channel and model-channel pages the first card's
+//   "Latest" block (version, download command, Hugging Face link) is on
+//   the first screen;
 // - a full-page screenshot is written to <target>/browser/pages/ for review
 //   (<site>-<kind>-<width>x<height>.png).
 //
