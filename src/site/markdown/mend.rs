@@ -122,6 +122,14 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_inside_an_attribute_value_is_not_a_tag() {
+        assert_eq!(
+            mend(r#"<a title="<img src=x> <a href=y>">t</a> <img title="</a>" alt="x">"#.into()),
+            r#"t <img title="</a>" alt="x">"#
+        );
+    }
+
+    #[test]
     fn other_tags_and_text_are_untouched() {
         let html = "<p>a &lt;img&gt; <abbr title=\"x\">y</abbr> <aside>z</aside></p>\n";
         assert_eq!(mend(html.into()), html);
