@@ -12,6 +12,7 @@ use super::{Brief, FeedView, Pages, SkipBrief, SlotView, gate_label, webcal};
 use crate::model::manifest::Status;
 use crate::model::version::Versioning;
 use crate::site::chart::{self, Point, Series, Style, Threshold};
+use crate::site::{hub, shell};
 
 /// How many finals of each model a channel page lists, newest first: a
 /// stream channel of daily builds would otherwise list its whole history
@@ -232,13 +233,12 @@ impl Pages<'_, '_> {
             repo: &st.repo,
             repo_url: crate::site::hub::repo_url(&st.repo),
             latest: st.latest.map(|i| self.brief(i)),
-            latest_download: latest_at
-                .map(|(repo, rev)| crate::site::shell::hf_download(repo, None, rev)),
+            latest_download: latest_at.map(|(repo, rev)| shell::hf_download(repo, None, rev)),
             latest_hub_url: st.latest.map(|i| {
                 let repo = &c.info[i].repo;
                 match c.release(i).revision.as_deref() {
-                    Some(rev) => crate::site::hub::tree_url(repo, rev),
-                    None => crate::site::hub::repo_url(repo),
+                    Some(rev) => hub::tree_url(repo, rev),
+                    None => hub::repo_url(repo),
                 }
             }),
             upcoming,

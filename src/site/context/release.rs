@@ -211,27 +211,7 @@ impl Pages<'_, '_> {
         );
         let channel_latest = c.stream(&r.model, &r.channel).and_then(|s| s.latest);
         let latest = channel_latest.filter(|&l| l != i);
-        // The release's major line, when the channel's latest is in
-        // another (a 1.2.1 backport after 2.0.0).
-        let major = |k: usize| {
-            c.release(k)
-                .parsed
-                .as_ref()
-                .and_then(|v| v.semver())
-                .map(|v| v.major)
-        };
-        let line = major(i)
-            .filter(|&m| channel_latest.and_then(major) != Some(m))
-            .and_then(|m| c.major_line(&r.model, &r.channel, m))
-            .map(|n| (n, &c.lines[n]));
-        let state = match r.status {
-            Status::Planned => "upcoming",
-            Status::Yanked => "yanked",
-            _ if info.candidate => "candidate",
-            _ if channel_latest == Some(i) => "latest",
-            _ if line.is_some_and(|(_, l)| l.latest == i) => "line-latest",
-            _ => "superseded",
-        };
+        let (state, line) = self.standing(i, channel_latest);
         ReleaseView {
             api,
             notes_html: r
@@ -258,15 +238,48 @@ impl Pages<'_, '_> {
             final_release: info.final_release.map(|f| self.brief(f)),
             latest: latest.map(|l| self.brief(l)),
             state,
-            line: line.map(|(_, l)| LineLatest {
-                name: l.name(),
-                href: self.href(&l.path),
-                latest: self.brief(l.latest),
-            }),
+            line,
             planned: r.status == Status::Planned,
             is_yanked: r.status == Status::Yanked,
             slot: c.slot_of_release(i).map(|s| self.slot(s)),
         }
+    }
+
+    /// Where release `i` stands (its page's `state`) and, when its major
+    /// line is not that of the channel's latest (a 1.2.1 backport after
+    /// 2.0.0), that line's latest release.
+    fn standing(
+        &self,
+        i: usize,
+        channel_latest: Option<usize>,
+    ) -> (&'static str, Option<LineLatest<'_>>) {
+        let c = self.catalog;
+        let r = c.release(i);
+        let major = |k: usize| {
+            c.release(k)
+                .parsed
+                .as_ref()
+                .and_then(|v| v.semver())
+                .map(|v| v.major)
+        };
+        let line = major(i)
+            .filter(|&m| channel_latest.and_then(major) != Some(m))
+            .and_then(|m| c.major_line(&r.model, &r.channel, m))
+            .map(|n| &c.lines[n]);
+        let state = match r.status {
+            Status::Planned => "upcoming",
+            Status::Yanked => "yanked",
+            _ if c.info[i].candidate => "candidate",
+            _ if channel_latest == Some(i) => "latest",
+            _ if line.is_some_and(|l| l.latest == i) => "line-latest",
+            _ => "superseded",
+        };
+        let line = line.map(|l| LineLatest {
+            name: l.name(),
+            href: self.href(&l.path),
+            latest: self.brief(l.latest),
+        });
+        (state, line)
     }
 
     /// The feeds a release page belongs to.
