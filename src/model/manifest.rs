@@ -78,6 +78,13 @@ pub struct Artifact {
     pub sha256: Option<String>,
 }
 
+/// Whether `revision` is a full commit id, 40 hex digits: the only kind
+/// that pins an artifact's bytes (SPEC 4; a branch such as `main` leaves
+/// them *unpinned*).
+pub fn is_commit(revision: &str) -> bool {
+    revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Where each field of a manifest was written, by path (`date`,
 /// `yanked.reason`, `artifacts.0.sha256`, `evaluations.mmlu`).
 ///

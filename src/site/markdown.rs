@@ -5,7 +5,8 @@
 //! their own (`fn-<label>`) so they cannot collide with headings. The HTML
 //! is then sanitised with ammonia: a manifest comes from a pull request, so
 //! no script, no event handlers, no `javascript:` URLs, while heading ids,
-//! task-list checkboxes, footnotes and table alignment survive. A link or
+//! task-list checkboxes, footnotes and table alignment survive; an image
+//! without `alt` and a link without `href` are then mended ([`mend`]). A link or
 //! image whose URL starts with `/` is relative to the site, so the path of
 //! `base_url` is put before it.
 //!
@@ -24,6 +25,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+mod mend;
 mod raw;
 
 use super::escape::escape;
@@ -126,8 +128,10 @@ fn shifted(level: HeadingLevel, shift: usize) -> HeadingLevel {
 const TASK_DONE: &str = "\u{E000}task-done\u{E001}";
 const TASK_OPEN: &str = "\u{E000}task-open\u{E001}";
 /// What a task-list marker becomes (as the sanitiser would write it).
-const CHECKBOX_DONE: &str = r#"<input type="checkbox" checked="" disabled="">"#;
-const CHECKBOX_OPEN: &str = r#"<input type="checkbox" disabled="">"#;
+/// Each is labelled: a form control without a name is announced as just
+/// "checkbox".
+const CHECKBOX_DONE: &str = r#"<input type="checkbox" checked="" disabled="" aria-label="done">"#;
+const CHECKBOX_OPEN: &str = r#"<input type="checkbox" disabled="" aria-label="to do">"#;
 
 /// Give headings ids and footnotes their own ids and numbers.
 fn rewrite<'a>(events: Vec<Event<'a>>, ids: &mut Ids, shift: usize) -> Vec<Event<'a>> {
@@ -370,7 +374,7 @@ fn html(md: &str, base_path: &str, shift: usize, base: Option<&url::Url>) -> Str
     };
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    let html = clean(&html, base_path.trim_end_matches('/'), base);
+    let html = mend::mend(clean(&html, base_path.trim_end_matches('/'), base));
     if html.contains('\u{E000}') {
         html.replace(TASK_DONE, CHECKBOX_DONE)
             .replace(TASK_OPEN, CHECKBOX_OPEN)

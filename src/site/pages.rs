@@ -108,6 +108,33 @@ fn stream_page<'p>(
     ("stream.html", base, main)
 }
 
+/// How long a description made from a page's text may be, in characters
+/// (what search results show).
+const DESCRIPTION_MAX: usize = 160;
+
+/// The start of `text`, at most `max` characters, cut between words and
+/// marked `…` when cut.
+fn opening(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for word in text.split(' ') {
+        if out.chars().count() + word.chars().count() + 2 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = text.chars().take(max - 1).collect();
+    }
+    out.push('…');
+    out
+}
+
 /// A major line's page: its template, base and data.
 fn line_page<'p>(pages: &'p Pages, path: &str, n: usize) -> (&'static str, Base<'p>, Main<'p>) {
     let c = pages.catalog;
@@ -211,7 +238,12 @@ fn context<'p>(pages: &'p Pages, job: &'p Job) -> (&'static str, PageContext<'p>
         }
         Job::Content(n) => {
             let p = pages.pages[*n];
-            let description = p.description.clone().unwrap_or_default();
+            // Without one in its front matter, the page's opening words
+            // describe it (search results and link previews show them).
+            let description = p
+                .description
+                .clone()
+                .unwrap_or_else(|| opening(&markdown::plain_text(&p.body), DESCRIPTION_MAX));
             let base = pages.base(&path, &p.title, &description, pages.feeds_for(&[]));
             let main = Main::Content(ContentView {
                 slug: &p.slug,
@@ -508,5 +540,13 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("atom.xml"));
+    }
+
+    #[test]
+    fn an_opening_is_cut_between_words() {
+        assert_eq!(opening("short text", 20), "short text");
+        assert_eq!(opening("one two three four", 12), "one two…");
+        assert_eq!(opening("abcdefghijklmnop", 6), "abcde…");
+        assert_eq!(opening("ééé ééé ééé", 8).chars().count(), 8);
     }
 }

@@ -48,10 +48,8 @@ pub fn encode_repo(repo: &str) -> String {
         .join("/")
 }
 
-/// Whether `s` is a full commit id, 40 hex digits.
-pub fn is_commit(s: &str) -> bool {
-    s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
+/// Whether a string is a full commit id, 40 hex digits.
+pub use crate::model::manifest::is_commit;
 
 /// One ref of a repo, as the Hub lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -12,6 +12,7 @@ use super::{Brief, FeedView, Pages, SkipBrief, SlotView, gate_label, webcal};
 use crate::model::manifest::Status;
 use crate::model::version::Versioning;
 use crate::site::chart;
+use crate::site::{hub, shell};
 
 /// How many finals of each model a channel page lists, newest first: a
 /// stream channel of daily builds would otherwise list its whole history
@@ -32,6 +33,11 @@ pub struct StreamSummary<'p, M = &'p str> {
     pub repo: &'p str,
     pub repo_url: String,
     pub latest: Option<&'p Brief<'p>>,
+    /// `hf download` of the latest released final at its revision, and
+    /// its repository on the Hub at that revision: the card's "Latest"
+    /// block.
+    pub latest_download: Option<String>,
+    pub latest_hub_url: Option<String>,
     pub upcoming: Vec<&'p Brief<'p>>,
     pub next_slot: Option<SlotView<'p>>,
     pub scheduled: bool,
@@ -207,6 +213,10 @@ impl Pages<'_, '_> {
                     .map(|feed| MajorFeed { feed, major })
             })
             .collect();
+        let latest_at = st.latest.and_then(|i| {
+            let rev = c.release(i).revision.as_deref()?;
+            Some((c.info[i].repo.as_str(), rev))
+        });
         Some(StreamSummary {
             model: model_value,
             model_title: &c.config.models[model].title,
@@ -218,6 +228,14 @@ impl Pages<'_, '_> {
             repo: &st.repo,
             repo_url: crate::site::hub::repo_url(&st.repo),
             latest: st.latest.map(|i| self.brief(i)),
+            latest_download: latest_at.map(|(repo, rev)| shell::hf_download(repo, None, rev)),
+            latest_hub_url: st.latest.map(|i| {
+                let repo = &c.info[i].repo;
+                match c.release(i).revision.as_deref() {
+                    Some(rev) => hub::tree_url(repo, rev),
+                    None => hub::repo_url(repo),
+                }
+            }),
             upcoming,
             next_slot: self.next_slot(model, channel),
             scheduled: c.timeline(model, channel).is_some(),

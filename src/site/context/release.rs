@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Brief, FeedView, Pages, SlotView, gate_label};
-use crate::model::manifest::{Format, Score, Status};
+use crate::model::manifest::{Format, Score, Status, is_commit};
 use crate::model::version::Versioning;
 use crate::site::catalog::json::{ArtifactJson, ReleaseJson};
 use crate::site::{hub, markdown, numbers, shell};
@@ -33,9 +33,25 @@ pub struct ReleaseView<'p> {
     #[serde(rename = "final")]
     pub final_release: Option<&'p Brief<'p>>,
     pub latest: Option<&'p Brief<'p>>,
+    /// Where the release stands, said first on its page: `upcoming`
+    /// (planned), `yanked`, `candidate`, `latest` (the channel's latest
+    /// released final), `line-latest` (the latest of an older major line
+    /// of a semver channel) or `superseded` (an older released final).
+    pub state: &'static str,
+    /// When the release's major line is not the channel latest's: the
+    /// line (`1.x`) and its latest release, which supersedes it first.
+    pub line: Option<LineLatest<'p>>,
     pub planned: bool,
     pub is_yanked: bool,
     pub slot: Option<SlotView<'p>>,
+}
+
+/// An older major line's latest release, as a release of that line sees it.
+#[derive(Serialize)]
+pub struct LineLatest<'p> {
+    pub name: String,
+    pub href: String,
+    pub latest: &'p Brief<'p>,
 }
 
 #[derive(Serialize)]
@@ -70,6 +86,8 @@ pub struct SkipView<'p> {
     pub stream_href: String,
     pub window: Option<SlotView<'p>>,
     pub next_slot: Option<SlotView<'p>>,
+    /// The release to use instead: the channel's latest released final.
+    pub use_instead: Option<&'p Brief<'p>>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +106,9 @@ pub struct ArtifactView<'p> {
     pub size_human: Option<String>,
     pub size_exact: Option<String>,
     pub gguf: bool,
+    /// Its revision is not a commit (SPEC 4): the bytes may change under
+    /// the sha256 shown.
+    pub unpinned: bool,
 }
 
 /// One evaluation with the change from the previous release of its kind
@@ -102,6 +123,9 @@ pub struct ScoreView<'p> {
     pub trend: Option<&'static str>,
     pub gate: Option<String>,
     pub passes: Option<bool>,
+    /// A planned release without the value yet: its gate is a target,
+    /// neither passed nor missed.
+    pub target: bool,
 }
 
 impl Pages<'_, '_> {
@@ -145,6 +169,7 @@ impl Pages<'_, '_> {
                     previous: before.map(Score::to_string),
                     change,
                     trend,
+                    target: gate.is_some() && value.is_none() && r.status == Status::Planned,
                     gate: gate.and_then(gate_label),
                     passes,
                 }
@@ -182,14 +207,14 @@ impl Pages<'_, '_> {
                     size_human: a.size.map(numbers::size),
                     size_exact: a.size.map(numbers::size_exact),
                     gguf: a.format == Format::Gguf,
+                    unpinned: !is_commit(&j.revision),
                     api: j,
                 }
             },
         );
-        let latest = c
-            .stream(&r.model, &r.channel)
-            .and_then(|s| s.latest)
-            .filter(|&l| l != i);
+        let channel_latest = c.stream(&r.model, &r.channel).and_then(|s| s.latest);
+        let latest = channel_latest.filter(|&l| l != i);
+        let (state, line) = self.standing(i, channel_latest);
         ReleaseView {
             api,
             notes_html: r
@@ -215,10 +240,49 @@ impl Pages<'_, '_> {
             candidates: info.candidates.iter().map(|&k| self.brief(k)).collect(),
             final_release: info.final_release.map(|f| self.brief(f)),
             latest: latest.map(|l| self.brief(l)),
+            state,
+            line,
             planned: r.status == Status::Planned,
             is_yanked: r.status == Status::Yanked,
             slot: c.slot_of_release(i).map(|s| self.slot(s)),
         }
+    }
+
+    /// Where release `i` stands (its page's `state`) and, when its major
+    /// line is not that of the channel's latest (a 1.2.1 backport after
+    /// 2.0.0), that line's latest release.
+    fn standing(
+        &self,
+        i: usize,
+        channel_latest: Option<usize>,
+    ) -> (&'static str, Option<LineLatest<'_>>) {
+        let c = self.catalog;
+        let r = c.release(i);
+        let major = |k: usize| {
+            c.release(k)
+                .parsed
+                .as_ref()
+                .and_then(|v| v.semver())
+                .map(|v| v.major)
+        };
+        let line = major(i)
+            .filter(|&m| channel_latest.and_then(major) != Some(m))
+            .and_then(|m| c.major_line(&r.model, &r.channel, m))
+            .map(|n| &c.lines[n]);
+        let state = match r.status {
+            Status::Planned => "upcoming",
+            Status::Yanked => "yanked",
+            _ if c.info[i].candidate => "candidate",
+            _ if channel_latest == Some(i) => "latest",
+            _ if line.is_some_and(|l| l.latest == i) => "line-latest",
+            _ => "superseded",
+        };
+        let line = line.map(|l| LineLatest {
+            name: l.name(),
+            href: self.href(&l.path),
+            latest: self.brief(l.latest),
+        });
+        (state, line)
     }
 
     /// The feeds a release page belongs to.
@@ -267,6 +331,10 @@ impl Pages<'_, '_> {
             stream_href: self.href(&format!("{}/{}/", s.model, s.channel)),
             window: c.slot_of_skip(k).map(|x| self.slot(x)),
             next_slot: self.next_slot(&s.model, &s.channel),
+            use_instead: c
+                .stream(&s.model, &s.channel)
+                .and_then(|st| st.latest)
+                .map(|l| self.brief(l)),
         }
     }
 }

@@ -40,9 +40,25 @@ fn scripts_handlers_and_javascript_urls_are_removed() {
     assert!(!html.contains("style="), "{html}");
     assert!(!html.contains(r#"id="main""#), "{html}");
     assert!(html.contains(r#"<img src="x.png" alt="x">"#), "{html}");
-    // A link whose URL was removed keeps no `rel` (invalid without href).
-    assert!(html.contains("<a>click</a>"), "{html}");
-    assert!(html.contains("<a>a</a>"), "{html}");
+    // A link whose URL was refused is unwrapped: its text stays, as text.
+    assert!(html.contains("<p>click a</p>"), "{html}");
+    assert!(!html.contains("<a"), "{html}");
+}
+
+#[test]
+fn an_image_without_alt_is_decorative_and_a_link_without_href_is_text() {
+    let html = render(
+        "<img src=\"x.png\"> <a name=\"top\">anchor</a> [ok](https://x.org/) ![](y.png)",
+        "/",
+    );
+    assert!(html.contains(r#"<img alt="" src="x.png">"#), "{html}");
+    assert!(html.contains(" anchor "), "{html}");
+    assert!(!html.contains("<a>"), "{html}");
+    assert!(
+        html.contains(r#"<a href="https://x.org/" rel="noopener noreferrer">ok</a>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<img src="y.png" alt="">"#), "{html}");
 }
 
 #[test]
@@ -52,11 +68,13 @@ fn task_lists_survive_as_disabled_checkboxes() {
         "/",
     );
     assert!(
-        html.contains(r#"<li><input type="checkbox" checked="" disabled="">done</li>"#),
+        html.contains(
+            r#"<li><input type="checkbox" checked="" disabled="" aria-label="done">done</li>"#
+        ),
         "{html}"
     );
     assert!(
-        html.contains(r#"<li><input type="checkbox" disabled="">todo</li>"#),
+        html.contains(r#"<li><input type="checkbox" disabled="" aria-label="to do">todo</li>"#),
         "{html}"
     );
     assert_eq!(

@@ -2,6 +2,7 @@
 //! maintainer would check in the output.
 
 mod output;
+mod reader;
 
 use crate::prelude::*;
 
@@ -132,11 +133,6 @@ fn release_page_shows_downloads_checksums_commands_scores_and_provenance() {
         "4.08 GB",
         "title=\"4,080,218,931 bytes\">4.08 GB</data>",
         "https://huggingface.co/instructlab/granite-7b-lab-GGUF/resolve/main/granite-7b-lab-Q4_K_M.gguf",
-        // Copy-ready commands.
-        "<code>ollama run hf.co/instructlab/granite-7b-lab-GGUF:Q4_K_M</code>",
-        "<code>ollama run instructlab/granite-7b-lab:1.1.0</code>",
-        "<code>hf download instructlab/granite-7b-lab --revision cccccccccccccccccccccccccccccccccccccccc</code>",
-        "<code>hf download instructlab/granite-7b-lab-GGUF granite-7b-lab-Q4_K_M.gguf --revision main</code>",
         // Scores against the previous final, and the gate.
         "Compared with <a href=\"/cmb/granite-7b-lab/versioned/1.0.0/\">1.0.0</a>, the previous final release.",
         "<span class=\"trend-up\">+0.19</span>",
@@ -151,6 +147,21 @@ fn release_page_shows_downloads_checksums_commands_scores_and_provenance() {
     ] {
         assert!(html.contains(want), "the 1.1.0 page lacks {want:?}");
     }
+    // Copy-ready commands, each word in a span that does not wrap.
+    let words = html
+        .replace("<span class=\"word\">", "")
+        .replace("</span>", "");
+    for want in [
+        "<code>ollama run hf.co/instructlab/granite-7b-lab-GGUF:Q4_K_M</code>",
+        "<code>ollama run instructlab/granite-7b-lab:1.1.0</code>",
+        "<code>hf download instructlab/granite-7b-lab --revision cccccccccccccccccccccccccccccccccccccccc</code>",
+        "<code>hf download instructlab/granite-7b-lab-GGUF granite-7b-lab-Q4_K_M.gguf --revision main</code>",
+    ] {
+        assert!(words.contains(want), "the 1.1.0 page lacks {want:?}");
+    }
+    assert!(
+        html.contains("<span class=\"word\">--revision</span> <span class=\"word\">main</span>")
+    );
     // Its candidates, newest first.
     let rc2 = html.find("versioned/1.1.0-rc.2/").unwrap();
     let rc1 = html.find("versioned/1.1.0-rc.1/").unwrap();
@@ -173,8 +184,8 @@ fn release_notes_are_sanitised_but_keep_their_structure() {
     let site = site();
     let out = site.build(&[]);
     let html = read(&out, V110);
-    let notes =
-        &html[html.find("<h2 id=\"notes\">").unwrap()..html.find("<h2 id=\"downloads\">").unwrap()];
+    let notes = &html[html.find("<h2 id=\"notes\">").unwrap()..];
+    let notes = &notes[..notes.find("</section>").unwrap()];
     for banned in ["<script", "alert", "onerror", "onclick", "javascript:"] {
         assert!(
             !notes.contains(banned),
@@ -183,7 +194,7 @@ fn release_notes_are_sanitised_but_keep_their_structure() {
     }
     for kept in [
         r#"<h3 id="whats-new">What's new</h3>"#,
-        r#"<input type="checkbox" checked="" disabled="">"#,
+        r#"<input type="checkbox" checked="" disabled="" aria-label="done">"#,
         r#"<th style="text-align:right">1.0.0</th>"#,
         r#"<div class="footnote-definition" id="fn-prs">"#,
         r##"<a href="#fn-prs""##,
@@ -202,12 +213,12 @@ fn yanked_planned_retired_and_skipped_releases_say_so() {
     let site = site();
     let out = site.build(&[]);
     let yanked = read(&out, "granite-7b-lab/versioned/1.1.1/index.html");
-    assert!(yanked.contains("<div class=\"banner yanked\" role=\"note\"><p><strong>Yanked</strong> on <time datetime=\"2024-12-20\">2024-12-20</time>: The chat template broke tool calls; use 1.1.0.</p>"));
-    // A reader of an old or yanked release is pointed at the latest one.
-    assert!(yanked.contains("The latest Versioned release is <a class=\"version\" href=\"/cmb/granite-7b-lab/versioned/1.1.0/\">1.1.0</a>"));
+    assert!(yanked.contains("<div class=\"banner state yanked\"><p><strong>Yanked</strong> on <time datetime=\"2024-12-20\">2024-12-20</time>: The chat template broke tool calls; use 1.1.0.</p>"));
+    // A reader of a yanked release is pointed at the latest one.
+    assert!(yanked.contains("Use <a class=\"version\" href=\"/cmb/granite-7b-lab/versioned/1.1.0/\">1.1.0</a> (<time datetime=\"2024-12-02\">2024-12-02</time>) instead, the latest Versioned release."));
     assert!(!read(&out, V110).contains("The latest Versioned release is"));
     let planned = read(&out, "granite-7b-lab/versioned/1.2.0/index.html");
-    assert!(planned.contains("<strong>Upcoming.</strong> This release is planned for <time datetime=\"2025-06-02\">2025-06-02</time>"));
+    assert!(planned.contains("<strong>Upcoming.</strong> Planned for <time datetime=\"2025-06-02\">2025-06-02</time>; not published yet."));
     assert!(
         !planned.contains("hf download"),
         "nothing to download before the release"
@@ -348,7 +359,8 @@ fn sitemap_robots_and_404() {
     let robots = read(&out, "robots.txt");
     assert!(robots.contains("\nSitemap: https://releases.example.org/cmb/sitemap.xml\n"));
     let not_found = read(&out, "404.html");
-    assert!(not_found.contains("<meta name=\"robots\" content=\"noindex\">"));
+    // Served with a 404 status, it claims no address of its own.
+    assert!(!not_found.contains("rel=\"canonical\""));
     assert!(not_found.contains("<a href=\"/cmb/\">home page</a>"));
 }
 

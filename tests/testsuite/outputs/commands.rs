@@ -90,12 +90,21 @@ fn unescape_html(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// The commands of a page: the text of each `<pre class="command"><code>`.
+/// The commands of a page: the text of each `<pre class="command" ...><code>`
+/// (each word in a `<span class="word">` of its own).
 fn page_commands(html: &str) -> Vec<String> {
-    const OPEN: &str = "<pre class=\"command\"><code>";
+    const OPEN: &str = "<pre class=\"command\"";
     html.split(OPEN)
         .skip(1)
-        .map(|rest| unescape_html(&rest[..rest.find("</code>").expect("</code>")]))
+        .map(|rest| {
+            let code = &rest[rest.find("<code>").expect("<code>") + 6..];
+            let code = &code[..code.find("</code>").expect("</code>")];
+            let words = code
+                .replace("<span class=\"word\">", "")
+                .replace("</span>", "");
+            assert!(!words.contains('<'), "markup left in a command: {code}");
+            unescape_html(&words)
+        })
         .collect()
 }
 
