@@ -2,8 +2,6 @@
 //! another origin, a refused connection, a `Retry-After` beyond the retry
 //! budget, answers over 32 MiB, credentials in the endpoint URL.
 
-use std::net::TcpListener;
-
 use super::*;
 use crate::support::fake_hub::Recorder;
 
@@ -236,10 +234,20 @@ fn a_redirect_loop_stops_after_a_few_hops() {
 
 #[test]
 fn a_refused_connection_is_reported_at_once() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    // Bound, never listening: a connection is refused, and no other test
+    // can take the port while this one runs (a listener dropped to free
+    // its port could be reused by a parallel test's server).
+    let refusing =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    refusing
+        .bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
+    let port = refusing.local_addr().unwrap().as_socket().unwrap().port();
     let site = site();
     let endpoint = format!("http://127.0.0.1:{port}");
     let r = run_env(
