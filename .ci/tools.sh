@@ -10,7 +10,7 @@
 # | xmllint                | tests/conformance/run.sh        | apt-get install libxml2-utils               |
 # | java                   | the Nu Html Checker (vnu)       | apt-get install default-jre-headless        |
 # | node 20+, npm          | vnu-jar, playwright-core        | apt-get install nodejs npm                  |
-# | chromium               | tests/browser/run.sh            | apt-get install chromium                    |
+# | chromium               | tests/browser/run.sh            | apt-get install chromium (+ fonts-liberation) |
 #
 # apt-get runs as root, or with sudo. A tool that is still missing after
 # that (no apt-get, no root, an old Debian's node) ends the run with exit 2
@@ -109,6 +109,12 @@ need_apt() {
 need_apt xmllint libxml2-utils
 need_apt java default-jre-headless
 need_apt chromium chromium
+# The pages' monospace stack names Liberation Mono, which Debian's chromium
+# only recommends (apt_install skips recommends): the browser test measures
+# where commands wrap, so it runs with the font it was written against.
+if have fc-list && ! fc-list 2>/dev/null | grep -qi "Liberation Mono"; then
+    apt_install fonts-liberation || true
+fi
 
 # node 20 or later: playwright-core needs it; Debian 12's nodejs is 18.
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
