@@ -345,6 +345,14 @@ fn an_unpinned_artifact_says_so_beside_its_checksum() {
         "</article>",
     );
     assert!(!pinned.contains("Unpinned"), "{pinned}");
+    // The line page shows its latest release's downloads the same way.
+    let line = read(&out, "granite-7b-lab/versioned/1.x/index.html");
+    let line_gguf = between(
+        &line,
+        "<article class=\"artifact\" aria-label=\"granite-7b-lab-Q4_K_M.gguf\">",
+        "</article>",
+    );
+    assert_eq!(line_gguf, gguf);
     // Without a checksum the note sits beside the source.
     let mut site = super::site();
     site.edit(
