@@ -14,7 +14,36 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The stack of the threads that do the work. tera, and the template
+/// check's walk, recurse once for each nested block, operator and call of
+/// a template; the theme's bounds (`site::theme`'s shape and recursion
+/// checks) keep that finite, and at those bounds a debug build needs about
+/// 16 MB (a release build 2 MB). Only the pages a thread touches take
+/// memory.
+const STACK: usize = 64 << 20;
+
 fn main() -> ExitCode {
+    // Fails only if the pool was built already, which nothing does first.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .build_global();
+    let worker = std::thread::Builder::new()
+        .name("cadence".into())
+        .stack_size(STACK)
+        .spawn(outcome);
+    match worker.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        // A panic has printed its message; 101 is Rust's status for it.
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(e) => {
+            terminal::stopped(&anyhow::anyhow!("could not start a thread: {e}"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The exit status of [`run`], its error printed.
+fn outcome() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(e) => {

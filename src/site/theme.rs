@@ -19,6 +19,8 @@ static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default
 
 mod check;
 mod locate;
+mod recursion;
+mod shape;
 
 pub use check::Source;
 
@@ -167,8 +169,20 @@ fn new_tera() -> tera::Tera {
 /// built-in and overridden, parsed and its names resolved.
 pub fn check(root: &Path, name: &str) -> Result<Vec<Finding>, ThemeError> {
     let (sources, mut findings) = sources(root, name)?;
-    findings.extend(check::check(&sources, &new_tera()).0);
+    findings.extend(checked(&sources, &new_tera()).0);
     Ok(findings)
+}
+
+/// Every `template` finding of the theme's sources: names that do not
+/// resolve ([`check`]), then templates and macros that would render
+/// themselves ([`recursion`]); and the templates that parse.
+fn checked(
+    sources: &[check::Source],
+    tera: &tera::Tera,
+) -> (Vec<Finding>, BTreeMap<String, tera::Template>) {
+    let (mut findings, parsed) = check::check(sources, tera);
+    findings.extend(recursion::findings(sources, tera, &parsed));
+    (findings, parsed)
 }
 
 impl Theme {
@@ -177,7 +191,7 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, ThemeError> {
         let (sources, mut findings) = sources(root, name)?;
         let mut tera = new_tera();
-        let (more, parsed) = check::check(&sources, &tera);
+        let (more, parsed) = checked(&sources, &tera);
         findings.extend(more);
         if !findings.is_empty() {
             return Err(ThemeError::Templates(findings));

@@ -261,3 +261,120 @@ fn a_deeply_nested_override_is_a_finding_not_a_crash() {
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0].1, Some(1));
 }
+
+/// `{{ 1 + 1 + ... }}`: tera nests one node per operator, and walking
+/// (or dropping) 100,000 of them overflowed the stack.
+#[test]
+fn a_long_expression_is_a_finding_not_a_crash() {
+    let long = format!("ok\n{{{{ 1{} }}}}\n", " + 1".repeat(100_000));
+    let site = site_with(&[("page.html", &long)]);
+    let (status, found) = template_findings(&site);
+    assert_eq!(status, 1);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].1, Some(2));
+    assert!(found[0].2.contains("operators"), "{found:#?}");
+}
+
+/// Nesting just under the bound parses, checks and renders: the bound
+/// refuses only what no theme needs.
+#[test]
+fn nesting_under_the_bound_builds() {
+    let n = 60;
+    let page = format!(
+        "{{% extends \"base.html\" %}}\n{{% block main %}}{}<p>{{{{ page.title{} }}}}</p>{}{{% endblock main %}}",
+        "{% if page %}{% for i in [1] %}".repeat(n / 2),
+        " ~ \"\"".repeat(100),
+        "{% endfor %}{% endif %}".repeat(n / 2)
+    );
+    let site = site_with(&[("page.html", &page)]);
+    let out = site.path("public");
+    let run = site.run(["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let about = std::fs::read_to_string(out.join("about/index.html")).unwrap();
+    assert!(about.contains("<p>About"), "{about}");
+}
+
+/// `(file, line, message)` findings and the exit status of `build`, which
+/// renders: a template that includes itself, or a macro that calls itself,
+/// would recurse until the stack overflowed.
+fn assert_recursion(files: &[(&str, &str)], file: &str, line: u64, chain: &str) {
+    let site = site_with(files);
+    let (status, found) = template_findings(&site);
+    assert_eq!(status, 1, "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|(f, l, m)| f == &format!("themes/t/templates/{file}")
+                && *l == Some(line)
+                && m.contains(chain)),
+        "{file}:{line} {chain}: {found:#?}"
+    );
+    let out = site.path("public");
+    let run = site.run(["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error[template]"), "{}", run.stderr);
+    assert!(!out.exists(), "nothing is written");
+}
+
+#[test]
+fn a_template_that_includes_itself_is_a_finding_not_a_crash() {
+    assert_recursion(
+        &[(
+            "page.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n{% include \"page.html\" %}\n{% endblock main %}",
+        )],
+        "page.html",
+        3,
+        "page.html -> page.html",
+    );
+}
+
+#[test]
+fn an_include_cycle_through_a_parent_is_a_finding() {
+    assert_recursion(
+        &[
+            (
+                "footer.html",
+                "<footer>\n{% include \"more.html\" %}</footer>",
+            ),
+            ("more.html", "{% include \"footer.html\" %}"),
+        ],
+        "footer.html",
+        2,
+        "footer.html -> more.html -> footer.html",
+    );
+}
+
+#[test]
+fn a_macro_that_calls_itself_is_a_finding_not_a_crash() {
+    let macros = format!(
+        "{}\n{{% macro again(n) %}}{{{{ self::again(n=n) }}}}{{% endmacro again %}}",
+        include_str!("../../themes/default/templates/macros.html")
+    );
+    let page = "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block main %}{{ m::again(n=1) }}{% endblock main %}";
+    let line = macros.lines().count() as u64;
+    assert_recursion(
+        &[("macros.html", &macros), ("page.html", page)],
+        "macros.html",
+        line,
+        "macros.html::again -> macros.html::again",
+    );
+}
+
+/// 20,000 unknown filters: each was located by a scan of every tag (46 s
+/// here, and four times as long for each doubling).
+#[test]
+fn many_faults_in_one_template_are_reported_briefly() {
+    let page: String = (0..20_000)
+        .map(|i| format!("{{{{ x | f{i} }}}}\n"))
+        .collect();
+    let site = site_with(&[("page.html", &page)]);
+    let (status, found) = template_findings(&site);
+    assert_eq!(status, 1);
+    assert!(found.len() <= 21, "{}", found.len());
+    assert_eq!(found[0].1, Some(1), "{found:#?}");
+    assert!(
+        found.iter().any(|(_, _, m)| m.contains("19980 more")),
+        "{found:#?}"
+    );
+}

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use tera::ast::{Expr, ExprVal, FunctionCall, Node};
 
-use super::locate::{Use, locate};
+use super::locate::{Use, locate, pos_of};
 use crate::model::diagnostics::Finding;
 use crate::model::yaml::Pos;
 
@@ -46,6 +46,14 @@ pub fn check(
     let mut findings = Vec::new();
     let mut parsed: BTreeMap<String, tera::Template> = BTreeMap::new();
     for s in sources {
+        if let Some((at, why)) = super::shape::too_deep(&s.text) {
+            findings.push(
+                Finding::error("template", &s.file, format!("`{}` {why}", s.name))
+                    .at(Some(pos_of(&s.text, at)))
+                    .help("tera recurses once for each level: split the tag, or move the levels into the data"),
+            );
+            continue;
+        }
         match tera::Template::new(&s.name, None, &s.text) {
             Ok(t) => {
                 parsed.insert(s.name.clone(), t);
@@ -96,13 +104,37 @@ fn syntax(s: &Source, e: &tera::Error) -> Finding {
     .help("fix the tag at this line (https://keats.github.io/tera/docs/ has the syntax)")
 }
 
-struct Resolver<'r> {
-    tera: &'r tera::Tera,
-    names: &'r BTreeSet<&'r str>,
-    parsed: &'r BTreeMap<String, tera::Template>,
+/// What to tell the user to do about a fault.
+enum Help {
+    Text(String),
+    /// The closest name that exists ([`known`]).
+    Closest,
 }
 
-impl Resolver<'_> {
+/// The unresolved names of one template located and reported one by one;
+/// past these, one finding counts the rest.
+const MAX_FAULTS: usize = 20;
+
+pub(super) struct Resolver<'r> {
+    tera: &'r tera::Tera,
+    names: &'r BTreeSet<&'r str>,
+    pub parsed: &'r BTreeMap<String, tera::Template>,
+}
+
+impl<'r> Resolver<'r> {
+    /// Resolves names among the templates `names`, of which `parsed` parse.
+    pub(super) fn new(
+        tera: &'r tera::Tera,
+        names: &'r BTreeSet<&'r str>,
+        parsed: &'r BTreeMap<String, tera::Template>,
+    ) -> Self {
+        Resolver {
+            tera,
+            names,
+            parsed,
+        }
+    }
+
     /// The findings of one parsed template.
     fn template(&self, s: &Source, t: &tera::Template) -> Vec<Finding> {
         let mut uses = BTreeSet::new();
@@ -115,15 +147,35 @@ impl Resolver<'_> {
         }
         let namespaces = self.namespaces(&t.name, &mut Vec::new());
         let mut findings = Vec::new();
-        for u in &uses {
-            if let Some((message, help)) = self.fault(u, t, &namespaces) {
-                let line = locate(&s.text, u);
-                findings.push(
-                    Finding::error("template", &s.file, format!("`{}` {message}", s.name))
-                        .at(line)
-                        .help(help),
-                );
-            }
+        let faults: Vec<_> = uses
+            .iter()
+            .filter_map(|u| Some((u, self.fault(u, t, &namespaces)?)))
+            .collect();
+        // Each is located by a scan of the template: past MAX_FAULTS, one
+        // finding, at the first of the rest, counts them.
+        let more = faults
+            .get(MAX_FAULTS)
+            .map(|(u, _)| (locate(&s.text, u), faults.len() - MAX_FAULTS));
+        for (u, (message, help)) in faults.into_iter().take(MAX_FAULTS) {
+            findings.push(
+                Finding::error("template", &s.file, format!("`{}` {message}", s.name))
+                    .at(locate(&s.text, u))
+                    .help(self.help(u, help)),
+            );
+        }
+        if let Some((at, more)) = more {
+            findings.push(
+                Finding::error(
+                    "template",
+                    &s.file,
+                    format!(
+                        "`{}` has {more} more uses of names that do not resolve, from here on",
+                        s.name
+                    ),
+                )
+                .at(at)
+                .help("fix the ones above, then `cadence check` lists the rest"),
+            );
         }
         if let Some(cycle) = self.cycle(&t.name) {
             findings.push(
@@ -145,7 +197,7 @@ impl Resolver<'_> {
         u: &Use,
         t: &tera::Template,
         namespaces: &HashMap<String, String>,
-    ) -> Option<(String, String)> {
+    ) -> Option<(String, Help)> {
         let theme =
             "theme templates are the built-in ones and the files under themes/<name>/templates/";
         match u {
@@ -154,27 +206,27 @@ impl Resolver<'_> {
             {
                 Some((
                     format!("uses the filter `{f}`, which does not exist"),
-                    known("filter", f, self.tera.filters.keys()),
+                    Help::Closest,
                 ))
             }
             Use::Test(n) if !self.tera.testers.contains_key(n) => Some((
                 format!("uses the test `{n}`, which does not exist"),
-                known("test", n, self.tera.testers.keys()),
+                Help::Closest,
             )),
             Use::Function(n) if !self.tera.functions.contains_key(n) => Some((
                 format!("calls the function `{n}`, which does not exist"),
-                known("function", n, self.tera.functions.keys()),
+                Help::Closest,
             )),
             Use::Macro(ns, name) => match namespaces.get(ns) {
                 None if ns == "self" => Some((
                     format!("calls `self::{name}`, but defines no macro"),
-                    format!("define `{{% macro {name}() %}}` in `{}`", t.name),
+                    Help::Text(format!("define `{{% macro {name}() %}}` in `{}`", t.name)),
                 )),
                 None => Some((
                     format!("calls the macro `{ns}::{name}`, but imports nothing as `{ns}`"),
-                    format!(
+                    Help::Text(format!(
                         "add `{{% import \"macros.html\" as {ns} %}}` (or the file that defines it) at the top"
-                    ),
+                    )),
                 )),
                 Some(file) => {
                     let defined = self
@@ -186,7 +238,9 @@ impl Resolver<'_> {
                             format!(
                                 "calls the macro `{ns}::{name}`, which `{file}` does not define"
                             ),
-                            format!("define `{name}` in `{file}`, or call one of its macros"),
+                            Help::Text(format!(
+                                "define `{name}` in `{file}`, or call one of its macros"
+                            )),
                         )
                     })
                 }
@@ -195,7 +249,7 @@ impl Resolver<'_> {
                 let n = all.join("`, `");
                 Some((
                     format!("includes the template `{n}`, which does not exist"),
-                    theme.to_string(),
+                    Help::Text(theme.to_string()),
                 ))
             }
             Use::Import(n) | Use::Extends(n) if !self.names.contains(n.as_str()) => {
@@ -206,17 +260,30 @@ impl Resolver<'_> {
                 };
                 Some((
                     format!("{verb} the template `{n}`, which does not exist"),
-                    theme.to_string(),
+                    Help::Text(theme.to_string()),
                 ))
             }
             _ => None,
         }
     }
 
+    /// The help of a fault, said in words: the closest known name of an
+    /// unknown filter, test or function is looked for only here, for the
+    /// faults reported.
+    fn help(&self, u: &Use, help: Help) -> String {
+        match (help, u) {
+            (Help::Text(text), _) => text,
+            (Help::Closest, Use::Filter(f)) => known("filter", f, self.tera.filters.keys()),
+            (Help::Closest, Use::Test(n)) => known("test", n, self.tera.testers.keys()),
+            (Help::Closest, Use::Function(n)) => known("function", n, self.tera.functions.keys()),
+            (Help::Closest, _) => String::new(),
+        }
+    }
+
     /// The macro namespaces a template's own nodes can call, to the file
     /// that defines each: `self`, its imports, and those of the files it
     /// imports and of its parents (tera's `MacroCollection`).
-    fn namespaces(&self, name: &str, seen: &mut Vec<String>) -> HashMap<String, String> {
+    pub(super) fn namespaces(&self, name: &str, seen: &mut Vec<String>) -> HashMap<String, String> {
         let mut map = HashMap::new();
         let Some(t) = self.parsed.get(name) else {
             return map;
@@ -274,12 +341,22 @@ fn known<'k>(kind: &str, name: &str, names: impl Iterator<Item = &'k String>) ->
     }
 }
 
-fn nodes(ast: &[Node], uses: &mut BTreeSet<Use>) {
+pub(super) fn nodes(ast: &[Node], uses: &mut BTreeSet<Use>) {
+    walk(ast, uses, true);
+}
+
+/// What a template renders itself, macro definitions left out (a macro's
+/// body runs where it is called).
+pub(super) fn outside_macros(ast: &[Node], uses: &mut BTreeSet<Use>) {
+    walk(ast, uses, false);
+}
+
+fn walk(ast: &[Node], uses: &mut BTreeSet<Use>, macros: bool) {
     for node in ast {
         match node {
             Node::VariableBlock(_, e) => expr(e, uses),
-            Node::MacroDefinition(_, m, _) => {
-                nodes(&m.body, uses);
+            Node::MacroDefinition(_, m, _) if macros => {
+                walk(&m.body, uses, macros);
                 for default in m.args.values().flatten() {
                     expr(default, uses);
                 }
@@ -288,9 +365,11 @@ fn nodes(ast: &[Node], uses: &mut BTreeSet<Use>) {
                 uses.insert(Use::Extends(parent.clone()));
             }
             Node::Include(_, names, ignore_missing) => {
-                if !ignore_missing {
-                    uses.insert(Use::Include(names.clone()));
-                }
+                uses.insert(if *ignore_missing {
+                    Use::IncludeOptional(names.clone())
+                } else {
+                    Use::Include(names.clone())
+                });
             }
             Node::ImportMacro(_, file, _) => {
                 uses.insert(Use::Import(file.clone()));
@@ -298,26 +377,27 @@ fn nodes(ast: &[Node], uses: &mut BTreeSet<Use>) {
             Node::Set(_, set) => expr(&set.value, uses),
             Node::FilterSection(_, section, _) => {
                 call(&section.filter, uses, Use::Filter);
-                nodes(&section.body, uses);
+                walk(&section.body, uses, macros);
             }
-            Node::Block(_, block, _) => nodes(&block.body, uses),
+            Node::Block(_, block, _) => walk(&block.body, uses, macros),
             Node::Forloop(_, l, _) => {
                 expr(&l.container, uses);
-                nodes(&l.body, uses);
+                walk(&l.body, uses, macros);
                 if let Some(empty) = &l.empty_body {
-                    nodes(empty, uses);
+                    walk(empty, uses, macros);
                 }
             }
             Node::If(i, _) => {
                 for (_, cond, body) in &i.conditions {
                     expr(cond, uses);
-                    nodes(body, uses);
+                    walk(body, uses, macros);
                 }
                 if let Some((_, body)) = &i.otherwise {
-                    nodes(body, uses);
+                    walk(body, uses, macros);
                 }
             }
             Node::Super
+            | Node::MacroDefinition(..)
             | Node::Text(_)
             | Node::Raw(..)
             | Node::Break(_)
@@ -387,200 +467,4 @@ fn value(v: &ExprVal, uses: &mut BTreeSet<Use>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn findings(files: &[(&str, &str)]) -> Vec<(String, Option<usize>, String)> {
-        let sources: Vec<Source> = files
-            .iter()
-            .map(|(name, text)| Source {
-                name: name.to_string(),
-                file: format!("themes/t/templates/{name}"),
-                text: text.to_string(),
-            })
-            .collect();
-        check(&sources, &tera::Tera::default())
-            .0
-            .into_iter()
-            .map(|f| (f.file, f.line, f.message))
-            .collect()
-    }
-
-    #[test]
-    fn each_unknown_name_is_found_at_its_line() {
-        let base = "<html>\n{% block main %}{% endblock main %}\n</html>";
-        let page = "{% extends \"base.html\" %}\n{% import \"m.html\" as m %}\n{% block main %}\n{{ x | upper }}\n{{ x | nope }}\n{% if x is nothing %}{% endif %}\n{{ absent(a=1) }}\n{{ m::gone() }}\n{{ m::here() }}\n{% include \"missing.html\" %}\n{% include \"gone.html\" ignore missing %}\n{{ \"a | nope2\" }}\n{% endblock main %}";
-        let macros = "{% macro here() %}ok{% endmacro here %}";
-        let got = findings(&[("base.html", base), ("page.html", page), ("m.html", macros)]);
-        let lines: Vec<(Option<usize>, &str)> =
-            got.iter().map(|(_, l, m)| (*l, m.as_str())).collect();
-        assert_eq!(got.len(), 5, "{got:#?}");
-        for (line, word) in [
-            (5, "filter `nope`"),
-            (6, "test `hing`"),
-            (7, "function `absent`"),
-            (8, "macro `m::gone`"),
-            (10, "template `missing.html`"),
-        ] {
-            assert!(
-                lines
-                    .iter()
-                    .any(|(l, m)| *l == Some(line) && m.contains(word)),
-                "{word} at line {line}: {lines:#?}"
-            );
-        }
-    }
-
-    #[test]
-    fn multi_byte_text_in_strings_keeps_the_position_right() {
-        let got = findings(&[(
-            "a.html",
-            "<p>é</p>\n{{ \"€€€ — ü\" ~ x | nope }} {{ y | nope2 }}",
-        )]);
-        let lines: Vec<_> = got.iter().map(|(_, l, m)| (*l, m.as_str())).collect();
-        assert!(
-            lines
-                .iter()
-                .any(|(l, m)| *l == Some(2) && m.contains("`nope`")),
-            "{lines:#?}"
-        );
-        assert!(
-            lines
-                .iter()
-                .any(|(l, m)| *l == Some(2) && m.contains("`nope2`")),
-            "{lines:#?}"
-        );
-    }
-
-    #[test]
-    fn any_text_gives_findings_never_a_panic() {
-        let pieces = [
-            "{{",
-            "}}",
-            "{%",
-            "%}",
-            "{#",
-            "#}",
-            "-",
-            " | ",
-            "nope",
-            "upper",
-            "(",
-            ")",
-            "\"",
-            "'",
-            "`",
-            "é€",
-            "\n",
-            "if x",
-            "endif",
-            "include \"a.html\"",
-            "m::x()",
-            " is ",
-            "raw",
-            "endraw",
-            "filter nope",
-            "endfilter",
-            "extends \"b.html\"",
-            "::",
-            ".",
-        ];
-        let mut seed: u64 = 11;
-        for _ in 0..3000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 24) {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            seed = seed.wrapping_add(1);
-            let _ = findings(&[
-                ("a.html", text.as_str()),
-                ("b.html", "{% block c %}{% endblock c %}"),
-            ]);
-        }
-    }
-
-    #[test]
-    fn a_syntax_error_has_the_line_tera_reports() {
-        let got = findings(&[("a.html", "ok\n\n{{ x | }}\n")]);
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].1, Some(3), "{got:?}");
-        assert!(got[0].2.contains("does not parse"), "{got:?}");
-    }
-
-    #[test]
-    fn missing_parents_imports_and_namespaces_are_found() {
-        let got = findings(&[(
-            "a.html",
-            "{% extends \"nope.html\" %}\n{% import \"gone.html\" as g %}\n{% block b %}{{ z::y() }}{% endblock b %}",
-        )]);
-        let lines: Vec<(Option<usize>, &str)> =
-            got.iter().map(|(_, l, m)| (*l, m.as_str())).collect();
-        assert!(
-            lines.contains(&(
-                Some(1),
-                "`a.html` extends the template `nope.html`, which does not exist"
-            )),
-            "{lines:#?}"
-        );
-        assert!(
-            lines.contains(&(
-                Some(2),
-                "`a.html` imports macros from the template `gone.html`, which does not exist"
-            )),
-            "{lines:#?}"
-        );
-        assert!(
-            lines
-                .iter()
-                .any(|(l, m)| *l == Some(3) && m.contains("imports nothing as `z`")),
-            "{lines:#?}"
-        );
-    }
-
-    #[test]
-    fn extends_cycles_are_found() {
-        let got = findings(&[
-            ("a.html", "{% extends \"b.html\" %}"),
-            ("b.html", "{% extends \"a.html\" %}"),
-        ]);
-        assert_eq!(got.len(), 2, "{got:#?}");
-        assert!(got[0].2.contains("a.html -> b.html -> a.html"), "{got:#?}");
-    }
-
-    #[test]
-    fn macros_of_parents_and_imports_of_imports_resolve() {
-        let got = findings(&[
-            (
-                "base.html",
-                "{% import \"m.html\" as m %}{% block b %}{% endblock b %}",
-            ),
-            (
-                "child.html",
-                "{% extends \"base.html\" %}{% block b %}{{ m::one() }}{% endblock b %}",
-            ),
-            (
-                "m.html",
-                "{% import \"n.html\" as n %}{% macro one() %}{{ n::two() }}{{ self::three() }}{% endmacro one %}{% macro three() %}3{% endmacro three %}",
-            ),
-            ("n.html", "{% macro two() %}2{% endmacro two %}"),
-        ]);
-        assert!(got.is_empty(), "{got:#?}");
-    }
-
-    #[test]
-    fn the_built_in_theme_is_clean() {
-        let sources: Vec<Source> = super::super::built_in_files("templates/")
-            .into_iter()
-            .map(|(name, bytes)| Source {
-                file: format!("builtin:{name}"),
-                text: String::from_utf8(bytes.to_vec()).unwrap(),
-                name,
-            })
-            .collect();
-        assert!(sources.len() > 10);
-        assert!(check(&sources, &tera::Tera::default()).0.is_empty());
-    }
-}
+mod tests;

@@ -16,19 +16,21 @@ pub(super) enum Use {
     Macro(String, String),
     /// `include "a"` or `include ["a", "b"]`: the first that exists.
     Include(Vec<String>),
+    /// The same, `ignore missing`: none need exist.
+    IncludeOptional(Vec<String>),
     Import(String),
     Extends(String),
 }
 
 /// One tag of a template: `{{ ... }}` or `{% ... %}`, its inside and the
 /// byte offset of the inside.
-struct Tag<'t> {
-    at: usize,
-    inside: &'t str,
+pub(super) struct Tag<'t> {
+    pub at: usize,
+    pub inside: &'t str,
 }
 
 /// The tags of a template, comments and `raw` blocks left out.
-fn tags(text: &str) -> Vec<Tag<'_>> {
+pub(super) fn tags(text: &str) -> Vec<Tag<'_>> {
     let mut out = Vec::new();
     let mut i = 0;
     let b = text.as_bytes();
@@ -122,7 +124,7 @@ pub(super) fn locate(text: &str, u: &Use) -> Option<Pos> {
     exact(text, u).or_else(|| {
         let name = match u {
             Use::Filter(n) | Use::Test(n) | Use::Function(n) | Use::Macro(_, n) => n.as_str(),
-            Use::Include(all) => all.first().map_or("", String::as_str),
+            Use::Include(all) | Use::IncludeOptional(all) => all.first().map_or("", String::as_str),
             Use::Import(n) | Use::Extends(n) => n.as_str(),
         };
         tags(text)
@@ -135,11 +137,13 @@ pub(super) fn locate(text: &str, u: &Use) -> Option<Pos> {
 fn exact(text: &str, u: &Use) -> Option<Pos> {
     tags(text).into_iter().find_map(|tag| {
         let found = match u {
-            Use::Extends(_) | Use::Import(_) | Use::Include(_) => {
+            Use::Extends(_) | Use::Import(_) | Use::Include(_) | Use::IncludeOptional(_) => {
                 let (keyword, n) = match u {
                     Use::Extends(n) => ("extends", n.as_str()),
                     Use::Import(n) => ("import", n.as_str()),
-                    Use::Include(all) => ("include", all.first().map_or("", String::as_str)),
+                    Use::Include(all) | Use::IncludeOptional(all) => {
+                        ("include", all.first().map_or("", String::as_str))
+                    }
                     _ => unreachable!("matched above"),
                 };
                 let inside = tag.inside.trim_start_matches('-').trim_start();
@@ -209,7 +213,7 @@ fn before(s: &str, k: usize) -> Option<char> {
 }
 
 /// The line and column (in characters) of a byte offset.
-fn pos_of(text: &str, offset: usize) -> Pos {
+pub(super) fn pos_of(text: &str, offset: usize) -> Pos {
     let head = &text[..offset];
     let line_start = head.rfind('\n').map_or(0, |n| n + 1);
     Pos::new(
