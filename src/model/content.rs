@@ -39,12 +39,35 @@ fn split(text: &str) -> Option<(&str, &str, usize)> {
     None
 }
 
+/// A body that would nest too deep for the sanitiser ([`nesting`]), at
+/// its line; the body starts on line `first` of `file`.
+///
+/// [`nesting`]: crate::model::nesting
+fn too_deep(file: &str, body: &str, first: usize) -> Option<Finding> {
+    let (at, depth) = crate::model::nesting::too_deep(body)?;
+    let line = first + body[..at].matches('\n').count();
+    Some(
+        Finding::error(
+            "content",
+            file,
+            format!(
+                "the page nests {depth} levels deep here (quotes, lists and HTML tags inside one another), more than the {} cadence renders",
+                crate::model::nesting::MAX_DEPTH
+            ),
+        )
+        .at(Some(Pos::new(line, 1)))
+        .help("close the HTML tags you open, and nest quotes and lists less deep"),
+    )
+}
+
 /// Read one content page. `slug` is the file stem.
 pub fn parse(file: &str, slug: &str, text: &str) -> Result<Page, Vec<Finding>> {
     let content = |pos: Option<Pos>, msg: String| Finding::error("content", file, msg).at(pos);
     let index = slug == "_index";
-    let Some((front, body, _)) = split(text) else {
-        if index {
+    let Some((front, body, first)) = split(text) else {
+        if let Some(f) = too_deep(file, text, 1) {
+            return Err(vec![f]);
+        } else if index {
             return Ok(Page {
                 slug: slug.into(),
                 file: file.into(),
@@ -75,7 +98,7 @@ pub fn parse(file: &str, slug: &str, text: &str) -> Result<Page, Vec<Finding>> {
         }
     };
     let shift = |p: Pos| Some(Pos::new(p.line + 1, p.column));
-    let mut findings = Vec::new();
+    let mut findings: Vec<Finding> = too_deep(file, body, first).into_iter().collect();
     let Some(root) = root.filter(|r| r.as_map().is_some()) else {
         return Err(vec![content(
             Some(Pos::new(1, 1)),

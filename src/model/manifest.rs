@@ -266,6 +266,24 @@ pub fn parse(
     crate::model::text::check_yaml(&root, PROSE, &mut |pos, message| {
         findings.push(Finding::error("schema", file, message).at(Some(pos)));
     });
+    for key in PROSE {
+        if let Some((node, Some(md))) = root.get(key).map(|n| (n, n.as_str()))
+            && let Some((_, depth)) = crate::model::nesting::too_deep(md)
+        {
+            findings.push(
+                Finding::error(
+                    "schema",
+                    file,
+                    format!(
+                        "`{key}` nests {depth} levels deep (quotes, lists and HTML tags inside one another), more than the {} cadence renders",
+                        crate::model::nesting::MAX_DEPTH
+                    ),
+                )
+                .at(Some(node.pos))
+                .help("close the HTML tags you open, and nest quotes and lists less deep"),
+            );
+        }
+    }
     cut_by_comments(file, text, &root, &mut findings);
     let mut pos = Positions::default();
     pos.set(

@@ -14,6 +14,7 @@ pub mod every;
 pub mod lifecycle;
 pub mod load;
 pub mod manifest;
+pub mod nesting;
 pub mod read;
 pub mod rules;
 pub mod schedule;

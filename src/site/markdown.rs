@@ -23,7 +23,9 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::model::nesting::options;
 
 mod mend;
 mod raw;
@@ -58,14 +60,6 @@ pub const THEME_IDS: &[&str] = &[
     "pages",
 ];
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// A slug for an id: lowercase letters and digits, other runs become `-`.
 pub fn slugify(text: &str) -> String {
     let mut out = String::new();
@@ -88,23 +82,32 @@ pub fn slugify(text: &str) -> String {
 /// [`THEME_IDS`].
 struct Ids {
     given: HashSet<String>,
+    /// The suffix to try next for each base: 50,000 headings of one name
+    /// would otherwise try every suffix taken before (quadratic).
+    next: HashMap<String, usize>,
 }
 
 impl Ids {
     fn new() -> Ids {
         Ids {
             given: HashSet::new(),
+            next: HashMap::new(),
         }
     }
 
     fn unique(&mut self, wanted: &str, fallback: &str) -> String {
         let base = if wanted.is_empty() { fallback } else { wanted };
-        let mut id = base.to_string();
-        let mut n = 1;
+        let mut n = self.next.get(base).copied().unwrap_or(0);
+        let mut id = if n == 0 {
+            base.to_string()
+        } else {
+            format!("{base}-{n}")
+        };
         while THEME_IDS.contains(&id.as_str()) || self.given.contains(&id) {
-            id = format!("{base}-{n}");
             n += 1;
+            id = format!("{base}-{n}");
         }
+        self.next.insert(base.to_string(), n + 1);
         self.given.insert(id.clone());
         id
     }

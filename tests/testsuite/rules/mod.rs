@@ -6,6 +6,7 @@
 mod boundaries;
 mod bounds;
 mod each_rule;
+mod markdown;
 
 use crate::prelude::*;
 
