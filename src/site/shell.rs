@@ -30,6 +30,41 @@ pub fn command<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
     words.into_iter().map(quote).collect::<Vec<_>>().join(" ")
 }
 
+/// The words of a command line as [`command`] writes them, quotes kept:
+/// what a POSIX shell reads as one argument is one word (`'a b.gguf'`,
+/// `"it's"`), for pages that show a command word by word.
+pub fn words(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match (quote, c) {
+            (Some('\''), '\'') | (Some('"'), '"') => quote = None,
+            (Some('\''), _) => {}
+            (_, '\\') => {
+                escaped = true;
+                start.get_or_insert(i);
+            }
+            (Some(_), _) => {}
+            (None, ' ') => out.extend(start.take().map(|s| &line[s..i])),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                start.get_or_insert(i);
+            }
+            (None, _) => {
+                start.get_or_insert(i);
+            }
+        }
+    }
+    out.extend(start.map(|s| &line[s..]));
+    out
+}
+
 /// `hf download <repo> [<file>] --revision <revision>`.
 pub fn hf_download(repo: &str, file: Option<&str>, revision: &str) -> String {
     let mut words = vec!["hf", "download", repo];
@@ -51,6 +86,27 @@ pub fn ollama_run_gguf(repo: &str, quantization: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_what_the_shell_reads_as_one_argument() {
+        assert_eq!(
+            words("hf download a/b x.gguf --revision main"),
+            ["hf", "download", "a/b", "x.gguf", "--revision", "main"]
+        );
+        for file in [
+            "a b.gguf",
+            "it's here.gguf",
+            "x;rm -rf ~",
+            "\"q\" $(x) `y`",
+            "é ü",
+        ] {
+            let line = hf_download("a/b", Some(file), "main");
+            let got = words(&line);
+            assert_eq!(got.len(), 6, "{line}: {got:?}");
+            assert_eq!(shlex::split(got[3]).unwrap(), [file], "{line}");
+        }
+        assert_eq!(words(""), Vec::<&str>::new());
+    }
 
     #[test]
     fn plain_values_are_shown_as_they_are() {

@@ -162,7 +162,25 @@ fn new_tera() -> tera::Tera {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape);
+    tera.register_filter("words", words);
     tera
+}
+
+/// The filter `words`: a command line as HTML, each shell word escaped in
+/// a `<span class="word">` (a quoted argument is one word), one space
+/// between them; printed with `| safe`.
+fn words(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let line = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("the filter `words` takes a string"))?;
+    let html: Vec<String> = crate::site::shell::words(line)
+        .into_iter()
+        .map(|w| format!("<span class=\"word\">{}</span>", escape(w)))
+        .collect();
+    Ok(tera::Value::String(html.join(" ")))
 }
 
 /// The `template` findings of the theme in use (SPEC 5): every template,

@@ -141,6 +141,21 @@ fn release_page_commands_split_into_the_values() {
             "no command {w:?} in {commands:#?}"
         );
     }
+    // Each `<span class="word">` is one argument, quotes and all: a quoted
+    // file name holding spaces does not wrap inside itself.
+    let spans: Vec<String> = page
+        .split("<span class=\"word\">")
+        .skip(1)
+        .map(|rest| unescape_html(&rest[..rest.find("</span>").unwrap()]))
+        .collect();
+    assert!(spans.len() >= 20, "{spans:#?}");
+    for span in &spans {
+        assert_eq!(words(span).len(), 1, "{span:?} is not one argument");
+    }
+    assert!(
+        spans.contains(&shlex::try_quote(FILE).unwrap().into_owned()),
+        "{spans:#?}"
+    );
     // The repo at the release's revision: one percent-encoded segment.
     let tree = format!(
         "href=\"https://huggingface.co/{}/tree/0123456789ab%2F%C3%A9%20%23%3Fx\"",

@@ -191,5 +191,5 @@ fn the_built_in_theme_is_clean() {
         })
         .collect();
     assert!(sources.len() > 10);
-    assert!(check(&sources, &tera::Tera::default()).0.is_empty());
+    assert!(check(&sources, &super::super::new_tera()).0.is_empty());
 }
