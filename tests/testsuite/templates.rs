@@ -378,3 +378,65 @@ fn many_faults_in_one_template_are_reported_briefly() {
         "{found:#?}"
     );
 }
+
+/// tera panicked (an `unwrap` on its stack of blocks) rendering `super()`
+/// in a block inside an `if`: a panic, not a finding.
+#[test]
+fn super_outside_a_block_of_its_own_is_a_finding_not_a_panic() {
+    assert_broken(
+        "page.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if page %}{% block inner %}\n{{ super() }}{% endblock inner %}{% endif %}\n{% endblock main %}",
+        4,
+        "uses `super()` outside a block of its own",
+    );
+}
+
+/// tera loads the macros of a file's imports, and of theirs, with no
+/// guard: two files that import each other recursed until the stack
+/// overflowed.
+#[test]
+fn files_that_import_each_other_are_a_finding_not_a_crash() {
+    let macros = format!(
+        "{{% import \"more.html\" as more %}}\n{}",
+        include_str!("../../themes/default/templates/macros.html")
+    );
+    assert_recursion(
+        &[
+            ("macros.html", &macros),
+            ("more.html", "{% import \"macros.html\" as m %}"),
+        ],
+        "macros.html",
+        1,
+        "imports itself: macros.html -> more.html -> macros.html",
+    );
+}
+
+/// Ten includes of a template that includes another ten times, four
+/// levels down: 11,111 renderings a page (and 10 levels, ten billion).
+#[test]
+fn exponential_includes_are_a_finding() {
+    let files: Vec<(String, String)> = (0..5)
+        .map(|i| {
+            let text = if i < 4 {
+                format!("{{% include \"x{}.html\" %}}", i + 1).repeat(10)
+            } else {
+                "leaf".to_string()
+            };
+            (format!("x{i}.html"), text)
+        })
+        .chain([(
+            "footer.html".to_string(),
+            "<footer>\n{% include \"x0.html\" %}</footer>".to_string(),
+        )])
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    assert_recursion(
+        &files,
+        "footer.html",
+        2,
+        "renders 11112 templates and macros",
+    );
+}

@@ -137,7 +137,7 @@ impl<'r> Resolver<'r> {
 
     /// The findings of one parsed template.
     fn template(&self, s: &Source, t: &tera::Template) -> Vec<Finding> {
-        let mut uses = BTreeSet::new();
+        let mut uses = Uses::new();
         nodes(&t.ast, &mut uses);
         for m in t.macros.values() {
             nodes(&m.body, &mut uses);
@@ -148,7 +148,7 @@ impl<'r> Resolver<'r> {
         let namespaces = self.namespaces(&t.name, &mut Vec::new());
         let mut findings = Vec::new();
         let faults: Vec<_> = uses
-            .iter()
+            .keys()
             .filter_map(|u| Some((u, self.fault(u, t, &namespaces)?)))
             .collect();
         // Each is located by a scan of the template: past MAX_FAULTS, one
@@ -263,6 +263,10 @@ impl<'r> Resolver<'r> {
                     Help::Text(theme.to_string()),
                 ))
             }
+            Use::Super => Some((
+                "uses `super()` outside a block of its own (in an `if`, a `for`, a macro or the top of the file), where tera cannot render it".to_string(),
+                Help::Text("call `super()` only in a `{% block %}` that overrides its parent's, directly (or in another such block)".to_string()),
+            )),
             _ => None,
         }
     }
@@ -341,61 +345,91 @@ fn known<'k>(kind: &str, name: &str, names: impl Iterator<Item = &'k String>) ->
     }
 }
 
-pub(super) fn nodes(ast: &[Node], uses: &mut BTreeSet<Use>) {
-    walk(ast, uses, true);
+/// The names a template uses, each with how many times it does.
+pub(super) type Uses = BTreeMap<Use, usize>;
+
+fn add(uses: &mut Uses, u: Use) {
+    *uses.entry(u).or_default() += 1;
+}
+
+pub(super) fn nodes(ast: &[Node], uses: &mut Uses) {
+    walk(ast, uses, true, Place::Top);
 }
 
 /// What a template renders itself, macro definitions left out (a macro's
 /// body runs where it is called).
-pub(super) fn outside_macros(ast: &[Node], uses: &mut BTreeSet<Use>) {
-    walk(ast, uses, false);
+pub(super) fn outside_macros(ast: &[Node], uses: &mut Uses) {
+    walk(ast, uses, false, Place::Top);
 }
 
-fn walk(ast: &[Node], uses: &mut BTreeSet<Use>, macros: bool) {
+/// Where a node stands: at the top of a template, in a block reached
+/// through blocks only, or anywhere else (an `if`, a `for`, a macro...).
+/// tera renders `super()` only in the second, and panics on it inside a
+/// block inside an `if`.
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    Top,
+    Block,
+    Other,
+}
+
+fn walk(ast: &[Node], uses: &mut Uses, macros: bool, place: Place) {
+    let inner = Place::Other;
     for node in ast {
         match node {
             Node::VariableBlock(_, e) => expr(e, uses),
             Node::MacroDefinition(_, m, _) if macros => {
-                walk(&m.body, uses, macros);
+                walk(&m.body, uses, macros, inner);
                 for default in m.args.values().flatten() {
                     expr(default, uses);
                 }
             }
             Node::Extends(_, parent) => {
-                uses.insert(Use::Extends(parent.clone()));
+                add(uses, Use::Extends(parent.clone()));
             }
             Node::Include(_, names, ignore_missing) => {
-                uses.insert(if *ignore_missing {
-                    Use::IncludeOptional(names.clone())
-                } else {
-                    Use::Include(names.clone())
-                });
+                add(
+                    uses,
+                    if *ignore_missing {
+                        Use::IncludeOptional(names.clone())
+                    } else {
+                        Use::Include(names.clone())
+                    },
+                );
             }
             Node::ImportMacro(_, file, _) => {
-                uses.insert(Use::Import(file.clone()));
+                add(uses, Use::Import(file.clone()));
             }
             Node::Set(_, set) => expr(&set.value, uses),
             Node::FilterSection(_, section, _) => {
                 call(&section.filter, uses, Use::Filter);
-                walk(&section.body, uses, macros);
+                walk(&section.body, uses, macros, inner);
             }
-            Node::Block(_, block, _) => walk(&block.body, uses, macros),
+            Node::Block(_, block, _) => {
+                let place = if place == Place::Other {
+                    inner
+                } else {
+                    Place::Block
+                };
+                walk(&block.body, uses, macros, place);
+            }
             Node::Forloop(_, l, _) => {
                 expr(&l.container, uses);
-                walk(&l.body, uses, macros);
+                walk(&l.body, uses, macros, inner);
                 if let Some(empty) = &l.empty_body {
-                    walk(empty, uses, macros);
+                    walk(empty, uses, macros, inner);
                 }
             }
             Node::If(i, _) => {
                 for (_, cond, body) in &i.conditions {
                     expr(cond, uses);
-                    walk(body, uses, macros);
+                    walk(body, uses, macros, inner);
                 }
                 if let Some((_, body)) = &i.otherwise {
-                    walk(body, uses, macros);
+                    walk(body, uses, macros, inner);
                 }
             }
+            Node::Super if place != Place::Block => add(uses, Use::Super),
             Node::Super
             | Node::MacroDefinition(..)
             | Node::Text(_)
@@ -407,21 +441,21 @@ fn walk(ast: &[Node], uses: &mut BTreeSet<Use>, macros: bool) {
     }
 }
 
-fn call(f: &FunctionCall, uses: &mut BTreeSet<Use>, kind: fn(String) -> Use) {
-    uses.insert(kind(f.name.clone()));
+fn call(f: &FunctionCall, uses: &mut Uses, kind: fn(String) -> Use) {
+    add(uses, kind(f.name.clone()));
     for arg in f.args.values() {
         expr(arg, uses);
     }
 }
 
-fn expr(e: &Expr, uses: &mut BTreeSet<Use>) {
+fn expr(e: &Expr, uses: &mut Uses) {
     value(&e.val, uses);
     for f in &e.filters {
         call(f, uses, Use::Filter);
     }
 }
 
-fn value(v: &ExprVal, uses: &mut BTreeSet<Use>) {
+fn value(v: &ExprVal, uses: &mut Uses) {
     match v {
         ExprVal::Math(m) => {
             expr(&m.lhs, uses);
@@ -436,13 +470,13 @@ fn value(v: &ExprVal, uses: &mut BTreeSet<Use>) {
             expr(&i.rhs, uses);
         }
         ExprVal::Test(t) => {
-            uses.insert(Use::Test(t.name.clone()));
+            add(uses, Use::Test(t.name.clone()));
             for arg in &t.args {
                 expr(arg, uses);
             }
         }
         ExprVal::MacroCall(m) => {
-            uses.insert(Use::Macro(m.namespace.clone(), m.name.clone()));
+            add(uses, Use::Macro(m.namespace.clone(), m.name.clone()));
             for arg in m.args.values() {
                 expr(arg, uses);
             }

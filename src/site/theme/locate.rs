@@ -18,6 +18,8 @@ pub(super) enum Use {
     Include(Vec<String>),
     /// The same, `ignore missing`: none need exist.
     IncludeOptional(Vec<String>),
+    /// `super()` where tera cannot render it.
+    Super,
     Import(String),
     Extends(String),
 }
@@ -126,6 +128,7 @@ pub(super) fn locate(text: &str, u: &Use) -> Option<Pos> {
             Use::Filter(n) | Use::Test(n) | Use::Function(n) | Use::Macro(_, n) => n.as_str(),
             Use::Include(all) | Use::IncludeOptional(all) => all.first().map_or("", String::as_str),
             Use::Import(n) | Use::Extends(n) => n.as_str(),
+            Use::Super => "super",
         };
         tags(text)
             .into_iter()
@@ -178,6 +181,7 @@ fn exact(text: &str, u: &Use) -> Option<Pos> {
                         && !matches!(before(&blank, k), Some('|' | ':' | '.'))
                 })
             }
+            Use::Super => words(&blank_strings(tag.inside), "super").next(),
             Use::Macro(ns, name) => {
                 let blank = blank_strings(tag.inside);
                 words(&blank, name).find(|&k| {

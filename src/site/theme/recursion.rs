@@ -3,8 +3,11 @@
 //! that calls itself. tera has no bound on either, so one of them in a
 //! pull request recursed until the stack overflowed and the build
 //! crashed. cadence's data holds no trees to walk, so the `template` rule
-//! refuses every such cycle, whether or not it would stop; and a chain of
-//! calls longer than [`MAX_CHAIN`], which no theme needs.
+//! refuses every such cycle, whether or not it would stop; a chain of
+//! calls longer than [`MAX_CHAIN`], which no theme needs; and a template
+//! that renders more than [`MAX_RENDERS`] templates and macros in all
+//! (ten includes of a template that includes another ten times, and so
+//! on, is exponential).
 //!
 //! The calls are read from the syntax tree the check parsed: a template
 //! calls the templates it includes (the first of a list that exists) and
@@ -15,12 +18,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::check::{Resolver, Source, nodes, outside_macros};
+use super::check::{Resolver, Source, Uses, nodes, outside_macros};
 use super::locate::{Use, locate};
 use crate::model::diagnostics::Finding;
 
 /// Templates and macros called one inside another at most.
 pub const MAX_CHAIN: usize = 32;
+
+/// Templates and macros one template may render in all, counting each
+/// place that includes or calls one (a call inside a `for` once): a
+/// template that includes another ten times, which includes a third ten
+/// times, ... renders exponentially many.
+pub const MAX_RENDERS: u64 = 10_000;
 
 /// A template, or a macro of a file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,13 +53,15 @@ impl Unit {
     }
 }
 
-/// A call: what is called, the use that calls it (to find its line), and
+/// A call: what is called, the use that calls it (to find its line),
 /// whether it is an `extends` (a cycle of only those is reported by the
-/// check already).
+/// check already), and how many times the caller's text makes it.
 struct Call {
     to: Unit,
     by: Use,
     extends: bool,
+    /// How many places of the caller make this call.
+    times: usize,
 }
 
 /// Every unit with what it calls.
@@ -58,7 +69,7 @@ fn calls(r: &Resolver) -> BTreeMap<Unit, Vec<Call>> {
     let mut graph = BTreeMap::new();
     for (name, t) in r.parsed {
         let namespaces = r.namespaces(name, &mut Vec::new());
-        let mut uses = BTreeSet::new();
+        let mut uses = Uses::new();
         outside_macros(&t.ast, &mut uses);
         let mut out = resolve(r, &uses, &namespaces);
         if let Some(parent) = t.parent.as_ref().filter(|p| r.parsed.contains_key(*p)) {
@@ -66,11 +77,12 @@ fn calls(r: &Resolver) -> BTreeMap<Unit, Vec<Call>> {
                 to: Unit::Template(parent.clone()),
                 by: Use::Extends(parent.clone()),
                 extends: true,
+                times: 1,
             });
         }
         graph.insert(Unit::Template(name.clone()), out);
         for (m, def) in &t.macros {
-            let mut uses = BTreeSet::new();
+            let mut uses = Uses::new();
             nodes(&def.body, &mut uses);
             graph.insert(
                 Unit::Macro(name.clone(), m.clone()),
@@ -81,14 +93,37 @@ fn calls(r: &Resolver) -> BTreeMap<Unit, Vec<Call>> {
     graph
 }
 
+/// Every template with the templates it imports macros from: tera loads
+/// a template's macros and, in turn, those of every file it imports, with
+/// no guard against a file that imports itself.
+fn imports(parsed: &BTreeMap<String, tera::Template>) -> BTreeMap<Unit, Vec<Call>> {
+    parsed
+        .iter()
+        .map(|(name, t)| {
+            let out = t
+                .imported_macro_files
+                .iter()
+                .filter(|(file, _)| parsed.contains_key(file))
+                .map(|(file, _)| Call {
+                    to: Unit::Template(file.clone()),
+                    by: Use::Import(file.clone()),
+                    extends: false,
+                    times: 1,
+                })
+                .collect();
+            (Unit::Template(name.clone()), out)
+        })
+        .collect()
+}
+
 /// The calls among `uses`, macros resolved through `namespaces`.
 fn resolve(
     r: &Resolver,
-    uses: &BTreeSet<Use>,
+    uses: &Uses,
     namespaces: &std::collections::HashMap<String, String>,
 ) -> Vec<Call> {
     uses.iter()
-        .filter_map(|u| {
+        .filter_map(|(u, &times)| {
             let to = match u {
                 Use::Include(all) | Use::IncludeOptional(all) => Unit::Template(
                     all.iter()
@@ -106,6 +141,7 @@ fn resolve(
                 to,
                 by: u.clone(),
                 extends: false,
+                times,
             })
         })
         .collect()
@@ -119,34 +155,26 @@ pub(super) fn findings(
     parsed: &BTreeMap<String, tera::Template>,
 ) -> Vec<Finding> {
     let names: BTreeSet<&str> = sources.iter().map(|s| s.name.as_str()).collect();
-    let graph = calls(&Resolver::new(tera, &names, parsed));
     let text: BTreeMap<&str, &Source> = sources.iter().map(|s| (s.name.as_str(), s)).collect();
     let mut out = Vec::new();
-    let (cycles, longest) = walk(&graph);
-    for cycle in cycles {
-        let first = &cycle[0];
-        let chain: Vec<String> = cycle.iter().map(|(u, _)| u.label()).collect();
-        let Some(s) = text.get(first.0.file()) else {
-            continue;
-        };
-        out.push(
-            Finding::error(
-                "template",
-                &s.file,
-                format!(
-                    "`{}` renders itself again: {} -> {}",
-                    s.name,
-                    chain.join(" -> "),
-                    chain[0]
-                ),
-            )
-            .at(locate(&s.text, &first.1))
-            .help(
-                "a template or macro that includes or calls itself is refused, since one that \
-                 never stops crashes the build: write the levels out, or loop over a list with `for`",
-            ),
-        );
+    // A cycle of imports recurses as tera loads the macros, before
+    // anything renders.
+    let imported = walk(&imports(parsed));
+    for cycle in imported.cycles {
+        out.extend(cycle_finding(&text, &cycle, "imports itself"));
     }
+    let Walk {
+        cycles,
+        longest,
+        most,
+    } = walk(&calls(&Resolver::new(tera, &names, parsed)));
+    for cycle in cycles {
+        out.extend(cycle_finding(&text, &cycle, "renders itself again"));
+    }
+    let longest = [longest, imported.longest]
+        .into_iter()
+        .flatten()
+        .max_by_key(Vec::len);
     if out.is_empty()
         && let Some(chain) = longest.filter(|c| c.len() > MAX_CHAIN)
         && let Some(s) = text.get(chain[0].0.file())
@@ -167,7 +195,51 @@ pub(super) fn findings(
             .help("call fewer levels deep: inline some of them"),
         );
     }
+    if out.is_empty()
+        && let Some((unit, by, renders)) = most.filter(|m| m.2 > MAX_RENDERS)
+        && let Some(s) = text.get(unit.file())
+    {
+        let renders = if renders == u64::MAX {
+            "more than 18 quintillion".to_string()
+        } else {
+            renders.to_string()
+        };
+        out.push(
+            Finding::error(
+                "template",
+                &s.file,
+                format!(
+                    "`{}` renders {renders} templates and macros in all ({} calls or includes others that do the same), more than the {MAX_RENDERS} cadence renders for one page",
+                    s.name,
+                    unit.label()
+                ),
+            )
+            .at(locate(&s.text, &by))
+            .help("include or call each template once, and loop over a list with `for` for what repeats"),
+        );
+    }
     out
+}
+
+/// The finding of a cycle, at the use in its first unit's file that makes
+/// the first step: "`a.html` renders itself again: a.html -> b.html ->
+/// a.html".
+fn cycle_finding(text: &BTreeMap<&str, &Source>, cycle: &Path, what: &str) -> Option<Finding> {
+    let first = &cycle[0];
+    let chain: Vec<String> = cycle.iter().map(|(u, _)| u.label()).collect();
+    let s = text.get(first.0.file())?;
+    Some(
+        Finding::error(
+            "template",
+            &s.file,
+            format!("`{}` {what}: {} -> {}", s.name, chain.join(" -> "), chain[0]),
+        )
+        .at(locate(&s.text, &first.1))
+        .help(
+            "a template or macro that includes, calls or imports itself is refused, since one \
+             that never stops crashes the build: write the levels out, or loop over a list with `for`",
+        ),
+    )
 }
 
 /// A path of units, each with the use that calls the next.
@@ -177,7 +249,17 @@ type Path = Vec<(Unit, Use)>;
 /// chain thousands of macros): each cycle met (once per set of units, a
 /// cycle of only `extends` left out), and the longest chain of calls when
 /// there is no cycle.
-fn walk(graph: &BTreeMap<Unit, Vec<Call>>) -> (Vec<Path>, Option<Path>) {
+/// What [`walk`] finds.
+struct Walk {
+    cycles: Vec<Path>,
+    /// The longest chain of calls.
+    longest: Option<Path>,
+    /// The unit that renders the most in all, with its call that adds the
+    /// most, and that count (saturated at `u64::MAX`).
+    most: Option<(Unit, Use, u64)>,
+}
+
+fn walk(graph: &BTreeMap<Unit, Vec<Call>>) -> Walk {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
@@ -189,6 +271,8 @@ fn walk(graph: &BTreeMap<Unit, Vec<Call>>) -> (Vec<Path>, Option<Path>) {
     let mut mark = vec![Mark::New; units.len()];
     // The longest chain from each finished unit: its length and next step.
     let mut longest: Vec<(usize, Option<(usize, usize)>)> = vec![(1, None); units.len()];
+    // What each finished unit renders in all, itself included.
+    let mut renders: Vec<u64> = vec![1; units.len()];
     let mut cycles: Vec<Path> = Vec::new();
     let mut seen: BTreeSet<Vec<usize>> = BTreeSet::new();
     for start in 0..units.len() {
@@ -202,13 +286,19 @@ fn walk(graph: &BTreeMap<Unit, Vec<Call>>) -> (Vec<Path>, Option<Path>) {
             let (u, k) = *top;
             let out = &graph[units[u]];
             if k == out.len() {
-                mark[u] = Mark::Done;
                 for (k, call) in out.iter().enumerate() {
                     let v = index[&call.to];
-                    if mark[v] == Mark::Done && longest[v].0 + 1 > longest[u].0 {
+                    if mark[v] != Mark::Done {
+                        continue;
+                    }
+                    if longest[v].0 + 1 > longest[u].0 {
                         longest[u] = (longest[v].0 + 1, Some((k, v)));
                     }
+                    let times = u64::try_from(call.times).unwrap_or(u64::MAX);
+                    renders[u] = renders[u].saturating_add(times.saturating_mul(renders[v]));
                 }
+                // Only now: a call of itself is a cycle, not a step.
+                mark[u] = Mark::Done;
                 stack.pop();
                 continue;
             }
@@ -249,7 +339,22 @@ fn walk(graph: &BTreeMap<Unit, Vec<Call>>) -> (Vec<Path>, Option<Path>) {
             path.push((units[u].clone(), Use::Extends(String::new())));
             path
         });
-    (cycles, chain)
+    let most = (0..units.len())
+        .filter(|&u| !graph[units[u]].is_empty())
+        .max_by_key(|&u| (renders[u], std::cmp::Reverse(u)))
+        .map(|u| {
+            let out = &graph[units[u]];
+            let call = out
+                .iter()
+                .max_by_key(|c| (c.times as u64).saturating_mul(renders[index[&c.to]]))
+                .expect("not empty");
+            (units[u].clone(), call.by.clone(), renders[u])
+        });
+    Walk {
+        cycles,
+        longest: chain,
+        most,
+    }
 }
 
 #[cfg(test)]
@@ -273,7 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn cycles_through_includes_parents_and_macros_are_found_once() {
+    fn cycles_through_includes_parents_macros_and_imports_are_found_once() {
         let got = found(&[
             (
                 "base.html",
@@ -286,24 +391,151 @@ mod tests {
             ("part.html", "{% include \"page.html\" %}"),
             (
                 "m.html",
-                "{% import \"n.html\" as n %}{% macro a() %}\n{{ n::b() }}{% endmacro a %}",
+                "{% macro a() %}\n{{ self::b() }}{% endmacro a %}{% macro b() %}{{ self::a() }}{% endmacro b %}",
             ),
-            (
-                "n.html",
-                "{% import \"m.html\" as m %}{% macro b() %}{{ m::a() }}{% endmacro b %}",
-            ),
+            ("n.html", "{% import \"o.html\" as o %}"),
+            ("o.html", "\n{% import \"n.html\" as n %}"),
         ]);
-        assert_eq!(got.len(), 2, "{got:#?}");
+        assert_eq!(got.len(), 3, "{got:#?}");
         assert!(
-            got[0].starts_with("themes/t/templates/base.html:2 ")
-                && got[0].ends_with("base.html -> part.html -> page.html -> base.html"),
+            got.iter()
+                .any(|f| f.starts_with("themes/t/templates/n.html:1 ")
+                    && f.ends_with("imports itself: n.html -> o.html -> n.html")),
             "{got:#?}"
         );
         assert!(
-            got[1].starts_with("themes/t/templates/m.html:2 ")
-                && got[1].ends_with("m.html::a -> n.html::b -> m.html::a"),
+            got.iter()
+                .any(|f| f.starts_with("themes/t/templates/base.html:2 ")
+                    && f.ends_with("base.html -> part.html -> page.html -> base.html")),
             "{got:#?}"
         );
+        assert!(
+            got.iter()
+                .any(|f| f.starts_with("themes/t/templates/m.html:2 ")
+                    && f.ends_with("m.html::a -> m.html::b -> m.html::a")),
+            "{got:#?}"
+        );
+    }
+
+    /// Random themes of three templates built from whole constructs:
+    /// whatever the check lets through renders without recursing for ever
+    /// (a recursion it missed would overflow the stack and abort the
+    /// tests) and without a panic in tera (it found `super()` in a block
+    /// inside an `if`, and files that import each other).
+    #[test]
+    fn what_the_check_passes_renders_without_recursing_for_ever() {
+        let mut seed: u64 = 7;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let names = ["a.html", "b.html", "c.html"];
+        let (mut clean, mut rendered) = (0, 0);
+        for _ in 0..5000 {
+            let files: Vec<(String, String)> = names
+                .iter()
+                .map(|name| {
+                    let other = names[next(3)];
+                    let mut text = match next(5) {
+                        0 => format!("{{% import \"{other}\" as m %}}"),
+                        1 => format!("{{% extends \"{other}\" %}}"),
+                        _ => String::new(),
+                    };
+                    let piece = |next: &mut dyn FnMut(usize) -> usize| -> String {
+                        let other = names[next(3)];
+                        match next(7) {
+                            0 => format!("{{% include \"{other}\" %}}"),
+                            1 => format!("{{% include [\"z.html\", \"{other}\"] %}}"),
+                            2 => format!("{{% include \"{other}\" ignore missing %}}"),
+                            3 => "{{ m::x() }}".to_string(),
+                            4 => "{{ self::x() }}".to_string(),
+                            5 => "{% block k %}k{{ super() }}{% endblock k %}".to_string(),
+                            _ => "text".to_string(),
+                        }
+                    };
+                    for _ in 0..next(4) {
+                        let p = piece(&mut next);
+                        text.push_str(&if next(2) == 0 {
+                            format!("{{% if true %}}{p}{{% endif %}}")
+                        } else {
+                            p
+                        });
+                    }
+                    if next(2) == 0 {
+                        let p = piece(&mut next);
+                        text.push_str(&format!("{{% macro x() %}}{p}{{% endmacro x %}}"));
+                    }
+                    (name.to_string(), text)
+                })
+                .collect();
+            let sources: Vec<Source> = files
+                .iter()
+                .map(|(name, text)| Source {
+                    name: name.clone(),
+                    file: name.clone(),
+                    text: text.clone(),
+                })
+                .collect();
+            let mut tera = tera::Tera::default();
+            let (findings, parsed) = super::super::checked(&sources, &tera);
+            if !findings.is_empty() {
+                continue;
+            }
+            clean += 1;
+            tera.templates.extend(parsed);
+            if tera.build_inheritance_chains().is_err() || tera.check_macro_files().is_err() {
+                continue;
+            }
+            for name in names {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    tera.render(name, &tera::Context::new())
+                }));
+                assert!(r.is_ok(), "tera panicked rendering {name} of {files:#?}");
+                rendered += usize::from(matches!(r, Ok(Ok(_))));
+            }
+        }
+        // The generator reaches rendering often enough to mean something.
+        assert!(
+            clean >= 150 && rendered >= 300,
+            "{clean} clean, {rendered} rendered"
+        );
+    }
+
+    #[test]
+    fn exponential_includes_are_found() {
+        let theme = |n: usize| -> Vec<(String, String)> {
+            let names = ["a.html", "b.html", "c.html", "d.html", "e.html"];
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let text = match names.get(i + 1) {
+                        Some(next) => format!("{{% include \"{next}\" %}}").repeat(n),
+                        None => "leaf".to_string(),
+                    };
+                    (name.to_string(), text)
+                })
+                .collect()
+        };
+        let files = theme(10);
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let got = found(&files);
+        assert_eq!(got.len(), 1, "{got:#?}");
+        assert!(
+            got[0].starts_with("themes/t/templates/a.html:1 `a.html` renders 11111 templates"),
+            "{got:#?}"
+        );
+        let files = theme(9);
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert!(found(&files).is_empty());
     }
 
     #[test]
