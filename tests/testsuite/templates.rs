@@ -440,3 +440,16 @@ fn exponential_includes_are_a_finding() {
         "renders 11112 templates and macros",
     );
 }
+
+/// tera panicked (`Number::from_f64(..).unwrap()`) on a float literal too
+/// large to hold: `1` and 400 zeros.
+#[test]
+fn a_number_too_large_to_hold_is_a_finding_not_a_panic() {
+    let big = format!("1{}.0", "0".repeat(400));
+    assert_broken(
+        "page.html",
+        &format!("{HEAD}<p>\n{{{{ {big} }}}}</p>\n{{% endblock main %}}"),
+        5,
+        "writes a number too large to hold",
+    );
+}

@@ -263,6 +263,10 @@ impl<'r> Resolver<'r> {
                     Help::Text(theme.to_string()),
                 ))
             }
+            Use::Infinite => Some((
+                "writes a number too large to hold (more than 308 digits)".to_string(),
+                Help::Text("write a smaller number".to_string()),
+            )),
             Use::Super => Some((
                 "uses `super()` outside a block of its own (in an `if`, a `for`, a macro or the top of the file), where tera cannot render it".to_string(),
                 Help::Text("call `super()` only in a `{% block %}` that overrides its parent's, directly (or in another such block)".to_string()),
@@ -492,6 +496,8 @@ fn value(v: &ExprVal, uses: &mut Uses) {
                 value(v, uses);
             }
         }
+        // tera panics on a number literal it cannot hold (`1` and 400 zeros).
+        ExprVal::Float(f) if !f.is_finite() => add(uses, Use::Infinite),
         ExprVal::String(_)
         | ExprVal::Int(_)
         | ExprVal::Float(_)

@@ -20,6 +20,8 @@ pub(super) enum Use {
     IncludeOptional(Vec<String>),
     /// `super()` where tera cannot render it.
     Super,
+    /// A number literal too large for a 64-bit float.
+    Infinite,
     Import(String),
     Extends(String),
 }
@@ -129,6 +131,7 @@ pub(super) fn locate(text: &str, u: &Use) -> Option<Pos> {
             Use::Include(all) | Use::IncludeOptional(all) => all.first().map_or("", String::as_str),
             Use::Import(n) | Use::Extends(n) => n.as_str(),
             Use::Super => "super",
+            Use::Infinite => "",
         };
         tags(text)
             .into_iter()
@@ -182,6 +185,15 @@ fn exact(text: &str, u: &Use) -> Option<Pos> {
                 })
             }
             Use::Super => words(&blank_strings(tag.inside), "super").next(),
+            Use::Infinite => {
+                // A run of more digits than a finite float has.
+                let blank = blank_strings(tag.inside);
+                let b = blank.as_bytes();
+                (0..b.len()).find(|&k| {
+                    (k == 0 || !b[k - 1].is_ascii_digit())
+                        && b[k..].iter().take_while(|c| c.is_ascii_digit()).count() > 308
+                })
+            }
             Use::Macro(ns, name) => {
                 let blank = blank_strings(tag.inside);
                 words(&blank, name).find(|&k| {
