@@ -163,7 +163,34 @@ fn new_tera() -> tera::Tera {
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape);
     tera.register_filter("words", words);
+    bound_range(&mut tera);
     tera
+}
+
+/// The most numbers `range` gives: tera's own allocates them all, so
+/// `range(end=10000000000000)` in a theme took the memory of the machine.
+const MAX_RANGE: u64 = 1_000_000;
+
+/// tera's `range`, refusing more than [`MAX_RANGE`] numbers.
+fn bound_range(tera: &mut tera::Tera) {
+    let Some(range) = tera.functions.get("range").cloned() else {
+        return;
+    };
+    tera.register_function(
+        "range",
+        move |args: &std::collections::HashMap<String, tera::Value>| {
+            let arg = |k: &str, default: u64| {
+                args.get(k).and_then(tera::Value::as_u64).unwrap_or(default)
+            };
+            let count = arg("end", 0).saturating_sub(arg("start", 0)) / arg("step_by", 1).max(1);
+            if count > MAX_RANGE {
+                return Err(tera::Error::msg(format!(
+                    "`range` would give {count} numbers; cadence allows at most {MAX_RANGE}"
+                )));
+            }
+            range.call(args)
+        },
+    );
 }
 
 /// The filter `words`: a command line as HTML, each shell word escaped in
@@ -236,15 +263,51 @@ impl Theme {
         Ok(Theme { tera, statics })
     }
 
-    /// Render a template, with tera's whole error chain in the message.
+    /// Render a template, with tera's whole error chain in the message. A
+    /// panic in tera (it unwraps a float sum that overflows, for one) is
+    /// an error naming the template too, not a crash ([`quietly`]).
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
-        self.tera.render(template, context).map_err(|e| {
-            anyhow::anyhow!(
+        match quietly(|| self.tera.render(template, context)) {
+            Ok(Ok(html)) => Ok(html),
+            Ok(Err(e)) => Err(anyhow::anyhow!(
                 "template `{template}`: {}; fix the template, or the value it renders",
                 tera_error(&e)
-            )
-        })
+            )),
+            Err(why) => Err(anyhow::anyhow!(
+                "template `{template}`: tera failed while rendering it ({why}); fix the template"
+            )),
+        }
     }
+}
+
+thread_local! {
+    /// Whether this thread is in [`quietly`].
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, a panic in it caught and returned as its message, which the
+/// panic hook does not print (the caller reports it as an error); other
+/// threads' panics print as before.
+fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                default(info);
+            }
+        }));
+    });
+    let was = QUIET.with(|q| q.replace(true));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(was));
+    out.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string())
+    })
 }
 
 /// Tera's error with its causes, which hold the useful part.

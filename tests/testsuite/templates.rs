@@ -453,3 +453,42 @@ fn a_number_too_large_to_hold_is_a_finding_not_a_panic() {
         "writes a number too large to hold",
     );
 }
+
+/// A page that renders with `body` in its main block: `build`'s exit
+/// status and stderr, and whether the output was written.
+fn build_with(body: &str) -> (i32, String, bool) {
+    let site = site_with(&[("page.html", &format!("{HEAD}{body}\n{{% endblock main %}}"))]);
+    let out = site.path("public");
+    let run = site.run(["build", "--out", out.to_str().unwrap()]);
+    (run.status, run.stderr.clone(), out.exists())
+}
+
+/// tera unwraps the sum of two floats (`Number::from_f64(ll + rr)`), so a
+/// sum past the largest float panicked: exit 101 and a backtrace.
+#[test]
+fn a_panic_in_tera_is_an_error_naming_the_template() {
+    let big = format!("1{}.0", "0".repeat(308));
+    let (status, stderr, written) = build_with(&format!("{{{{ {big} + {big} }}}}"));
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("template `page.html`: tera failed while rendering it"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!written, "nothing is written");
+}
+
+/// tera's `range` allocates every number first.
+#[test]
+fn a_huge_range_is_an_error_not_all_the_memory() {
+    let (status, stderr, written) =
+        build_with("{% for i in range(end=10000000000000) %}{{ i }}{% endfor %}");
+    assert_eq!(status, 1, "{stderr}");
+    assert!(
+        stderr.contains("`range` would give 10000000000000 numbers"),
+        "{stderr}"
+    );
+    assert!(!written);
+    let (status, stderr, _) = build_with("{% for i in range(end=3) %}{{ i }}{% endfor %}");
+    assert_eq!(status, 0, "{stderr}");
+}
