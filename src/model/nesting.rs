@@ -8,13 +8,20 @@
 //! text that would nest deeper than [`MAX_DEPTH`] is a finding before
 //! anything renders it.
 //!
-//! The count never falls below the parser's: every markdown block and
-//! inline element counts one level (a table two), and every start tag of
-//! raw HTML that is not a void element one more; an end tag takes a level
-//! off only when it closes the innermost open tag, and a `p`, `li`, `dt`,
-//! `dd`, `td`, `th`, `tr` or `option` replaces one of its own kind right
-//! inside, as the parser does. A comment, a `script` body or a misnested
-//! end tag can only make the count higher than the parser's depth.
+//! The count stays at or above the parser's depth, but for the few
+//! elements the parser adds itself (a bare `<td>` gets a `tbody` and a
+//! `tr`), which at most triple it: every markdown block and inline
+//! element counts one level (a table two), and every start tag of raw
+//! HTML that is not a void element one more; an end tag takes levels off
+//! only when it closes the innermost open tag (a block's end tag, such as
+//! `</ul>`, also the `li` and `p` the parser closes on its own), and a
+//! `p`, `li`, `dt`, `dd`, `td`, `th`, `tr` or `option` replaces one of its
+//! own kind right inside, as the parser does. A comment, a `script` body,
+//! a misnested end tag or a raw tag left for the markdown around it to
+//! close only make the count higher: modelling when the parser closes
+//! more would be a second HTML parser, and getting that wrong would let
+//! the slow case through. A text that closes the tags it opens stays far
+//! under the bound.
 //!
 //! Part of the model layer.
 
