@@ -171,7 +171,8 @@ fn new_tera() -> tera::Tera {
 /// `range(end=10000000000000)` in a theme took the memory of the machine.
 const MAX_RANGE: u64 = 1_000_000;
 
-/// tera's `range`, refusing more than [`MAX_RANGE`] numbers.
+/// tera's `range`, refusing more than [`MAX_RANGE`] numbers and a step
+/// of 0.
 fn bound_range(tera: &mut tera::Tera) {
     let Some(range) = tera.functions.get("range").cloned() else {
         return;
@@ -182,6 +183,10 @@ fn bound_range(tera: &mut tera::Tera) {
             let arg = |k: &str, default: u64| {
                 args.get(k).and_then(tera::Value::as_u64).unwrap_or(default)
             };
+            // tera's loop never ends with a step of 0, filling the memory.
+            if args.contains_key("step_by") && arg("step_by", 0) == 0 {
+                return Err(tera::Error::msg("`range` needs a `step_by` of 1 or more"));
+            }
             let count = arg("end", 0).saturating_sub(arg("start", 0)) / arg("step_by", 1).max(1);
             if count > MAX_RANGE {
                 return Err(tera::Error::msg(format!(

@@ -489,6 +489,12 @@ fn a_huge_range_is_an_error_not_all_the_memory() {
         "{stderr}"
     );
     assert!(!written);
-    let (status, stderr, _) = build_with("{% for i in range(end=3) %}{{ i }}{% endfor %}");
+    // A step of 0: tera's loop never ended, filling the memory.
+    let (status, stderr, _) =
+        build_with("{% for i in range(end=5, step_by=0) %}{{ i }}{% endfor %}");
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("`step_by` of 1 or more"), "{stderr}");
+    let (status, stderr, _) =
+        build_with("{% for i in range(end=3, step_by=1) %}{{ i }}{% endfor %}");
     assert_eq!(status, 0, "{stderr}");
 }
