@@ -164,6 +164,10 @@ fn new_tera() -> tera::Tera {
     tera.set_escape_fn(escape);
     tera.register_filter("words", words);
     bound_range(&mut tera);
+    // tera registers `get_env` even without its builtins: a theme from a
+    // pull request could print HF_TOKEN, or CI's own token, into the
+    // published site. Templates see only the site's data.
+    tera.functions.remove("get_env");
     tera
 }
 

@@ -210,9 +210,14 @@ fn a_changed_manifest_is_served_and_a_broken_one_keeps_the_last_good_build() {
     server.wait_for(PAGE, "the new summary", |b| {
         b.contains("Edited while serving.")
     });
-    // The feeds and the API that carry it changed too.
-    let (_, _, api) = server.get("/api/v1/releases.json");
-    assert!(api.contains("Edited while serving."));
+    // The feeds and the API that carry it changed too: the API a moment
+    // after the pages (a rebuild renders the calendars and the API after
+    // it has reloaded the open pages, `Outcome::deferred`).
+    server.wait_for(
+        "/api/v1/releases.json",
+        "the API with the new summary",
+        |b| b.contains("Edited while serving."),
+    );
     let mut saw_reload = false;
     for _ in 0..50 {
         line.clear();

@@ -498,3 +498,15 @@ fn a_huge_range_is_an_error_not_all_the_memory() {
         build_with("{% for i in range(end=3, step_by=1) %}{{ i }}{% endfor %}");
     assert_eq!(status, 0, "{stderr}");
 }
+
+/// tera registers `get_env` even without its builtins: a theme could
+/// print the Hub token (or CI's) into the published pages.
+#[test]
+fn a_theme_cannot_read_the_environment() {
+    assert_broken(
+        "page.html",
+        &format!("{HEAD}<p>\n{{{{ get_env(name=\"HF_TOKEN\") }}}}</p>\n{{% endblock main %}}"),
+        5,
+        "calls the function `get_env`, which does not exist",
+    );
+}
