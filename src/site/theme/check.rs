@@ -35,6 +35,21 @@ pub struct Source {
     pub text: String,
 }
 
+impl Source {
+    /// Templates of a theme `t` in a site, for tests: `(name, text)` each.
+    #[cfg(test)]
+    pub(super) fn overrides(files: &[(&str, &str)]) -> Vec<Source> {
+        files
+            .iter()
+            .map(|(name, text)| Source {
+                name: name.to_string(),
+                file: format!("themes/t/templates/{name}"),
+                text: text.to_string(),
+            })
+            .collect()
+    }
+}
+
 /// Every `template` finding of these sources, and the templates that
 /// parse (for the `Tera` that renders, so that each is parsed once);
 /// `tera` is a `Tera` with the filters, tests and functions the site

@@ -362,14 +362,7 @@ mod tests {
     use super::*;
 
     fn found(files: &[(&str, &str)]) -> Vec<String> {
-        let sources: Vec<Source> = files
-            .iter()
-            .map(|(name, text)| Source {
-                name: name.to_string(),
-                file: format!("themes/t/templates/{name}"),
-                text: text.to_string(),
-            })
-            .collect();
+        let sources = Source::overrides(files);
         super::super::checked(&sources, &tera::Tera::default())
             .0
             .into_iter()
@@ -470,14 +463,11 @@ mod tests {
                     (name.to_string(), text)
                 })
                 .collect();
-            let sources: Vec<Source> = files
+            let files: Vec<(&str, &str)> = files
                 .iter()
-                .map(|(name, text)| Source {
-                    name: name.clone(),
-                    file: name.clone(),
-                    text: text.clone(),
-                })
+                .map(|(n, t)| (n.as_str(), t.as_str()))
                 .collect();
+            let sources = Source::overrides(&files);
             let mut tera = tera::Tera::default();
             let (findings, parsed) = super::super::checked(&sources, &tera);
             if !findings.is_empty() {

@@ -3,14 +3,7 @@
 use super::*;
 
 fn findings(files: &[(&str, &str)]) -> Vec<(String, Option<usize>, String)> {
-    let sources: Vec<Source> = files
-        .iter()
-        .map(|(name, text)| Source {
-            name: name.to_string(),
-            file: format!("themes/t/templates/{name}"),
-            text: text.to_string(),
-        })
-        .collect();
+    let sources = Source::overrides(files);
     check(&sources, &tera::Tera::default())
         .0
         .into_iter()
